@@ -1,0 +1,150 @@
+package main
+
+import (
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// config is the server's configuration, read from the environment only
+// here (DESIGN §3).
+type config struct {
+	Addr             string // listen address
+	Port             string
+	DB               string
+	PublicURL        string // empty: ask ngrok, then fall back to the local URL
+	SecretFile       string
+	DevMode          bool
+	Twilio           twilioConfig
+	AllowedCountries []string
+	Voice            string
+	VoiceLanguage    string
+	LogJSON          bool
+	LogLevel         zerolog.Level
+	NgrokAPI         string
+}
+
+// parseConfig reads the configuration. Any bad value is a usageError that
+// names the variable.
+func parseConfig(getenv func(string) string) (config, error) {
+	c := config{
+		Port:          or(getenv("PORT"), "8080"),
+		DB:            or(getenv("PHONEGATE_DB"), "phonegate.db"),
+		PublicURL:     strings.TrimRight(strings.TrimSpace(getenv("PUBLIC_URL")), "/"),
+		Voice:         or(getenv("PHONEGATE_VOICE"), "Polly.Joanna"),
+		VoiceLanguage: or(getenv("PHONEGATE_VOICE_LANGUAGE"), "en-US"),
+		NgrokAPI:      or(getenv("PHONEGATE_NGROK_API"), "http://127.0.0.1:4040/api/tunnels"),
+		Twilio: twilioConfig{
+			AccountSID:          getenv("TWILIO_ACCOUNT_SID"),
+			AuthToken:           getenv("TWILIO_AUTH_TOKEN"),
+			APIKey:              getenv("TWILIO_API_KEY"),
+			APISecret:           getenv("TWILIO_API_SECRET"),
+			From:                getenv("TWILIO_FROM"),
+			MessagingServiceSID: getenv("TWILIO_MESSAGING_SERVICE_SID"),
+			APIURL:              getenv("TWILIO_API_URL"),
+		},
+	}
+	c.DevMode = c.Twilio.AccountSID == ""
+
+	if n, err := strconv.Atoi(c.Port); err != nil || n < 1 || n > 65535 {
+		return config{}, usagef("PORT must be a number from 1 to 65535, got %q", c.Port)
+	}
+	c.Addr = getenv("PHONEGATE_ADDR")
+	switch {
+	case c.Addr == "" && c.DevMode:
+		c.Addr = "127.0.0.1:" + c.Port
+	case c.Addr == "":
+		c.Addr = ":" + c.Port
+	default:
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return config{}, usagef("PHONEGATE_ADDR must be host:port, got %q", c.Addr)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return config{}, usagef("PHONEGATE_ADDR has a bad port: %q", c.Addr)
+		}
+		if c.DevMode && !isLoopback(host) {
+			return config{}, usagef("dev mode listens on loopback only: PHONEGATE_ADDR %q is not a loopback address (set TWILIO_ACCOUNT_SID to leave dev mode)", c.Addr)
+		}
+		c.Port = port
+	}
+
+	c.SecretFile = getenv("PHONEGATE_SECRET_FILE")
+	if c.SecretFile == "" {
+		c.SecretFile = filepath.Join(filepath.Dir(c.DB), "phonegate.key")
+	}
+
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return config{}, usagef("PUBLIC_URL must be an absolute http or https URL such as https://example.ngrok.app, got %q", c.PublicURL)
+		}
+	}
+
+	if !c.DevMode {
+		if err := c.Twilio.validate(); err != nil {
+			return config{}, usageError{err.Error()}
+		}
+		// Twilio signs webhooks with the account's auth token, even when
+		// REST calls use an API key.
+		if c.Twilio.AuthToken == "" {
+			return config{}, usagef("TWILIO_AUTH_TOKEN is needed to check the signatures of Twilio's webhooks")
+		}
+	}
+
+	if v := getenv("TWILIO_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return config{}, usagef("TWILIO_TIMEOUT must be a duration such as 10s, got %q", v)
+		}
+		c.Twilio.Timeout = d
+	}
+
+	for _, cc := range strings.FieldsFunc(getenv("PHONEGATE_ALLOWED_COUNTRIES"), func(r rune) bool { return r == ',' || r == ' ' }) {
+		cc = strings.ToUpper(cc)
+		if len(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z' {
+			return config{}, usagef("PHONEGATE_ALLOWED_COUNTRIES must list ISO country codes such as US,CA,GB, got %q", cc)
+		}
+		c.AllowedCountries = append(c.AllowedCountries, cc)
+	}
+
+	switch f := getenv("LOG_FORMAT"); f {
+	case "":
+		c.LogJSON = !c.DevMode
+	case "json":
+		c.LogJSON = true
+	case "console":
+		c.LogJSON = false
+	default:
+		return config{}, usagef("LOG_FORMAT must be json or console, got %q", f)
+	}
+	c.LogLevel = zerolog.InfoLevel
+	if v := getenv("LOG_LEVEL"); v != "" {
+		l, err := zerolog.ParseLevel(strings.ToLower(v))
+		if err != nil || l == zerolog.NoLevel {
+			return config{}, usagef("LOG_LEVEL must be one of trace, debug, info, warn, error, got %q", v)
+		}
+		c.LogLevel = l
+	}
+	return c, nil
+}
+
+func or(s, def string) string {
+	if s = strings.TrimSpace(s); s != "" {
+		return s
+	}
+	return def
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

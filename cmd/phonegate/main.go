@@ -1,0 +1,95 @@
+// Command phonegate runs the phonegate server and its administration
+// commands: serve (the default), user add, user reset-2fa, twilio
+// configure and version.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "phonegate:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in the command line or the environment: the
+// program stops with exit status 2 and one clear line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `usage:
+  phonegate [serve]                                   run the server (dev mode without TWILIO_ACCOUNT_SID)
+  phonegate user add --email E --project P [--role R] [--invite]
+                                                      add a user; the password is read from standard input,
+                                                      or --invite prints a one-time invite link
+  phonegate user reset-2fa --email E                  forget a user's phone and emergency code
+  phonegate twilio configure [--number +1...]         point a Twilio number's webhooks at PUBLIC_URL
+  phonegate version                                   print the version`
+
+// run is the whole program, with its inputs passed in so that tests can
+// drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := parseConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stderr)
+	case "user":
+		cfg, err := parseConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return runUser(ctx, cfg, args, stdin, stdout)
+	case "twilio":
+		if len(args) == 0 || args[0] != "configure" {
+			return usagef("unknown twilio command; %s", usage)
+		}
+		cfg, err := parseConfig(getenv)
+		if err != nil {
+			return err
+		}
+		if cfg.DevMode {
+			return usagef("twilio configure needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+		}
+		pub, err := resolvePublicURL(ctx, cfg, nil)
+		if err != nil {
+			return err
+		}
+		return runTwilioConfigure(ctx, args[1:], cfg.Twilio, pub, stdout)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "phonegate", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		return usagef("unknown command %q\n%s", cmd, usage)
+	}
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers"
+	"github.com/phonegate/phonegate/store"
+)
+
+func runUser(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usagef("user needs a command: add or reset-2fa\n%s", usage)
+	}
+	switch args[0] {
+	case "add":
+		return userAdd(ctx, cfg, args[1:], stdin, stdout)
+	case "reset-2fa":
+		return userReset2FA(ctx, cfg, args[1:], stdout)
+	}
+	return usagef("unknown user command %q\n%s", args[0], usage)
+}
+
+// openAdmin opens what a command-line tool needs: the store and a server
+// (for its invite and reset logic), quietly.
+func openAdmin(ctx context.Context, cfg config) (*handlers.Server, *store.DB, error) {
+	cfg.LogLevel = 99 // zerolog.Disabled: commands print results, not logs
+	log := newLogger(cfg, io.Discard)
+	return openServer(ctx, cfg, log)
+}
+
+func userAdd(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	email := fs.String("email", "", "the user's email")
+	project := fs.String("project", "", "the project's name (created, owned by the user, if it does not exist)")
+	role := fs.String("role", "developer", "owner, admin or developer")
+	invite := fs.Bool("invite", false, "print a one-time invite link instead of reading a password")
+	if err := fs.Parse(args); err != nil {
+		return usagef("user add: %v", err)
+	}
+	if *email == "" || *project == "" {
+		return usagef("user add needs --email and --project")
+	}
+	switch *role {
+	case store.RoleOwner, store.RoleAdmin, store.RoleDeveloper:
+	default:
+		return usagef("--role must be owner, admin or developer, got %q", *role)
+	}
+	password := ""
+	if !*invite {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+		if err := phonegate.CheckPasswordRules(password); err != nil {
+			return usagef("the password read from standard input must be 12 to 128 characters long")
+		}
+	}
+	srv, db, err := openAdmin(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := srv.AddUser(ctx, *email, *project, *role, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "added %s to project %q as %s\n", *email, res.Project, res.Role)
+	if res.InviteURL != "" {
+		fmt.Fprintf(stdout, "one-time invite link (valid 7 days, shown once):\n%s\n", res.InviteURL)
+	}
+	return nil
+}
+
+func userReset2FA(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user reset-2fa", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	email := fs.String("email", "", "the user's email")
+	if err := fs.Parse(args); err != nil {
+		return usagef("user reset-2fa: %v", err)
+	}
+	if *email == "" {
+		return usagef("user reset-2fa needs --email")
+	}
+	srv, db, err := openAdmin(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := srv.ResetSecondFactor(ctx, *email, 0); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no user with email %s", *email)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "two-factor authentication reset for %s: they will verify a phone at their next login\n", *email)
+	return nil
+}

@@ -1,0 +1,236 @@
+package handlers
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// Failed logins allowed per account per hour.
+const (
+	loginFailLimit  = 100
+	loginFailWindow = time.Hour
+)
+
+// errBadLogin is the one message for an unknown email, a wrong password and
+// a throttled account, so that none can be told from the others.
+const errBadLogin = "That email and password do not match an account."
+
+type loginPage struct {
+	page
+	EmailValue string
+	Next       string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if authFrom(r).token != "" {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	n, err := s.db.CountUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	p := &loginPage{page: page{Title: "Log in"}, Next: localPath(r.URL.Query().Get("next"))}
+	if n == 0 {
+		p.Flash = "No account exists yet: open the setup link printed in the server's log."
+	}
+	s.render(w, r, http.StatusOK, "login", p)
+	return nil
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	password := r.PostFormValue("password")
+	next := localPath(r.PostFormValue("next"))
+	u, ok, err := s.checkPassword(r, email, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.render(w, r, http.StatusUnauthorized, "login", &loginPage{
+			page: page{Title: "Log in", Error: errBadLogin}, EmailValue: email, Next: next})
+		return nil
+	}
+	if _, err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	s.log.Info().Int64("user", u.ID).Msg("login")
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// checkPassword verifies email and password. Unknown emails still run a
+// hash, throttled accounts still run one and fail, and a hash made with
+// old parameters is redone.
+func (s *Server) checkPassword(r *http.Request, email, password string) (store.User, bool, error) {
+	ctx := r.Context()
+	now := s.now()
+	u, err := s.db.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, false, err
+	}
+	if len(password) > 4*phonegate.MaxPasswordLen {
+		password = password[:4*phonegate.MaxPasswordLen] // bounds the hash's work; cannot match anyway
+	}
+	ok, rehash, err := s.cfg.Hasher.Verify(ctx, password, u.PasswordHash)
+	if err != nil {
+		return store.User{}, false, err
+	}
+	if u.ID == 0 {
+		return store.User{}, false, nil
+	}
+	key := store.FailedLoginKey(u.ID)
+	fails, err := s.db.CountEvents(ctx, key, now.Add(-loginFailWindow))
+	if err != nil {
+		return store.User{}, false, err
+	}
+	if fails >= loginFailLimit {
+		s.log.Warn().Int64("user", u.ID).Msg("login throttled")
+		return store.User{}, false, nil
+	}
+	if !ok {
+		return store.User{}, false, s.db.AddEvent(ctx, key, now)
+	}
+	if rehash {
+		if h, err := s.cfg.Hasher.Hash(ctx, password); err == nil {
+			if err := s.db.SetPasswordHash(ctx, u.ID, h); err != nil {
+				s.log.Warn().Err(err).Msg("rehash password")
+			}
+		}
+	}
+	return u, true, nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if a := authFrom(r); a.token != "" {
+		if err := s.db.DeleteSession(r.Context(), phonegate.HashToken(a.token)); err != nil {
+			return err
+		}
+	}
+	s.clearCookie(w, s.cookie)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+type setupPage struct {
+	page
+	Token      string
+	EmailValue string
+	Project    string
+}
+
+// setupAllowed reports whether token is the live one-time setup token.
+func (s *Server) setupAllowed(r *http.Request, token string) (bool, error) {
+	want, err := s.db.Setting(r.Context(), store.SettingSetupToken)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	got := hex.EncodeToString(phonegate.HashToken(token))
+	return token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1, nil
+}
+
+// SetupLink returns the one-time setup link while no user exists, making
+// a new setup token each time it is called, and "" once setup is done.
+func (s *Server) SetupLink(ctx context.Context) (string, error) {
+	n, err := s.db.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	token := phonegate.NewToken()
+	if err := s.db.SetSetting(ctx, store.SettingSetupToken, hex.EncodeToString(phonegate.HashToken(token))); err != nil {
+		return "", err
+	}
+	return s.publicURL("/setup?token=" + token), nil
+}
+
+func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	ok, err := s.setupAllowed(r, token)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errNotFound
+	}
+	s.render(w, r, http.StatusOK, "setup", &setupPage{page: page{Title: "Set up phonegate"}, Token: token})
+	return nil
+}
+
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
+	token := r.PostFormValue("token")
+	if token == "" {
+		token = r.URL.Query().Get("token")
+	}
+	ok, err := s.setupAllowed(r, token)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errNotFound
+	}
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	password := r.PostFormValue("password")
+	project := strings.TrimSpace(r.PostFormValue("project"))
+	p := &setupPage{page: page{Title: "Set up phonegate"}, Token: token, EmailValue: email, Project: project}
+	if msg := checkAccountFields(email, password); msg != "" {
+		p.Error = msg
+	} else if msg := checkProjectName(project); msg != "" {
+		p.Error = msg
+	}
+	if p.Error != "" {
+		s.render(w, r, http.StatusBadRequest, "setup", p)
+		return nil
+	}
+	hash, err := s.cfg.Hasher.Hash(r.Context(), password)
+	if err != nil {
+		return err
+	}
+	u, _, err := s.db.CreateFirstOwner(r.Context(), email, hash, project, s.now())
+	if errors.Is(err, store.ErrConflict) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	s.log.Info().Int64("user", u.ID).Msg("setup done: first owner created")
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+// checkAccountFields returns, in words, what is wrong with a new account's
+// email and password, or "".
+func checkAccountFields(email, password string) string {
+	if !validEmail(email) {
+		return "Enter a valid email address."
+	}
+	if err := phonegate.CheckPasswordRules(password); err != nil {
+		return "The password must be 12 to 128 characters long."
+	}
+	return ""
+}
+
+func validEmail(email string) bool {
+	at := strings.IndexByte(email, '@')
+	return len(email) <= 254 && at > 0 && at < len(email)-1 && !strings.ContainsAny(email, " \t\r\n<>")
+}
+
+func checkProjectName(name string) string {
+	if n := len([]rune(name)); n < 1 || n > 100 {
+		return "Give the project a name of 1 to 100 characters."
+	}
+	return ""
+}

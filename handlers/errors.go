@@ -1,0 +1,69 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/phonegate/phonegate/store"
+)
+
+// userError is an error the user caused and can fix: it is shown on the
+// page in words, with its status, and is not logged as a fault.
+type userError struct {
+	status int
+	msg    string
+}
+
+func (e *userError) Error() string { return e.msg }
+
+func badRequest(msg string) error { return &userError{status: http.StatusBadRequest, msg: msg} }
+
+// errNotFound is the one answer for a missing thing and for a thing that
+// exists but is not the user's, so that existence does not leak.
+var errNotFound = &userError{status: http.StatusNotFound, msg: "There is nothing here, or it is not yours to see."}
+
+// fail answers a request whose handler returned err. It is the one place
+// where errors become HTTP status codes.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var ue *userError
+	switch {
+	case errors.As(err, &ue):
+		s.errorPage(w, r, ue.status, ue.msg)
+	case errors.Is(err, store.ErrNotFound):
+		s.errorPage(w, r, http.StatusNotFound, errNotFound.msg)
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody is left to answer.
+	default:
+		s.log.Error().Err(err).Str("path", r.URL.Path).Msg("request failed")
+		s.errorPage(w, r, http.StatusServiceUnavailable,
+			"Something went wrong on our side and nothing was changed. Try again in a moment.")
+	}
+}
+
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
+	s.errorPage(w, r, http.StatusForbidden, msg)
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.render(w, r, status, "error", &errorPage{Message: msg, Status: status, StatusText: http.StatusText(status)})
+}
+
+type errorPage struct {
+	page
+	Status     int
+	StatusText string
+	Message    string
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// localPath returns next when it is a path on this site, else "/": a
+// "next" parameter must never send a user to another site.
+func localPath(next string) string {
+	if len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,133 @@
+// Package handlers is phonegate's HTTP surface: the login and settings
+// pages, the two-factor flow, Twilio's webhooks and the dev phone.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+	"github.com/rs/zerolog"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// Session and elevation lifetimes (DESIGN §2).
+const (
+	SessionIdle     = 30 * time.Minute
+	SessionAbsolute = 12 * time.Hour
+	ElevationLife   = 10 * time.Minute
+	InviteLife      = 7 * 24 * time.Hour
+)
+
+// Config is everything a Server needs. New checks it.
+type Config struct {
+	Store     *store.DB
+	Logger    zerolog.Logger
+	Now       func() time.Time // the clock; tests inject one
+	Hasher    *phonegate.Hasher
+	Keys      *phonegate.Keys
+	PublicURL string // where browsers and Twilio reach this server
+	DevMode   bool   // no Twilio account: the dev phone plays Twilio's part
+
+	// Sender sends codes. In dev mode it may be nil: the dev phone is used.
+	Sender Sender
+	// TwilioAuthToken checks X-Twilio-Signature on the webhooks. In dev
+	// mode a random token shared with the dev phone is used when empty.
+	TwilioAuthToken string
+
+	AllowedCountries []string // ISO codes codes may be sent to; empty for all
+	Voice            string   // <Say> voice
+	VoiceLanguage    string   // <Say> language
+}
+
+// Server serves phonegate's HTTP routes.
+type Server struct {
+	cfg     Config
+	db      *store.DB
+	log     zerolog.Logger
+	now     func() time.Time
+	public  *url.URL
+	secure  bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
+	cookie  string // the session cookie's name
+	tpl     *templates
+	router  *httprouter.Router
+	handler http.Handler
+}
+
+// New checks cfg and returns a Server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("handlers: Config.Store is required")
+	}
+	if cfg.Hasher == nil || cfg.Keys == nil {
+		return nil, errors.New("handlers: Config.Hasher and Config.Keys are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	u, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("handlers: Config.PublicURL must be an absolute http or https URL")
+	}
+	if cfg.Sender == nil && !cfg.DevMode {
+		return nil, errors.New("handlers: Config.Sender is required outside dev mode")
+	}
+	if cfg.TwilioAuthToken == "" {
+		if !cfg.DevMode {
+			return nil, errors.New("handlers: Config.TwilioAuthToken is required outside dev mode")
+		}
+		cfg.TwilioAuthToken = phonegate.NewToken()
+	}
+	if cfg.Voice == "" {
+		cfg.Voice = "Polly.Joanna"
+	}
+	if cfg.VoiceLanguage == "" {
+		cfg.VoiceLanguage = "en-US"
+	}
+	tpl, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:    cfg,
+		db:     cfg.Store,
+		log:    cfg.Logger,
+		now:    cfg.Now,
+		public: u,
+		secure: u.Scheme == "https",
+		cookie: "phonegate_session",
+		tpl:    tpl,
+	}
+	if s.secure {
+		s.cookie = "__Host-phonegate_session"
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Router returns the router, so that tests can walk every registered route.
+func (s *Server) Router() *httprouter.Router { return s.router }
+
+// publicURL returns the absolute URL of path on this server.
+func (s *Server) publicURL(path string) string {
+	return s.public.String() + path
+}
+
+// Maintain deletes expired sessions and old counter events. Run it now
+// and then; it is safe to run from several processes.
+func (s *Server) Maintain(ctx context.Context) error {
+	now := s.now()
+	if _, err := s.db.DeleteExpiredSessions(ctx, now.Add(-SessionIdle), now.Add(-SessionAbsolute)); err != nil {
+		return err
+	}
+	return s.db.PruneEvents(ctx, now.Add(-24*time.Hour))
+}

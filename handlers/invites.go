@@ -1,0 +1,128 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// AddUserResult says what AddUser did.
+type AddUserResult struct {
+	Project   string
+	Role      string
+	InviteURL string // the one-time invite link when no password was given
+}
+
+// AddUser adds the user with email to the project named projectName with
+// role, for the command line. With a password the account is ready; with
+// none the result carries a one-time invite link. A project that does not
+// exist is created, owned by the user.
+func (s *Server) AddUser(ctx context.Context, email, projectName, role, password string) (AddUserResult, error) {
+	if !validEmail(email) {
+		return AddUserResult{}, fmt.Errorf("%q is not a valid email address", email)
+	}
+	now := s.now()
+	p, err := s.db.ProjectByName(ctx, projectName)
+	create := errors.Is(err, store.ErrNotFound)
+	if err != nil && !create {
+		return AddUserResult{}, err
+	}
+	res := AddUserResult{Project: projectName, Role: role}
+	token := phonegate.NewToken()
+	u, invited, err := s.db.InviteMember(ctx, email, p.ID, role, 0, phonegate.HashToken(token), now.Add(InviteLife), now)
+	if err != nil {
+		return AddUserResult{}, err
+	}
+	if create {
+		if _, err := s.db.CreateProject(ctx, u.ID, projectName, now); err != nil {
+			return AddUserResult{}, err
+		}
+		res.Role = store.RoleOwner
+	}
+	if password != "" && invited {
+		hash, err := s.cfg.Hasher.Hash(ctx, password)
+		if err != nil {
+			return AddUserResult{}, err
+		}
+		if _, err := s.db.AcceptInvite(ctx, phonegate.HashToken(token), hash, now); err != nil {
+			return AddUserResult{}, err
+		}
+		return res, nil
+	}
+	if invited {
+		res.InviteURL = s.publicURL("/invite/" + token)
+	}
+	return res, nil
+}
+
+// ResetSecondFactor resets the second factor of the user with email, for
+// the command line (actorID 0) and for project admins.
+func (s *Server) ResetSecondFactor(ctx context.Context, email string, actorID int64) error {
+	u, err := s.db.UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	return s.db.ResetSecondFactor(ctx, u.ID, actorID, s.now())
+}
+
+type invitePage struct {
+	page
+	Token string
+	Email string
+}
+
+func inviteToken(r *http.Request) string {
+	return httprouter.ParamsFromContext(r.Context()).ByName("token")
+}
+
+func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
+	token := inviteToken(r)
+	in, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
+	}
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "invite", &invitePage{page: page{Title: "Join phonegate"}, Token: token, Email: in.Email})
+	return nil
+}
+
+func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
+	token := inviteToken(r)
+	in, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
+	}
+	if err != nil {
+		return err
+	}
+	password := r.PostFormValue("password")
+	if err := phonegate.CheckPasswordRules(password); err != nil {
+		s.render(w, r, http.StatusBadRequest, "invite", &invitePage{
+			page: page{Title: "Join phonegate", Error: "The password must be 12 to 128 characters long."}, Token: token, Email: in.Email})
+		return nil
+	}
+	hash, err := s.cfg.Hasher.Hash(r.Context(), password)
+	if err != nil {
+		return err
+	}
+	u, err := s.db.AcceptInvite(r.Context(), phonegate.HashToken(token), hash, s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}

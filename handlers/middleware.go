@@ -1,0 +1,227 @@
+package handlers
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// handlerFunc is a handler that returns its error, so that errors are
+// logged and turned into a status in one place (s.fail).
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// authCtx is what the session middleware learned about a request.
+type authCtx struct {
+	sess  store.Session
+	user  store.User
+	token string // the session token from the cookie
+	// anonCSRF is the CSRF token of a visitor without a session.
+	anonCSRF string
+}
+
+type ctxKey struct{}
+
+func authFrom(r *http.Request) *authCtx {
+	a, _ := r.Context().Value(ctxKey{}).(*authCtx)
+	return a
+}
+
+// statusWriter remembers the status for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRecover logs each request (method, path without query, status,
+// duration) and turns a panic into a 500 so that none reaches a user raw.
+// The query is left out because invite links carry tokens.
+func (s *Server) logRecover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error().Str("path", r.URL.Path).Interface("panic", v).Bytes("stack", debug.Stack()).Msg("panic")
+				if sw.status == 0 {
+					http.Error(sw, "Internal error", http.StatusInternalServerError)
+				}
+			}
+			lvl := zerolog.DebugLevel
+			if sw.status >= 500 {
+				lvl = zerolog.WarnLevel
+			}
+			s.log.WithLevel(lvl).Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).
+				Dur("took", time.Since(start)).Msg("request")
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// securityHeaders sets the headers every browser response carries.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// browser wraps a browser route: cross-origin protection, security headers,
+// the session (if any) and the CSRF token check on unsafe methods.
+func (s *Server) browser(h handlerFunc) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.forbidden(w, r, "This form was sent from another site and has been refused.")
+	}))
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := s.loadSession(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, a))
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if !s.csrfOK(r, a) {
+				s.forbidden(w, r, "This form has expired or did not come from this site. Go back, reload the page and try again.")
+				return
+			}
+		}
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+	return s.securityHeaders(cop.Handler(inner))
+}
+
+// csrfOK checks the form's csrf_token against the session's, or against
+// the anonymous CSRF cookie for a visitor who has not logged in yet.
+func (s *Server) csrfOK(r *http.Request, a *authCtx) bool {
+	r.Body = http.MaxBytesReader(nil, r.Body, maxFormBytes)
+	got := r.PostFormValue("csrf_token")
+	want := a.anonCSRF
+	if a.token != "" {
+		want = a.sess.CSRFToken
+	}
+	return got != "" && want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+const maxFormBytes = 64 << 10
+
+// loadSession reads the session cookie and returns what it says; a missing
+// or dead session gives an anonymous authCtx, not an error.
+func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*authCtx, error) {
+	a := &authCtx{}
+	if c, err := r.Cookie(s.cookie); err == nil && c.Value != "" {
+		now := s.now()
+		sess, err := s.db.Session(r.Context(), phonegate.HashToken(c.Value), now,
+			now.Add(-SessionIdle), now.Add(-SessionAbsolute))
+		switch {
+		case err == nil:
+			u, err := s.db.User(r.Context(), sess.UserID)
+			if err != nil {
+				return nil, err
+			}
+			a.sess, a.user, a.token = sess, u, c.Value
+			return a, nil
+		case errors.Is(err, store.ErrNotFound):
+			s.clearCookie(w, s.cookie)
+		default:
+			return nil, err
+		}
+	}
+	if c, err := r.Cookie(anonCSRFCookie); err == nil && len(c.Value) >= 16 {
+		a.anonCSRF = c.Value
+	}
+	return a, nil
+}
+
+// anonCSRFCookie holds the CSRF token of forms shown before login (login,
+// setup, invites): a double-submit token, since there is no session yet.
+const anonCSRFCookie = "phonegate_csrf"
+
+// anonToken returns the visitor's anonymous CSRF token, setting the cookie
+// when there is none yet.
+func (s *Server) anonToken(w http.ResponseWriter, a *authCtx) string {
+	if a.anonCSRF == "" {
+		a.anonCSRF = phonegate.NewToken()
+		http.SetCookie(w, &http.Cookie{Name: anonCSRFCookie, Value: a.anonCSRF, Path: "/", HttpOnly: true,
+			Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	}
+	return a.anonCSRF
+}
+
+// csrfToken returns the token the page's forms must carry.
+func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	a := authFrom(r)
+	if a.token != "" {
+		return a.sess.CSRFToken
+	}
+	return s.anonToken(w, a)
+}
+
+// requireLogin wraps a route that needs a logged-in user who has passed
+// every second factor their projects ask for.
+func (s *Server) requireLogin(h handlerFunc) handlerFunc {
+	return s.requireSession(func(w http.ResponseWriter, r *http.Request) error {
+		next, err := s.secondFactorStep(r)
+		if err != nil {
+			return err
+		}
+		if next != "" {
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return nil
+		}
+		return h(w, r)
+	})
+}
+
+// requireSession wraps a route that needs a session, even one still
+// between the password and the code (the code and enrollment pages).
+func (s *Server) requireSession(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if authFrom(r).token == "" {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			} else {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+			}
+			return nil
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		return h(w, r)
+	}
+}

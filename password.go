@@ -1,0 +1,146 @@
+// Package phonegate holds the rules of phonegate that are neither HTTP nor
+// SQL: password and code hashing, tokens, phone-number normalization and
+// the two-factor levels. It imports no other package of phonegate.
+package phonegate
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2Params are the Argon2id parameters of a password hash.
+type Argon2Params struct {
+	Memory  uint32 // KiB
+	Time    uint32
+	Threads uint8
+	SaltLen int
+	KeyLen  uint32
+}
+
+// DefaultArgon2 is OWASP's recommended Argon2id setting (m=19 MiB, t=2, p=1).
+var DefaultArgon2 = Argon2Params{Memory: 19456, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// Password length limits, in code points.
+const (
+	MinPasswordLen = 12
+	MaxPasswordLen = 128
+)
+
+// ErrPasswordLength is returned for a password outside the length limits.
+var ErrPasswordLength = fmt.Errorf("the password must be %d to %d characters long", MinPasswordLen, MaxPasswordLen)
+
+// CheckPasswordRules reports whether pw may be chosen as a password.
+func CheckPasswordRules(pw string) error {
+	if n := utf8.RuneCountInString(pw); n < MinPasswordLen || n > MaxPasswordLen {
+		return ErrPasswordLength
+	}
+	return nil
+}
+
+// Hasher hashes and verifies passwords and other secrets with Argon2id. It
+// lets at most GOMAXPROCS hashes run at once, so that a burst of logins
+// cannot take every core from the webhooks.
+type Hasher struct {
+	params Argon2Params
+	slots  chan struct{}
+	dummy  string
+}
+
+// NewHasher returns a Hasher with the given parameters.
+func NewHasher(p Argon2Params) *Hasher {
+	h := &Hasher{params: p, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	// A hash of a random secret, verified when an email is unknown so that
+	// an unknown email costs the same as a wrong password.
+	h.dummy = h.hash(rand.Text())
+	return h
+}
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *Hasher) release() { <-h.slots }
+
+// Hash returns the PHC string of secret.
+func (h *Hasher) Hash(ctx context.Context, secret string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return h.hash(secret), nil
+}
+
+func (h *Hasher) hash(secret string) string {
+	salt := make([]byte, h.params.SaltLen)
+	rand.Read(salt)
+	p := h.params
+	key := argon2.IDKey([]byte(secret), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// Verify reports whether secret matches the PHC string phc, and whether
+// the hash should be redone because its parameters are not the current
+// ones. An empty phc is verified against a dummy hash, taking the same time,
+// and never matches.
+func (h *Hasher) Verify(ctx context.Context, secret, phc string) (ok, rehash bool, err error) {
+	target := phc
+	if target == "" {
+		target = h.dummy
+	}
+	p, salt, key, err := parsePHC(target)
+	if err != nil {
+		return false, false, err
+	}
+	if err := h.acquire(ctx); err != nil {
+		return false, false, err
+	}
+	defer h.release()
+	got := argon2.IDKey([]byte(secret), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
+	if phc == "" {
+		return false, false, nil
+	}
+	ok = subtle.ConstantTimeCompare(got, key) == 1
+	cur := h.params
+	rehash = ok && (p.Memory != cur.Memory || p.Time != cur.Time || p.Threads != cur.Threads ||
+		len(salt) != cur.SaltLen || uint32(len(key)) != cur.KeyLen)
+	return ok, rehash, nil
+}
+
+var errBadPHC = errors.New("malformed argon2id hash")
+
+func parsePHC(s string) (Argon2Params, []byte, []byte, error) {
+	var p Argon2Params
+	parts := strings.Split(s, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return p, nil, nil, errBadPHC
+	}
+	var v int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
+		return p, nil, nil, errBadPHC
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return p, nil, nil, errBadPHC
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	key, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(key) == 0 || p.Threads == 0 || p.Time == 0 {
+		return p, nil, nil, errBadPHC
+	}
+	p.SaltLen, p.KeyLen = len(salt), uint32(len(key))
+	return p, salt, key, nil
+}

@@ -1,0 +1,74 @@
+package phonegate
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Phone is a phone number normalized to E.164, with what is known of it.
+type Phone struct {
+	E164    string
+	Region  string // ISO 3166 country code, e.g. "US"
+	SMS     bool   // whether the number can take text messages
+	Display string // international format, for people
+}
+
+// Reasons a phone number is refused. Their text is shown to the user.
+var (
+	ErrPhoneInvalid   = errors.New("that does not look like a valid phone number: check the country and the digits")
+	ErrPhonePremium   = errors.New("premium-rate and shared-cost numbers cannot be used")
+	ErrPhoneCountry   = errors.New("codes cannot be sent to numbers in that country")
+	ErrPhoneNotForSMS = errors.New("that number cannot receive text messages: choose a voice call")
+)
+
+// ParsePhone normalizes a number typed by a user. A number that starts
+// with + is read as international; otherwise region (ISO code, e.g. "GB")
+// says which country it belongs to. allowed, when not empty, lists the
+// countries codes may be sent to.
+func ParsePhone(input, region string, allowed []string) (Phone, error) {
+	input = strings.TrimSpace(input)
+	if input == "" || len(input) > 64 {
+		return Phone{}, ErrPhoneInvalid
+	}
+	region = strings.ToUpper(strings.TrimSpace(region))
+	if strings.HasPrefix(input, "+") || region == "" {
+		region = "ZZ" // unknown region: the number must be international
+	}
+	num, err := phonenumbers.Parse(input, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return Phone{}, ErrPhoneInvalid
+	}
+	p := Phone{
+		E164:    phonenumbers.Format(num, phonenumbers.E164),
+		Region:  phonenumbers.GetRegionCodeForNumber(num),
+		Display: phonenumbers.Format(num, phonenumbers.INTERNATIONAL),
+	}
+	switch phonenumbers.GetNumberType(num) {
+	case phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST:
+		return Phone{}, ErrPhonePremium
+	case phonenumbers.FIXED_LINE, phonenumbers.TOLL_FREE, phonenumbers.UAN, phonenumbers.VOICEMAIL, phonenumbers.PAGER:
+		p.SMS = false
+	default:
+		// Mobile, fixed-line-or-mobile (where the plan cannot tell, as in
+		// the US), VoIP, personal and unknown: let the carrier decide, and
+		// fall back to a call if the message does not arrive.
+		p.SMS = true
+	}
+	if len(allowed) > 0 && !slices.Contains(allowed, p.Region) {
+		return Phone{}, fmt.Errorf("%w (%s)", ErrPhoneCountry, p.Region)
+	}
+	return p, nil
+}
+
+// MaskPhone hides all but the last digits of an E.164 number: +1•••••••671.
+func MaskPhone(e164 string) string {
+	if len(e164) < 6 {
+		return e164
+	}
+	keep := 3
+	return e164[:2] + strings.Repeat("•", len(e164)-2-keep) + e164[len(e164)-keep:]
+}

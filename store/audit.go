@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// AuditEvent is one entry of a project's audit log. Detail is free text
+// for people and never holds a secret.
+type AuditEvent struct {
+	ID          int64
+	ProjectID   int64 // 0 for an event about a user outside any project
+	UserID      int64 // the user the event is about; 0 if none
+	ActorID     int64 // who did it; 0 for the system or Twilio
+	Kind        string
+	Detail      string
+	At          time.Time
+	UserEmail   string // filled when listing
+	ActorEmail  string // filled when listing
+}
+
+// AddAudit writes an audit event.
+func (db *DB) AddAudit(ctx context.Context, e AuditEvent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return addAudit(ctx, tx, e) })
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func addAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (project_id, user_id, actor_id, kind, detail, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, nullID(e.ProjectID), nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix())
+	if err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	return nil
+}
+
+// addUserAudit writes an event about a user into the log of every project
+// the user belongs to, so that each project's owners see it.
+func addUserAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (project_id, user_id, actor_id, kind, detail, created_at)
+		SELECT project_id, ?, ?, ?, ?, ? FROM memberships WHERE user_id = ?`,
+		nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID)
+	if err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	return nil
+}
+
+// AddUserAudit writes an event about a user into the audit log of every
+// project the user belongs to.
+func (db *DB) AddUserAudit(ctx context.Context, e AuditEvent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return addUserAudit(ctx, tx, e) })
+}
+
+// AuditEvents lists a project's events newest first: at most limit of
+// them with an ID below before (0 for the newest).
+func (db *DB) AuditEvents(ctx context.Context, projectID, before int64, limit int) ([]AuditEvent, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT a.id, COALESCE(a.project_id, 0), COALESCE(a.user_id, 0),
+		COALESCE(a.actor_id, 0), a.kind, a.detail, a.created_at, COALESCE(u.email, ''), COALESCE(x.email, '')
+		FROM audit_events a
+		LEFT JOIN users u ON u.id = a.user_id
+		LEFT JOIN users x ON x.id = a.actor_id
+		WHERE a.project_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?`, projectID, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit events: %w", err)
+	}
+	defer rows.Close()
+	var es []AuditEvent
+	for rows.Next() {
+		var e AuditEvent
+		var at int64
+		if err := rows.Scan(&e.ID, &e.ProjectID, &e.UserID, &e.ActorID, &e.Kind, &e.Detail, &at,
+			&e.UserEmail, &e.ActorEmail); err != nil {
+			return nil, fmt.Errorf("store: audit events: %w", err)
+		}
+		e.At = unix(at)
+		es = append(es, e)
+	}
+	return es, rows.Err()
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Challenge purposes and states.
+const (
+	PurposeEnroll = "enroll" // verifying a new phone
+	PurposeLogin  = "login"  // the second step of a login
+
+	ChallengePending   = "pending"
+	ChallengeApproved  = "approved"  // approved by an SMS reply; the page still has to claim it
+	ChallengeUsed      = "used"      // passed: a code or a reply was accepted
+	ChallengeDead      = "dead"      // too many wrong codes, or expired
+	ChallengeCancelled = "cancelled" // the holder said NO, or a reset
+)
+
+// Challenge is one round of "prove you hold this phone".
+type Challenge struct {
+	ID           string
+	UserID       int64
+	SessionHash  []byte // the session that asked for it; only that session may answer
+	Purpose      string
+	Label        string // the project named in the SMS and the call
+	Phone        string // E.164
+	CodeMAC      []byte // HMAC of the challenge ID and the code
+	CodeSealed   []byte // the code, AES-GCM sealed, for the voice webhook; nil once the challenge ends
+	ReplyCode    string // short code the holder may text back instead
+	State        string
+	Checks       int // wrong-or-right checks so far
+	Sends        int
+	LastSendAt   time.Time
+	AutoCallDone bool
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+}
+
+const challengeColumns = `id, user_id, session_hash, purpose, label, phone, code_mac, code_sealed, reply_code, state,
+	checks, sends, last_send_at, auto_call_done, created_at, expires_at`
+
+func scanChallenge(row interface{ Scan(...any) error }) (Challenge, error) {
+	var c Challenge
+	var last, created, expires int64
+	err := row.Scan(&c.ID, &c.UserID, &c.SessionHash, &c.Purpose, &c.Label, &c.Phone, &c.CodeMAC, &c.CodeSealed,
+		&c.ReplyCode, &c.State, &c.Checks, &c.Sends, &last, &c.AutoCallDone, &created, &expires)
+	c.LastSendAt, c.CreatedAt, c.ExpiresAt = unix(last), unix(created), unix(expires)
+	return c, err
+}
+
+// CreateChallenge stores a new challenge. Pending challenges of the same
+// session are cancelled first: a session has one live challenge at a time.
+func (db *DB) CreateChallenge(ctx context.Context, c Challenge) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE challenges SET state = 'cancelled', code_sealed = NULL
+			WHERE session_hash = ? AND state IN ('pending', 'approved')`, c.SessionHash); err != nil {
+			return fmt.Errorf("store: create challenge: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO challenges (`+challengeColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.UserID, c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyCode,
+			ChallengePending, 0, 0, 0, false, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
+		if err != nil {
+			return fmt.Errorf("store: create challenge: %w", err)
+		}
+		return nil
+	})
+}
+
+// Challenge returns a challenge by ID.
+func (db *DB) Challenge(ctx context.Context, id string) (Challenge, error) {
+	c, err := scanChallenge(db.read.QueryRowContext(ctx, `SELECT `+challengeColumns+` FROM challenges WHERE id = ?`, id))
+	if err != nil {
+		return Challenge{}, notFound(err, "challenge")
+	}
+	return c, nil
+}
+
+// SessionChallenge returns the newest challenge of a session, whatever its state.
+func (db *DB) SessionChallenge(ctx context.Context, sessionHash []byte) (Challenge, error) {
+	c, err := scanChallenge(db.read.QueryRowContext(ctx, `SELECT `+challengeColumns+` FROM challenges
+		WHERE session_hash = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`, sessionHash))
+	if err != nil {
+		return Challenge{}, notFound(err, "challenge")
+	}
+	return c, nil
+}
+
+// Delivery statuses, in the order a delivery moves through them. A status
+// update never moves a delivery to a lower rank (DeliveryRank).
+const (
+	ChannelSMS  = "sms"
+	ChannelCall = "call"
+)
+
+// Delivery is one SMS or call carrying a challenge's code.
+type Delivery struct {
+	ID          string
+	ChallengeID string
+	Channel     string // "sms" or "call"
+	To          string
+	SID         string // Twilio's message or call SID; empty until the send is accepted
+	Status      string // Twilio's status words: queued, sent, delivered, undelivered, failed, ringing, ...
+	ErrorCode   int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}

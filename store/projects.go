@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Roles a member can have in a project.
+const (
+	RoleOwner     = "owner"
+	RoleAdmin     = "admin"
+	RoleDeveloper = "developer"
+)
+
+// Project is a project and its two-factor level.
+type Project struct {
+	ID            int64
+	Name          string
+	MFALevel      string // "off", "per_computer", "every_30_days" or "every_login"
+	MFALevelSetAt time.Time
+	CreatedAt     time.Time
+}
+
+// Membership is a user's role in a project, with the project.
+type Membership struct {
+	Project Project
+	UserID  int64
+	Role    string
+}
+
+// Member is a user as seen from a project's member list.
+type Member struct {
+	User     User
+	Role     string
+	JoinedAt time.Time
+	Invited  bool // the user has not accepted the invite yet (no password)
+}
+
+const projectColumns = `id, name, mfa_level, mfa_level_set_at, created_at`
+
+var projectColumnsP = prefixed("p.", projectColumns)
+
+func scanProject(row interface{ Scan(...any) error }, extra ...any) (Project, error) {
+	var p Project
+	var set, created int64
+	err := row.Scan(append([]any{&p.ID, &p.Name, &p.MFALevel, &set, &created}, extra...)...)
+	p.MFALevelSetAt = unix(set)
+	p.CreatedAt = unix(created)
+	return p, err
+}
+
+// CreateProject creates a project owned by ownerID.
+func (db *DB) CreateProject(ctx context.Context, ownerID int64, name string, now time.Time) (Project, error) {
+	var p Project
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		p, err = createProject(ctx, tx, ownerID, name, now)
+		return err
+	})
+	return p, err
+}
+
+func createProject(ctx context.Context, tx *sql.Tx, ownerID int64, name string, now time.Time) (Project, error) {
+	p, err := scanProject(tx.QueryRowContext(ctx, `INSERT INTO projects (name, created_at) VALUES (?, ?)
+		RETURNING `+projectColumns, name, now.Unix()))
+	if err != nil {
+		return Project{}, fmt.Errorf("store: create project: %w", err)
+	}
+	if err := addMember(ctx, tx, p.ID, ownerID, RoleOwner, now); err != nil {
+		return Project{}, err
+	}
+	err = addAudit(ctx, tx, AuditEvent{ProjectID: p.ID, ActorID: ownerID, UserID: ownerID,
+		Kind: "project.created", Detail: name, At: now})
+	return p, err
+}
+
+// CreateFirstOwner creates, in one transaction, the first user and their
+// first project, and deletes the setup token so that setup runs only once.
+// It returns ErrConflict when any user already exists.
+func (db *DB) CreateFirstOwner(ctx context.Context, email, passwordHash, projectName string, now time.Time) (User, Project, error) {
+	var u User
+	var p Project
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+			return fmt.Errorf("store: setup: %w", err)
+		}
+		if n > 0 {
+			return fmt.Errorf("store: setup already done: %w", ErrConflict)
+		}
+		var err error
+		if u, err = createUser(ctx, tx, email, passwordHash, now); err != nil {
+			return err
+		}
+		if p, err = createProject(ctx, tx, u.ID, projectName, now); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, SettingSetupToken)
+		return err
+	})
+	return u, p, err
+}
+
+// Project returns a project by ID.
+func (db *DB) Project(ctx context.Context, id int64) (Project, error) {
+	p, err := scanProject(db.read.QueryRowContext(ctx, `SELECT `+projectColumnsP+` FROM projects p WHERE p.id = ?`, id))
+	if err != nil {
+		return Project{}, notFound(err, "project")
+	}
+	return p, nil
+}
+
+// Membership returns userID's role in projectID, or ErrNotFound when the
+// user is not a member (callers answer 404 either way, so that a project's
+// existence does not leak).
+func (db *DB) Membership(ctx context.Context, projectID, userID int64) (Membership, error) {
+	m := Membership{UserID: userID}
+	p, err := scanProject(db.read.QueryRowContext(ctx, `SELECT `+projectColumnsP+`, m.role
+		FROM projects p JOIN memberships m ON m.project_id = p.id
+		WHERE p.id = ? AND m.user_id = ?`, projectID, userID), &m.Role)
+	if err != nil {
+		return Membership{}, notFound(err, "membership")
+	}
+	m.Project = p
+	return m, nil
+}
+
+// Memberships lists the projects userID belongs to, by name.
+func (db *DB) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+projectColumnsP+`, m.role
+		FROM projects p JOIN memberships m ON m.project_id = p.id
+		WHERE m.user_id = ? ORDER BY p.name, p.id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: memberships: %w", err)
+	}
+	defer rows.Close()
+	var ms []Membership
+	for rows.Next() {
+		m := Membership{UserID: userID}
+		if m.Project, err = scanProject(rows, &m.Role); err != nil {
+			return nil, fmt.Errorf("store: memberships: %w", err)
+		}
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+// Members lists a project's members, owners first.
+func (db *DB) Members(ctx context.Context, projectID int64) ([]Member, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("u.", userColumns)+`, m.role, m.created_at
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.project_id = ?
+		ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.email`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("store: members: %w", err)
+	}
+	defer rows.Close()
+	var ms []Member
+	for rows.Next() {
+		var m Member
+		var joined int64
+		if m.User, err = scanUser(rows, &m.Role, &joined); err != nil {
+			return nil, fmt.Errorf("store: members: %w", err)
+		}
+		m.JoinedAt, m.Invited = unix(joined), m.User.PasswordHash == ""
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+// AddMember gives userID a role in projectID; ErrConflict when already a member.
+func (db *DB) AddMember(ctx context.Context, projectID, userID int64, role string, now time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return addMember(ctx, tx, projectID, userID, role, now) })
+}
+
+func addMember(ctx context.Context, tx *sql.Tx, projectID, userID int64, role string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (project_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
+		projectID, userID, role, now.Unix())
+	if isUnique(err) {
+		return fmt.Errorf("store: add member: %w", ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: add member: %w", err)
+	}
+	return nil
+}
+
+// SetRole changes a member's role. It refuses, with ErrLastOwner, to demote
+// the project's last owner.
+func (db *DB) SetRole(ctx context.Context, projectID, userID int64, role string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if role != RoleOwner {
+			if err := keepAnOwner(ctx, tx, projectID, userID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE memberships SET role = ? WHERE project_id = ? AND user_id = ?`,
+			role, projectID, userID)
+		if err != nil {
+			return fmt.Errorf("store: set role: %w", err)
+		}
+		return mustAffect(res, "membership")
+	})
+}
+
+// RemoveMember removes userID from projectID. It refuses, with
+// ErrLastOwner, to remove the project's last owner.
+func (db *DB) RemoveMember(ctx context.Context, projectID, userID int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := keepAnOwner(ctx, tx, projectID, userID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE project_id = ? AND user_id = ?`, projectID, userID)
+		if err != nil {
+			return fmt.Errorf("store: remove member: %w", err)
+		}
+		return mustAffect(res, "membership")
+	})
+}
+
+// keepAnOwner fails when userID is the only owner of projectID.
+func keepAnOwner(ctx context.Context, tx *sql.Tx, projectID, userID int64) error {
+	var others, isOwner int
+	err := tx.QueryRowContext(ctx, `SELECT
+		COUNT(*) FILTER (WHERE user_id != ?),
+		COUNT(*) FILTER (WHERE user_id = ?)
+		FROM memberships WHERE project_id = ? AND role = 'owner'`, userID, userID, projectID).Scan(&others, &isOwner)
+	if err != nil {
+		return fmt.Errorf("store: owners: %w", err)
+	}
+	if isOwner > 0 && others == 0 {
+		return fmt.Errorf("store: %w", ErrLastOwner)
+	}
+	return nil
+}
+
+// SetMFALevel sets a project's two-factor level and audits the change.
+func (db *DB) SetMFALevel(ctx context.Context, projectID, actorID int64, level string, now time.Time) (old string, err error) {
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT mfa_level FROM projects WHERE id = ?`, projectID).Scan(&old); err != nil {
+			return notFound(err, "project")
+		}
+		if old == level {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE projects SET mfa_level = ?, mfa_level_set_at = ? WHERE id = ?`,
+			level, now.Unix(), projectID); err != nil {
+			return fmt.Errorf("store: set 2fa level: %w", err)
+		}
+		return addAudit(ctx, tx, AuditEvent{ProjectID: projectID, ActorID: actorID,
+			Kind: "2fa.level", Detail: old + " → " + level, At: now})
+	})
+	return old, err
+}
+
+func prefixed(prefix, columns string) string {
+	var out []byte
+	start := true
+	for i := 0; i < len(columns); i++ {
+		c := columns[i]
+		if start && c != ' ' && c != '\n' && c != '\t' {
+			out = append(out, prefix...)
+			start = false
+		}
+		if c == ',' {
+			start = true
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+// ProjectByName returns the oldest project with the given name.
+func (db *DB) ProjectByName(ctx context.Context, name string) (Project, error) {
+	p, err := scanProject(db.read.QueryRowContext(ctx, `SELECT `+projectColumnsP+` FROM projects p
+		WHERE p.name = ? ORDER BY p.id LIMIT 1`, name))
+	if err != nil {
+		return Project{}, notFound(err, "project")
+	}
+	return p, nil
+}

@@ -1,0 +1,147 @@
+package phonegate
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// NewToken returns a 128-bit random token, URL-safe.
+func NewToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken returns the hash under which a token is stored. Tokens carry
+// 128 random bits, so a plain SHA-256 cannot be reversed.
+func HashToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+// Keys are the server's secrets, derived from the server key file.
+type Keys struct {
+	codeMAC []byte
+	seal    cipher.AEAD
+}
+
+// KeySize is the length of the server key in bytes.
+const KeySize = 32
+
+// NewKeys derives the code MAC key and the code sealing key from the
+// server key, so that one file yields keys that are never shared between uses.
+func NewKeys(serverKey []byte) (*Keys, error) {
+	if len(serverKey) < KeySize {
+		return nil, fmt.Errorf("server key is %d bytes, want at least %d", len(serverKey), KeySize)
+	}
+	derive := func(label string) []byte {
+		m := hmac.New(sha256.New, serverKey)
+		m.Write([]byte("phonegate " + label))
+		return m.Sum(nil)
+	}
+	block, err := aes.NewCipher(derive("code seal"))
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &Keys{codeMAC: derive("code mac"), seal: aead}, nil
+}
+
+// NewCode returns a six-digit code, uniformly drawn and zero-padded.
+func NewCode() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// CodeMAC is what a challenge keeps to check a code: HMAC-SHA256 of the
+// challenge ID and the code under the server key.
+func (k *Keys) CodeMAC(challengeID, code string) []byte {
+	m := hmac.New(sha256.New, k.codeMAC)
+	m.Write([]byte(challengeID))
+	m.Write([]byte{0})
+	m.Write([]byte(code))
+	return m.Sum(nil)
+}
+
+// CheckCode reports, in constant time, whether code matches mac.
+func (k *Keys) CheckCode(challengeID, code string, mac []byte) bool {
+	return hmac.Equal(k.CodeMAC(challengeID, code), mac)
+}
+
+// Seal encrypts the code for the voice webhook, bound to the challenge ID.
+func (k *Keys) Seal(challengeID, code string) []byte {
+	nonce := make([]byte, k.seal.NonceSize())
+	rand.Read(nonce)
+	return k.seal.Seal(nonce, nonce, []byte(code), []byte(challengeID))
+}
+
+// Open decrypts a code sealed by Seal for the same challenge.
+func (k *Keys) Open(challengeID string, sealed []byte) (string, error) {
+	n := k.seal.NonceSize()
+	if len(sealed) < n {
+		return "", errors.New("sealed code too short")
+	}
+	b, err := k.seal.Open(nil, sealed[:n], sealed[n:], []byte(challengeID))
+	if err != nil {
+		return "", fmt.Errorf("open sealed code: %w", err)
+	}
+	return string(b), nil
+}
+
+// emergencyAlphabet is Crockford's base32: no I, L, O or U to misread.
+const emergencyAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewEmergencyCode returns an emergency code of 80 random bits, written
+// as XXXX-XXXX-XXXX-XXXX.
+func NewEmergencyCode() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	n := new(big.Int).SetBytes(b)
+	var sb strings.Builder
+	for i := range 16 {
+		if i > 0 && i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		d := new(big.Int)
+		n.DivMod(n, big.NewInt(32), d)
+		sb.WriteByte(emergencyAlphabet[d.Int64()])
+	}
+	return sb.String()
+}
+
+// NormalizeEmergencyCode puts a typed emergency code in the form it was
+// hashed in: upper case, dashes restored, spaces dropped, and the letters
+// people mistake for digits read as those digits.
+func NormalizeEmergencyCode(s string) string {
+	var sb strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		switch {
+		case r == 'O':
+			r = '0'
+		case r == 'I' || r == 'L':
+			r = '1'
+		case r == ' ' || r == '-' || r == '\t':
+			continue
+		}
+		sb.WriteRune(r)
+	}
+	raw := sb.String()
+	if len(raw) != 16 {
+		return raw
+	}
+	return raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:16]
+}
