@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
@@ -23,7 +24,9 @@ import (
 
 func newLogger(cfg config, w io.Writer) zerolog.Logger {
 	if !cfg.LogJSON {
-		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
+		f, ok := w.(*os.File)
+		color := ok && isatty.IsTerminal(f.Fd())
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly, NoColor: !color}
 	}
 	return zerolog.New(w).Level(cfg.LogLevel).With().Timestamp().Logger()
 }
