@@ -11,9 +11,14 @@ import (
 
 type accountPage struct {
 	page
-	User     store.User
-	Masked   string
-	Sessions []sessionRow
+	User      store.User
+	Masked    string
+	Sessions  []sessionRow
+	Trusted   []trustedRow
+	Countries []countryOption
+	Channel   string // the channel preselected for a new phone
+	PhoneForm bool   // the change-phone form is open, to show its error
+	Number    string // the number typed in the change-phone form
 }
 
 type sessionRow struct {
@@ -30,6 +35,15 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 	p.User = a.user
 	if a.user.Phone != "" {
 		p.Masked = phonegate.MaskPhone(a.user.Phone)
+	}
+	p.Countries = s.countryOptions(r.PostFormValue("country"))
+	p.Channel = a.user.PreferredChannel
+	if c := r.PostFormValue("channel"); c == store.ChannelSMS || c == store.ChannelCall {
+		p.Channel = c
+	}
+	var err error
+	if p.Trusted, err = s.trustedRows(r); err != nil {
+		return err
 	}
 	ss, err := s.db.UserSessions(r.Context(), a.user.ID)
 	if err != nil {
@@ -61,15 +75,21 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 var flashMessages = map[string]string{
 	"password": "Your password was changed. Your other sessions and trusted computers were signed out.",
 	"session":  "The session was ended.",
+	"trusted":  "The computer was forgotten: it will be asked for a code next time.",
 }
 
 func (s *Server) accountError(w http.ResponseWriter, r *http.Request, msg string) error {
+	return s.accountFail(w, r, http.StatusBadRequest, msg)
+}
+
+// accountFail shows the account page again with msg and status.
+func (s *Server) accountFail(w http.ResponseWriter, r *http.Request, status int, msg string) error {
 	p := &accountPage{}
 	if err := s.accountData(r, p); err != nil {
 		return err
 	}
 	p.Error = msg
-	s.render(w, r, http.StatusBadRequest, "account", p)
+	s.render(w, r, status, "account", p)
 	return nil
 }
 

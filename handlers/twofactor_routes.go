@@ -1,21 +1,32 @@
 package handlers
 
-import (
-	"net/http"
-	"time"
+// twoFactorRoutes lists the enrollment, code, settings, members, audit and
+// account-security routes. The pending ones are all a session between the
+// password and the code can reach, with logout.
+func (s *Server) twoFactorRoutes() []route {
+	return []route{
+		get("/verify", accessPending, s.verifyForm),
+		post("/verify", accessPending, s.verifyCode),
+		post("/verify/send", accessPending, s.verifySend),
+		post("/verify/emergency", accessPending, s.verifyEmergency),
+		get("/verify/status", accessPending, s.verifyStatusJSON),
+		get("/phone", accessPending, s.phoneForm),
+		post("/phone", accessPending, s.enroll),
+		get("/phone/done", accessPending, s.emergencyDone),
 
-	"github.com/julienschmidt/httprouter"
-)
+		get("/projects/:id/settings", accessFull, s.settings),
+		post("/projects/:id/settings/authenticate", accessFull, s.settingsAuthenticate),
+		post("/projects/:id/settings", accessFull, s.saveSettings),
+		get("/projects/:id/members", accessFull, s.members),
+		post("/projects/:id/members", accessFull, s.addMember),
+		post("/projects/:id/members/role", accessFull, s.changeRole),
+		post("/projects/:id/members/remove", accessFull, s.removeMember),
+		post("/projects/:id/members/reset", accessFull, s.resetMember),
+		get("/projects/:id/invited", accessFull, s.invited),
+		get("/projects/:id/audit", accessFull, s.auditLog),
 
-// twoFactorRoutes registers the enrollment, code and settings routes.
-func (s *Server) twoFactorRoutes(r *httprouter.Router, get, post func(string, handlerFunc)) {}
-
-// trustRecord is what a trusted-computer cookie proves for the logged-in user.
-type trustRecord struct {
-	CreatedAt time.Time
-	LastMFAAt time.Time
+		post("/account/phone", accessFull, s.changePhone),
+		post("/account/emergency", accessFull, s.regenerateEmergency),
+		post("/account/trusted/revoke", accessFull, s.revokeTrusted),
+	}
 }
-
-// trustedComputer returns the trusted-computer record the request's
-// cookie names, if it belongs to the logged-in user; a zero record if not.
-func (s *Server) trustedComputer(r *http.Request) (trustRecord, error) { return trustRecord{}, nil }

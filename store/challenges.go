@@ -53,11 +53,17 @@ func scanChallenge(row interface{ Scan(...any) error }) (Challenge, error) {
 
 // CreateChallenge stores a new challenge. Pending challenges of the same
 // session are cancelled first: a session has one live challenge at a time.
+// Challenges of anyone that expired by c.CreatedAt end here too, their
+// sealed codes wiped, so that no readable copy outlives its ten minutes
+// for longer than it takes the next challenge to be made.
 func (db *DB) CreateChallenge(ctx context.Context, c Challenge) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE challenges SET state = 'cancelled', code_sealed = NULL
 			WHERE session_hash = ? AND state IN ('pending', 'approved')`, c.SessionHash); err != nil {
 			return fmt.Errorf("store: create challenge: %w", err)
+		}
+		if err := endExpiredChallenges(ctx, tx, c.CreatedAt); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO challenges (`+challengeColumns+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -87,6 +93,25 @@ func (db *DB) SessionChallenge(ctx context.Context, sessionHash []byte) (Challen
 		return Challenge{}, notFound(err, "challenge")
 	}
 	return c, nil
+}
+
+// EndExpiredChallenges ends the challenges that expired by now, wiping
+// their sealed codes. Maintenance may call it now and then.
+func (db *DB) EndExpiredChallenges(ctx context.Context, now time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return endExpiredChallenges(ctx, tx, now) })
+}
+
+func endExpiredChallenges(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE challenges SET state = 'dead', code_sealed = NULL
+		WHERE state IN ('pending', 'approved') AND expires_at <= ?`, now.Unix()); err != nil {
+		return fmt.Errorf("store: end expired challenges: %w", err)
+	}
+	return nil
+}
+
+// Live reports whether the challenge can still be answered at now.
+func (c Challenge) Live(now time.Time) bool {
+	return (c.State == ChallengePending || c.State == ChallengeApproved) && now.Before(c.ExpiresAt)
 }
 
 // Delivery statuses, in the order a delivery moves through them. A status

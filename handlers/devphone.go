@@ -1,0 +1,194 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/phonegate/phonegate/store"
+)
+
+// devPhone is the Sender of dev mode, a stand-in for Twilio: it records
+// each send in the store for the dev phone page, and plays Twilio's part
+// afterwards by posting signed status callbacks to this server's own
+// webhooks, over HTTP, as Twilio would.
+type devPhone struct{ s *Server }
+
+// What the dev phone says it is, in the fields Twilio would send.
+const (
+	devAccountSID = "ACdev00000000000000000000000000000"
+	devNumber     = "+15005550006" // Twilio's test number that sends to anyone
+)
+
+// SendSMS records the message. Its body holds the code, so it is kept
+// sealed with the server key: no code is readable in the database file,
+// dev mode or not.
+func (p devPhone) SendSMS(ctx context.Context, m SMS) (string, error) {
+	e, err := p.s.db.AddDevPhone(ctx, store.DevPhoneEntry{Kind: store.ChannelSMS, SID: devSID("SM"), To: m.To,
+		Body: p.s.sealDevBody(m.Body), Callback: m.StatusCallback, CreatedAt: p.s.now()})
+	if err != nil {
+		return "", err
+	}
+	p.s.devInitialCallbacks(e, "queued", "sent")
+	return e.SID, nil
+}
+
+// PlaceCall records the call: its TwiML URL and callback, never the code,
+// which the dev phone hears only by fetching the TwiML.
+func (p devPhone) PlaceCall(ctx context.Context, c Call) (string, error) {
+	e, err := p.s.db.AddDevPhone(ctx, store.DevPhoneEntry{Kind: store.ChannelCall, SID: devSID("CA"), To: c.To,
+		URL: c.URL, Callback: c.StatusCallback, CreatedAt: p.s.now()})
+	if err != nil {
+		return "", err
+	}
+	p.s.devInitialCallbacks(e, "initiated", "ringing")
+	return e.SID, nil
+}
+
+// devSID returns a fake SID shaped like Twilio's: a prefix and 32 hex
+// digits, of which "dev" marks it as the dev phone's.
+func devSID(prefix string) string {
+	b := make([]byte, 15)
+	rand.Read(b)
+	return prefix + "dev" + hex.EncodeToString(b)[:29]
+}
+
+// devBodyLabel binds sealed dev phone bodies to their use, so that no other
+// sealed value can be opened as one.
+const devBodyLabel = "dev phone message"
+
+// sealDevBody seals a message body for the dev_phone table.
+func (s *Server) sealDevBody(body string) string {
+	return base64.StdEncoding.EncodeToString(s.cfg.Keys.Seal(devBodyLabel, body))
+}
+
+// openDevBody opens what sealDevBody sealed; "" if it cannot.
+func (s *Server) openDevBody(sealed string) string {
+	b, err := base64.StdEncoding.DecodeString(sealed)
+	if err != nil {
+		return ""
+	}
+	body, err := s.cfg.Keys.Open(devBodyLabel, b)
+	if err != nil {
+		return ""
+	}
+	return body
+}
+
+// devInitialCallbacks posts the first status callbacks of a send, as
+// Twilio does: in the background, a moment after the send has returned, so
+// that the delivery has its SID by then.
+func (s *Server) devInitialCallbacks(e store.DevPhoneEntry, statuses ...string) {
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		for _, st := range statuses {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			_, _, err := s.devStatusCallback(ctx, e, st, 0)
+			cancel()
+			if err != nil {
+				s.log.Warn().Err(err).Str("sid", e.SID).Msg("dev phone: status callback")
+				return
+			}
+		}
+	}()
+}
+
+// devStatusCallback posts a status callback for entry e with the fields
+// Twilio sends, and returns the webhook's answer.
+func (s *Server) devStatusCallback(ctx context.Context, e store.DevPhoneEntry, status string, errorCode int) (int, []byte, error) {
+	form := url.Values{"AccountSid": {devAccountSID}, "ApiVersion": {"2010-04-01"}, "From": {devNumber}, "To": {e.To}}
+	if e.Kind == store.ChannelSMS {
+		form.Set("MessageSid", e.SID)
+		form.Set("SmsSid", e.SID)
+		form.Set("MessageStatus", status)
+		form.Set("SmsStatus", status)
+	} else {
+		for k, v := range devCallFields(e) {
+			form[k] = v
+		}
+		form.Set("CallStatus", status)
+		form.Set("CallbackSource", "call-progress-events")
+		form.Set("Timestamp", s.now().UTC().Format(time.RFC1123Z))
+		if status == "completed" {
+			form.Set("CallDuration", "17")
+		}
+	}
+	if errorCode != 0 {
+		form.Set("ErrorCode", fmt.Sprint(errorCode))
+	}
+	return s.devPost(ctx, e.Callback, form)
+}
+
+// devCallFields are the fields of every request Twilio makes about a call.
+func devCallFields(e store.DevPhoneEntry) url.Values {
+	return url.Values{"AccountSid": {devAccountSID}, "ApiVersion": {"2010-04-01"}, "CallSid": {e.SID},
+		"Direction": {"outbound-api"}, "From": {devNumber}, "Caller": {devNumber}, "To": {e.To}, "Called": {e.To}}
+}
+
+// devClient makes the dev phone's requests to this server.
+var devClient = &http.Client{
+	Timeout: 10 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	},
+}
+
+// devPost posts form, signed as Twilio signs, to one of this server's own
+// webhooks (target must be under the public URL's /twilio/), and returns
+// the status and body of the answer.
+func (s *Server) devPost(ctx context.Context, target string, form url.Values) (int, []byte, error) {
+	if !strings.HasPrefix(target, s.publicURL("/twilio/")) {
+		return 0, nil, fmt.Errorf("dev phone: %q is not one of this server's webhooks", target)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, nil, fmt.Errorf("dev phone: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "TwilioProxy/1.1 (phonegate dev phone)")
+	req.Header.Set(twilioSignatureHeader, twilioSignature(s.cfg.TwilioAuthToken, target, form))
+	res, err := devClient.Do(req)
+	if err != nil {
+		return 0, nil, fmt.Errorf("dev phone: %w", err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxWebhookBytes))
+	if err != nil {
+		return 0, nil, fmt.Errorf("dev phone: %w", err)
+	}
+	return res.StatusCode, body, nil
+}
+
+// twilioSignature signs a webhook request as Twilio does: HMAC-SHA1 under
+// the auth token of the URL followed by each POST parameter's name and
+// value, sorted by name, a repeated name once per distinct value in sorted
+// order; base64.
+func twilioSignature(authToken, target string, form url.Values) string {
+	var b bytes.Buffer
+	b.WriteString(target)
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range signedValues(form[k]) {
+			b.WriteString(k)
+			b.WriteString(v)
+		}
+	}
+	m := hmac.New(sha1.New, []byte(authToken))
+	m.Write(b.Bytes())
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}

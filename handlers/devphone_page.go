@@ -1,0 +1,133 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/julienschmidt/httprouter"
+
+	"github.com/phonegate/phonegate/store"
+)
+
+// devPhoneRoutes registers the dev phone's pages. They need no login (dev
+// mode listens on loopback only) but go through s.browser, so every button
+// carries the CSRF token. Every button acts through the signed webhooks,
+// as Twilio would, and never through the store.
+func (s *Server) devPhoneRoutes(r *httprouter.Router) {
+	r.Handler(http.MethodGet, "/dev/phone", s.browser(s.devPhonePage))
+	r.Handler(http.MethodPost, "/dev/phone/status", s.browser(s.devPhoneStatus))
+	r.Handler(http.MethodPost, "/dev/phone/answer", s.browser(s.devPhoneAnswer))
+	r.Handler(http.MethodPost, "/dev/phone/press", s.browser(s.devPhonePress))
+	r.Handler(http.MethodPost, "/dev/phone/sms", s.browser(s.devPhoneSMS))
+}
+
+// devPhoneView is the dev phone page.
+type devPhoneView struct {
+	page
+	Numbers []devNumberView
+	Call    *devCallView // what a call said, after Answer or a key
+}
+
+// devNumberView is one phone number and what it received, newest first.
+type devNumberView struct {
+	Number  string
+	Entries []devEntryView
+}
+
+type devEntryView struct {
+	ID      int64
+	Kind    string
+	SID     string
+	At      string
+	Body    []string // the message's lines
+	Status  string   // the delivery's state in words; empty for a reply
+	Buttons []devButtonView
+}
+
+// devButtonView is a status callback button.
+type devButtonView struct{ Status, Label string }
+
+// devButtons are the status buttons of each kind, in the order shown;
+// devStatusButtons has the error codes they report.
+var devButtons = map[string][]devButtonView{
+	store.ChannelSMS:  {{"delivered", "Delivered"}, {"undelivered", "Undelivered (30003)"}, {"failed", "Failed (30006)"}},
+	store.ChannelCall: {{"completed", "Completed"}, {"no-answer", "No answer"}, {"busy", "Busy"}},
+}
+
+// devPhoneShown is how many entries the page lists.
+const devPhoneShown = 60
+
+// devPhoneNotes are the notes a button leaves after its redirect; only
+// these fixed words can be shown, never text from the URL.
+var devPhoneNotes = map[string]string{
+	"status": "Status callback sent through the signed webhook.",
+	"sms":    "Message sent to /twilio/sms/inbound. A reply, if any, is listed under the number.",
+}
+
+func (s *Server) devPhonePage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.devPhoneData(r)
+	if err != nil {
+		return err
+	}
+	v.Flash = devPhoneNotes[r.URL.Query().Get("done")]
+	s.render(w, r, http.StatusOK, "devphone", v)
+	return nil
+}
+
+// devPhoneData lists the recorded messages and calls by number.
+func (s *Server) devPhoneData(r *http.Request) (*devPhoneView, error) {
+	es, err := s.db.DevPhoneEntries(r.Context(), devPhoneShown)
+	if err != nil {
+		return nil, err
+	}
+	v := &devPhoneView{page: page{Title: "Dev phone"}}
+	index := map[string]int{}
+	for _, e := range es {
+		ev := devEntryView{ID: e.ID, Kind: e.Kind, SID: e.SID, At: e.CreatedAt.UTC().Format("2006-01-02 15:04:05"),
+			Buttons: devButtons[e.Kind]}
+		if e.Body != "" {
+			ev.Body = strings.Split(s.openDevBody(e.Body), "\n")
+		}
+		ev.Status, err = s.devEntryStatus(r, e)
+		if err != nil {
+			return nil, err
+		}
+		i, ok := index[e.To]
+		if !ok {
+			i = len(v.Numbers)
+			index[e.To] = i
+			v.Numbers = append(v.Numbers, devNumberView{Number: e.To})
+		}
+		v.Numbers[i].Entries = append(v.Numbers[i].Entries, ev)
+	}
+	return v, nil
+}
+
+// devEntryStatus returns the state in words of the delivery an entry
+// carries, read from the delivery ID in its callback URL.
+func (s *Server) devEntryStatus(r *http.Request, e store.DevPhoneEntry) (string, error) {
+	u, err := url.Parse(e.Callback)
+	if e.Callback == "" || err != nil {
+		return "", nil
+	}
+	d, err := s.db.Delivery(r.Context(), u.Query().Get("d"))
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return deliveryWords(d), nil
+}
+
+// devEntry loads the entry a button names.
+func (s *Server) devEntry(r *http.Request) (store.DevPhoneEntry, error) {
+	id, err := strconv.ParseInt(r.PostFormValue("entry"), 10, 64)
+	if err != nil {
+		return store.DevPhoneEntry{}, badRequest("That message or call is not on the dev phone.")
+	}
+	return s.db.DevPhoneEntry(r.Context(), id)
+}

@@ -1,0 +1,60 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// maxEmergencyInput bounds what is hashed for a typed emergency code.
+const maxEmergencyInput = 64
+
+// verifyEmergency accepts the emergency code in place of a code, once. The
+// Argon2id hash is verified outside any transaction; the code is then
+// consumed only if the hash is still the stored one, so that of concurrent
+// uses exactly one wins. The user gets in for this login, but the phone is
+// no longer verified, trusted computers are forgotten, and the gate sends
+// them to verify a phone (and get a new emergency code) before anything
+// else. A wrong emergency code counts toward the lock like a wrong code.
+func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
+	a := authFrom(r)
+	ctx := r.Context()
+	now := s.now()
+	refuse := func() error { return s.refuseCode(w, r, msgEmergencyInvalid) }
+	if s.locked(a.user) {
+		return refuse()
+	}
+	typed := phonegate.NormalizeEmergencyCode(r.PostFormValue("emergency_code"))
+	if len(typed) > maxEmergencyInput {
+		typed = typed[:maxEmergencyInput]
+	}
+	// An empty hash is checked against a dummy, taking the same time.
+	ok, _, err := s.cfg.Hasher.Verify(ctx, typed, a.user.EmergencyHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		f, err := s.db.FailSecondFactor(ctx, a.user.ID, "", "wrong emergency code", now)
+		if err != nil {
+			return err
+		}
+		s.log.Info().Int64("user", a.user.ID).Bool("locked", f.Locked).Msg("wrong emergency code")
+		return refuse()
+	}
+	err = s.db.UseEmergencyCode(ctx, a.user.ID, a.user.EmergencyHash, now)
+	if errors.Is(err, store.ErrCodeRefused) {
+		return refuse()
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.renewSession(w, r, now); err != nil {
+		return err
+	}
+	s.clearCookie(w, s.trustCookie())
+	s.log.Warn().Int64("user", a.user.ID).Msg("emergency code used")
+	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+	return nil
+}

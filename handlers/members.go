@@ -1,0 +1,287 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+type memberRow struct {
+	UserID        int64
+	Email         string
+	Role          string
+	Invited       bool
+	PhoneVerified bool
+	LastCode      string
+	Self          bool
+	Editable      bool     // the viewer may change this member
+	Roles         []string // the roles the viewer may give this member
+}
+
+type membersPage struct {
+	page
+	Project    store.Project
+	Rows       []memberRow
+	Elevated   bool
+	Roles      []string // the roles the viewer may give a new member
+	EmailValue string
+	RoleValue  string
+}
+
+// grantable lists the roles a member with role may give: owners give any
+// role, admins every role but owner.
+func grantable(role string) []string {
+	if role == store.RoleOwner {
+		return []string{store.RoleDeveloper, store.RoleAdmin, store.RoleOwner}
+	}
+	return []string{store.RoleDeveloper, store.RoleAdmin}
+}
+
+// mayChange reports whether a member with role actor may change, remove or
+// reset a member with role target: admins cannot touch owners.
+func mayChange(actor, target string) bool {
+	return actor == store.RoleOwner || (actor == store.RoleAdmin && target != store.RoleOwner)
+}
+
+func membersPath(id int64) string { return projectPath(id) + "/members" }
+
+// projectManager returns the viewer's membership if they may manage members:
+// 404 for a stranger, 403 for a developer.
+func (s *Server) projectManager(r *http.Request) (store.Membership, error) {
+	m, err := s.membership(r)
+	if err != nil {
+		return m, err
+	}
+	if !canManage(m.Role) {
+		return m, errNotManager
+	}
+	return m, nil
+}
+
+func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage, error) {
+	ms, err := s.db.Members(r.Context(), m.Project.ID)
+	if err != nil {
+		return nil, err
+	}
+	last, err := s.db.LastMFA(r.Context(), m.Project.ID)
+	if err != nil {
+		return nil, err
+	}
+	self := authFrom(r).user.ID
+	p := &membersPage{
+		page:     page{Title: "Members · " + m.Project.Name},
+		Project:  m.Project,
+		Elevated: s.elevated(r),
+		Roles:    grantable(m.Role),
+	}
+	for _, x := range ms {
+		p.Rows = append(p.Rows, memberRow{
+			UserID: x.User.ID, Email: x.User.Email, Role: x.Role, Invited: x.Invited,
+			PhoneVerified: x.User.PhoneVerified, LastCode: when(last[x.User.ID]), Self: x.User.ID == self,
+			Editable: mayChange(m.Role, x.Role), Roles: grantable(m.Role),
+		})
+	}
+	return p, nil
+}
+
+var membersFlash = map[string]string{
+	"added":   "The member was added. They already have an account, so they can log in now.",
+	"role":    "The role was changed.",
+	"removed": "The member was removed.",
+	"reset":   "Their two-factor authentication was reset: they will verify a phone at their next login.",
+	"auth":    "You can make changes for the next 10 minutes.",
+}
+
+// members lists a project's members for its owners and admins.
+func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.projectManager(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.membersData(r, m)
+	if err != nil {
+		return err
+	}
+	p.Flash = membersFlash[r.URL.Query().Get("done")]
+	s.render(w, r, http.StatusOK, "members", p)
+	return nil
+}
+
+// membersError shows the members page again with msg.
+func (s *Server) membersError(w http.ResponseWriter, r *http.Request, m store.Membership, status int, msg string) error {
+	p, err := s.membersData(r, m)
+	if err != nil {
+		return err
+	}
+	p.Error = msg
+	p.EmailValue = strings.TrimSpace(r.PostFormValue("email"))
+	p.RoleValue = r.PostFormValue("role")
+	s.render(w, r, status, "members", p)
+	return nil
+}
+
+// addMember adds a member by email. Someone without an account gets a
+// one-time invite link, valid InviteLife, shown once on the next page.
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.projectManager(r)
+	if err != nil {
+		return err
+	}
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	role := r.PostFormValue("role")
+	if !validEmail(email) {
+		return s.membersError(w, r, m, http.StatusBadRequest, "Enter a valid email address.")
+	}
+	if !slices.Contains(grantable(m.Role), role) {
+		return s.membersError(w, r, m, http.StatusBadRequest, "Choose a role you can give.")
+	}
+	a := authFrom(r)
+	now := s.now()
+	token := phonegate.NewToken()
+	u, invited, err := s.db.InviteMember(r.Context(), email, m.Project.ID, role, a.user.ID,
+		phonegate.HashToken(token), now.Add(InviteLife), now)
+	if errors.Is(err, store.ErrConflict) {
+		return s.membersError(w, r, m, http.StatusConflict, "That person is already a member of this project.")
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info().Int64("project", m.Project.ID).Int64("user", u.ID).Str("role", role).Msg("member added")
+	if !invited {
+		http.Redirect(w, r, membersPath(m.Project.ID)+"?done=added", http.StatusSeeOther)
+		return nil
+	}
+	if err := s.keepReveal(r, store.RevealInvite, u.Email+"\n"+s.publicURL("/invite/"+token)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, projectPath(m.Project.ID)+"/invited", http.StatusSeeOther)
+	return nil
+}
+
+type invitedPage struct {
+	page
+	Project store.Project
+	Email   string
+	Link    string // empty once shown
+}
+
+// invited shows a new member's invite link, once.
+func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.projectManager(r)
+	if err != nil {
+		return err
+	}
+	secret, _, err := s.takeReveal(r, store.RevealInvite)
+	if err != nil {
+		return err
+	}
+	email, link, _ := strings.Cut(secret, "\n")
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "invited", &invitedPage{page: page{Title: "Invite link"},
+		Project: m.Project, Email: email, Link: link})
+	return nil
+}
+
+// memberTarget returns the member named by the form's "user" field, if the
+// viewer may change them.
+func (s *Server) memberTarget(r *http.Request, m store.Membership) (store.Membership, error) {
+	id, err := strconv.ParseInt(r.PostFormValue("user"), 10, 64)
+	if err != nil || id <= 0 {
+		return store.Membership{}, badRequest("That member is not known.")
+	}
+	t, err := s.db.Membership(r.Context(), m.Project.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Membership{}, badRequest("That member is not known.")
+	}
+	if err != nil {
+		return store.Membership{}, err
+	}
+	if !mayChange(m.Role, t.Role) {
+		return store.Membership{}, &userError{status: http.StatusForbidden, msg: "Only an owner can change an owner."}
+	}
+	return t, nil
+}
+
+const lastOwnerMsg = "A project must keep at least one owner: make someone else an owner first."
+
+// changeRole gives a member another role.
+func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.projectManager(r)
+	if err != nil {
+		return err
+	}
+	t, err := s.memberTarget(r, m)
+	if err != nil {
+		return err
+	}
+	role := r.PostFormValue("role")
+	if !slices.Contains(grantable(m.Role), role) {
+		return s.membersError(w, r, m, http.StatusBadRequest, "Choose a role you can give.")
+	}
+	_, err = s.db.SetRoleBy(r.Context(), m.Project.ID, t.UserID, authFrom(r).user.ID, role, s.now())
+	if errors.Is(err, store.ErrLastOwner) {
+		return s.membersError(w, r, m, http.StatusConflict, lastOwnerMsg)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, membersPath(m.Project.ID)+"?done=role", http.StatusSeeOther)
+	return nil
+}
+
+// removeMember takes a member out of the project.
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.projectManager(r)
+	if err != nil {
+		return err
+	}
+	t, err := s.memberTarget(r, m)
+	if err != nil {
+		return err
+	}
+	a := authFrom(r)
+	err = s.db.RemoveMemberBy(r.Context(), m.Project.ID, t.UserID, a.user.ID, s.now())
+	if errors.Is(err, store.ErrLastOwner) {
+		return s.membersError(w, r, m, http.StatusConflict, lastOwnerMsg)
+	}
+	if err != nil {
+		return err
+	}
+	if t.UserID == a.user.ID {
+		http.Redirect(w, r, "/", http.StatusSeeOther) // they left: the project is not theirs to see any more
+		return nil
+	}
+	http.Redirect(w, r, membersPath(m.Project.ID)+"?done=removed", http.StatusSeeOther)
+	return nil
+}
+
+// resetMember resets a member's second factor, for one who lost both the
+// phone and the emergency code. It needs an elevated session.
+func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.projectManager(r)
+	if err != nil {
+		return err
+	}
+	t, err := s.memberTarget(r, m)
+	if err != nil {
+		return err
+	}
+	a := authFrom(r)
+	if t.UserID == a.user.ID {
+		return s.membersError(w, r, m, http.StatusBadRequest, "Change your own phone on the account page.")
+	}
+	if !s.elevated(r) {
+		return s.membersError(w, r, m, http.StatusForbidden, "Authenticate to make changes: enter your password, then reset again.")
+	}
+	if err := s.db.ResetSecondFactor(r.Context(), t.UserID, a.user.ID, s.now()); err != nil {
+		return err
+	}
+	s.log.Info().Int64("project", m.Project.ID).Int64("user", t.UserID).Int64("by", a.user.ID).Msg("second factor reset")
+	http.Redirect(w, r, membersPath(m.Project.ID)+"?done=reset", http.StatusSeeOther)
+	return nil
+}

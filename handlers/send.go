@@ -1,0 +1,117 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// callTimeout is how long a code call lets the phone ring, in seconds.
+const callTimeout = 30
+
+// sendCode sends the code of challenge ch by channel ("sms" or "call"),
+// within the send limits, and returns the delivery that follows it. An
+// automatic send (the fallback call after a failed SMS) skips the cooldown.
+//
+// A send that does not happen returns an error that fail shows in words
+// (a *userError inside) and that still matches its cause with errors.Is
+// and errors.As: store.ErrLimited and *store.SendLimitError,
+// store.ErrChallengeEnded, or the Sender's reasons (ErrOptedOut, ErrNoSMS
+// and the rest), so that a page can offer the other method.
+func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel string, automatic bool) (store.Delivery, error) {
+	if channel != store.ChannelSMS && channel != store.ChannelCall {
+		return store.Delivery{}, badRequest("Choose a text message or a voice call.")
+	}
+	if channel == store.ChannelSMS {
+		out, err := s.db.OptedOut(ctx, ch.Phone)
+		if err != nil {
+			return store.Delivery{}, err
+		}
+		if out {
+			return store.Delivery{}, refused(http.StatusConflict, msgOptedOut, ErrOptedOut)
+		}
+	}
+	if len(ch.CodeSealed) == 0 {
+		return store.Delivery{}, refused(http.StatusConflict, msgEnded, store.ErrChallengeEnded)
+	}
+	now := s.now()
+	d, err := s.db.ReserveSend(ctx, ch.ID, channel, ch.Phone, now, automatic)
+	if err != nil {
+		return store.Delivery{}, s.limitRefusal(err, now)
+	}
+	code, err := s.cfg.Keys.Open(ch.ID, ch.CodeSealed)
+	if err != nil {
+		return store.Delivery{}, errors.Join(err, s.db.FailDelivery(ctx, d.ID, 0, now))
+	}
+
+	var sid string
+	if channel == store.ChannelSMS {
+		sid, err = s.sender().SendSMS(ctx, SMS{
+			To:             ch.Phone,
+			Body:           s.smsBody(code, ch.Label, ch.ExpiresAt.Sub(now)),
+			StatusCallback: s.publicURL("/twilio/sms/status?d=" + url.QueryEscape(d.ID)),
+		})
+	} else {
+		sid, err = s.sender().PlaceCall(ctx, Call{
+			To:             ch.Phone,
+			URL:            s.publicURL("/twilio/voice?d=" + url.QueryEscape(d.ID)),
+			StatusCallback: s.publicURL("/twilio/voice/status?d=" + url.QueryEscape(d.ID)),
+			Timeout:        callTimeout,
+		})
+	}
+	// What the provider answered is recorded even if the client that asked
+	// has gone meanwhile: the message or call is out either way.
+	ctx = context.WithoutCancel(ctx)
+	if err != nil {
+		return d, s.sendFailed(ctx, ch, d, err)
+	}
+	if err := s.db.SetDeliverySID(ctx, d.ID, sid); err != nil {
+		return d, err
+	}
+	d.SID = sid
+	if err := s.db.AddUserAudit(ctx, store.AuditEvent{UserID: ch.UserID, Kind: "code.sent",
+		Detail: channelWords(channel) + " to " + phonegate.MaskPhone(ch.Phone), At: now}); err != nil {
+		return d, err
+	}
+	s.log.Info().Str("delivery", d.ID).Str("channel", channel).Bool("automatic", automatic).Msg("code sent")
+	return d, nil
+}
+
+// smsBody is the text that carries a code. It names the project, says how
+// long the code lasts and not to share it, and ends with the line that lets
+// a browser offer the code for the page on this host (WebOTP).
+func (s *Server) smsBody(code, label string, left time.Duration) string {
+	name := "your verification code"
+	if label != "" {
+		name = "your " + label + " verification code"
+	}
+	mins := int((left + time.Minute - 1) / time.Minute)
+	life := "It expires in 1 minute."
+	if mins > 1 {
+		life = fmt.Sprintf("It expires in %d minutes.", mins)
+	}
+	return code + " is " + name + ". " + life + " Don't share it with anyone.\n\n@" + s.public.Hostname() + " #" + code
+}
+
+// sender returns what sends codes: the configured Sender, or in dev mode
+// without one, the dev phone.
+func (s *Server) sender() Sender {
+	if s.cfg.Sender != nil {
+		return s.cfg.Sender
+	}
+	return devPhone{s: s}
+}
+
+// channelWords names a channel for people and the audit log.
+func channelWords(channel string) string {
+	if channel == store.ChannelCall {
+		return "call"
+	}
+	return "text message"
+}

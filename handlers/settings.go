@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// levelHints say what each level asks of members, under its label.
+var levelHints = map[phonegate.Level]string{
+	phonegate.LevelOff:         "Members log in with their password only.",
+	phonegate.LevelPerComputer: "A code is asked the first time on each computer; that computer is then trusted for up to a year.",
+	phonegate.Level30Days:      "A code is asked on each computer at least every 30 days.",
+	phonegate.LevelEveryLogin:  "A code is asked at every login.",
+}
+
+type levelOption struct {
+	Value   string
+	Label   string
+	Hint    string
+	Checked bool
+}
+
+type settingsPage struct {
+	page
+	Project   store.Project
+	Role      string
+	Level     phonegate.Level
+	CanManage bool
+	Elevated  bool   // "Authenticate to make changes" was done and still holds
+	Until     string // when the elevation ends, for people
+	Levels    []levelOption
+}
+
+// elevated reports whether the session re-entered the password less than
+// ElevationLife ago (DESIGN §2: bound to the session).
+func (s *Server) elevated(r *http.Request) bool {
+	return s.now().Before(authFrom(r).sess.ElevatedUntil)
+}
+
+func (s *Server) settingsData(r *http.Request, m store.Membership) *settingsPage {
+	p := &settingsPage{
+		page:      page{Title: "Settings · " + m.Project.Name},
+		Project:   m.Project,
+		Role:      m.Role,
+		Level:     phonegate.Level(m.Project.MFALevel),
+		CanManage: canManage(m.Role),
+		Elevated:  s.elevated(r),
+	}
+	if p.Elevated {
+		p.Until = when(authFrom(r).sess.ElevatedUntil)
+	}
+	for _, l := range phonegate.Levels {
+		p.Levels = append(p.Levels, levelOption{Value: string(l), Label: l.Label(), Hint: levelHints[l], Checked: l == p.Level})
+	}
+	return p
+}
+
+// settingsFlash are the confirmations a redirect may ask the page to show.
+var settingsFlash = map[string]string{
+	"auth":  "You can make changes for the next 10 minutes.",
+	"level": "Two-factor authentication was updated.",
+}
+
+// settings shows a project's two-factor level: to owners and admins with
+// the means to change it, to developers read-only.
+func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.membership(r)
+	if err != nil {
+		return err
+	}
+	p := s.settingsData(r, m)
+	p.Flash = settingsFlash[r.URL.Query().Get("done")]
+	s.render(w, r, http.StatusOK, "settings", p)
+	return nil
+}
+
+// errNotManager answers a developer who sends a form only owners and
+// admins may send.
+var errNotManager = &userError{status: http.StatusForbidden, msg: "Only the project's owners and admins can do that."}
+
+// settingsAuthenticate is "Authenticate to make changes": the password
+// again, which elevates the session for ElevationLife.
+func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.membership(r)
+	if err != nil {
+		return err
+	}
+	if !canManage(m.Role) {
+		return errNotManager
+	}
+	if ok, err := s.reauthenticate(w, r); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		p := s.settingsData(r, m)
+		p.Error = "That password is not right."
+		s.render(w, r, http.StatusUnauthorized, "settings", p)
+		return nil
+	}
+	// The members page asks for the same elevation (to reset a member's
+	// second factor) and wants the user back there.
+	dest := settingsPath(m.Project.ID)
+	if r.PostFormValue("next") == membersPath(m.Project.ID) {
+		dest = membersPath(m.Project.ID)
+	}
+	http.Redirect(w, r, dest+"?done=auth", http.StatusSeeOther)
+	return nil
+}
+
+// reauthenticate checks the form's password against the logged-in user's
+// and, when right, elevates the session. Wrong passwords count toward the
+// login throttle like any other.
+func (s *Server) reauthenticate(w http.ResponseWriter, r *http.Request) (bool, error) {
+	a := authFrom(r)
+	_, ok, err := s.checkPassword(r, a.user.Email, r.PostFormValue("password"))
+	if err != nil || !ok {
+		return false, err
+	}
+	until := s.now().Add(ElevationLife)
+	if err := s.db.ElevateSession(r.Context(), a.sess.TokenHash, until); err != nil {
+		return false, err
+	}
+	a.sess.ElevatedUntil = until
+	return true, nil
+}
+
+// saveSettings sets the project's level. Without a live elevation nothing
+// changes and the page asks for the password.
+func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.membership(r)
+	if err != nil {
+		return err
+	}
+	if !canManage(m.Role) {
+		return errNotManager
+	}
+	if !s.elevated(r) {
+		p := s.settingsData(r, m)
+		p.Error = "Authenticate to make changes: enter your password, then save again."
+		s.render(w, r, http.StatusForbidden, "settings", p)
+		return nil
+	}
+	level, err := phonegate.ParseLevel(r.PostFormValue("level"))
+	if err != nil {
+		p := s.settingsData(r, m)
+		p.Error = "Choose one of the levels."
+		s.render(w, r, http.StatusBadRequest, "settings", p)
+		return nil
+	}
+	a := authFrom(r)
+	old, err := s.db.SetMFALevel(r.Context(), m.Project.ID, a.user.ID, string(level), s.now())
+	if err != nil {
+		return err
+	}
+	if old != string(level) {
+		s.log.Info().Int64("project", m.Project.ID).Int64("user", a.user.ID).
+			Str("old", old).Str("new", string(level)).Msg("two-factor level changed")
+	}
+	http.Redirect(w, r, settingsPath(m.Project.ID)+"?done=level", http.StatusSeeOther)
+	return nil
+}
+
+func projectPath(id int64) string  { return "/projects/" + strconv.FormatInt(id, 10) }
+func settingsPath(id int64) string { return projectPath(id) + "/settings" }

@@ -1,0 +1,282 @@
+package handlers_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers"
+	"github.com/phonegate/phonegate/store"
+)
+
+// Helpers of the webhook, send and dev phone tests.
+
+const (
+	whToken  = "wh0test0auth0token0000000000001" // the Twilio auth token of the webhook tests
+	whPublic = "https://phonegate.example.com"   // the public URL Twilio is told about
+	whPhone  = "+14155552671"                    // the phone being verified; the captured forms use it
+	whOther  = "+14155550100"                    // another phone
+	whCode   = "042917"                          // the code of every test challenge
+)
+
+// whSender is a handlers.Sender that records what it is asked to send,
+// and refuses with smsErr or callErr when they are set.
+type whSender struct {
+	mu      sync.Mutex
+	sms     []handlers.SMS
+	calls   []handlers.Call
+	smsErr  error
+	callErr error
+}
+
+func (f *whSender) SendSMS(_ context.Context, m handlers.SMS) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.smsErr != nil {
+		return "", f.smsErr
+	}
+	f.sms = append(f.sms, m)
+	return fmt.Sprintf("SM%032d", len(f.sms)), nil
+}
+
+func (f *whSender) PlaceCall(_ context.Context, c handlers.Call) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.callErr != nil {
+		return "", f.callErr
+	}
+	f.calls = append(f.calls, c)
+	return fmt.Sprintf("CA%032d", len(f.calls)), nil
+}
+
+func (f *whSender) sent() ([]handlers.SMS, []handlers.Call) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]handlers.SMS(nil), f.sms...), append([]handlers.Call(nil), f.calls...)
+}
+
+// whHarness is a server outside dev mode with a recording sender, and a
+// user who owns a project.
+type whHarness struct {
+	*harness
+	sender  *whSender
+	keys    *phonegate.Keys
+	user    store.User
+	project store.Project
+	n       int
+}
+
+func newWebhookHarness(t *testing.T) *whHarness {
+	t.Helper()
+	sender := &whSender{}
+	h := newHarness(t, func(c *handlers.Config) {
+		c.DevMode = false
+		c.Sender = sender
+		c.TwilioAuthToken = whToken
+		c.PublicURL = whPublic
+	})
+	u, p := h.addUser("ada@example.com", "correct horse battery", "Apollo")
+	keys, err := phonegate.NewKeys([]byte(strings.Repeat("\x07", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &whHarness{harness: h, sender: sender, keys: keys, user: u, project: p}
+}
+
+// challenge stores a pending challenge of the user for phone, with the
+// code whCode and reply code reply, made now and living ten minutes.
+func (h *whHarness) challenge(phone, reply string) store.Challenge {
+	h.t.Helper()
+	h.n++
+	id := fmt.Sprintf("challenge-%d", h.n)
+	now := h.clock.Now()
+	c := store.Challenge{
+		ID:          id,
+		UserID:      h.user.ID,
+		SessionHash: phonegate.HashToken(id),
+		Purpose:     store.PurposeLogin,
+		Label:       "Apollo",
+		Phone:       phone,
+		CodeMAC:     h.keys.CodeMAC(id, whCode),
+		CodeSealed:  h.keys.Seal(id, whCode),
+		ReplyCode:   reply,
+		CreatedAt:   now,
+		ExpiresAt:   now.Add(10 * time.Minute),
+	}
+	if err := h.db.CreateChallenge(context.Background(), c); err != nil {
+		h.t.Fatal(err)
+	}
+	return c
+}
+
+// send sends the challenge's code by channel through the server.
+func (h *whHarness) send(c store.Challenge, channel string) store.Delivery {
+	h.t.Helper()
+	d, err := h.srv.SendCodeForTest(context.Background(), c, channel, false)
+	if err != nil {
+		h.t.Fatalf("send %s: %v", channel, err)
+	}
+	return d
+}
+
+// delivery returns a delivery as stored now.
+func (h *whHarness) delivery(id string) store.Delivery {
+	h.t.Helper()
+	d, err := h.db.Delivery(context.Background(), id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return d
+}
+
+// auditKinds returns the kinds of the project's audit events, oldest first.
+func (h *whHarness) auditKinds() []string {
+	h.t.Helper()
+	es, err := h.db.AuditEvents(context.Background(), h.project.ID, 0, 1000)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var kinds []string
+	for i := len(es) - 1; i >= 0; i-- {
+		if es[i].Kind != "project.created" {
+			kinds = append(kinds, es[i].Kind)
+		}
+	}
+	return kinds
+}
+
+// whForm reads a captured webhook body from testdata/twilio and sets the
+// given fields on it: name, value, name, value...
+func whForm(t testing.TB, name string, set ...string) url.Values {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "twilio", name+".form"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, err := url.ParseQuery(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for i := 0; i+1 < len(set); i += 2 {
+		form.Set(set[i], set[i+1])
+	}
+	return form
+}
+
+// twilioSign signs a webhook request as Twilio does, written here from
+// Twilio's description rather than taken from the server: HMAC-SHA1 of
+// the full URL followed by each parameter's name and value, sorted by
+// name (a repeated name once per distinct value, sorted), in base64.
+func twilioSign(token, fullURL string, form url.Values) string {
+	var sb strings.Builder
+	sb.WriteString(fullURL)
+	names := make([]string, 0, len(form))
+	for k := range form {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		vs := append([]string(nil), form[k]...)
+		sort.Strings(vs)
+		for i, v := range vs {
+			if i > 0 && vs[i-1] == v {
+				continue
+			}
+			sb.WriteString(k + v)
+		}
+	}
+	m := hmac.New(sha1.New, []byte(token))
+	m.Write([]byte(sb.String()))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// twilio posts form to path (with its query) signed as Twilio signs it.
+func (h *whHarness) twilio(path string, form url.Values) (*http.Response, string) {
+	h.t.Helper()
+	return h.twilioSig(path, form, twilioSign(whToken, whPublic+path, form))
+}
+
+// twilioSig posts form to path with the given signature ("" for none).
+func (h *whHarness) twilioSig(path string, form url.Values, sig string) (*http.Response, string) {
+	h.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, h.http.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if sig != "" {
+		req.Header.Set("X-Twilio-Signature", sig)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+// dump returns every row of every table of the database as text, so that
+// a test can tell that a request changed nothing at all.
+func dump(t *testing.T, db *store.DB) string {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+db.Path()+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	var sb strings.Builder
+	for _, table := range tables {
+		rows, err := conn.Query(`SELECT * FROM "` + table + `" ORDER BY rowid`)
+		if err != nil {
+			rows, err = conn.Query(`SELECT * FROM "` + table + `"`)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			rows.Scan(ptrs...)
+			fmt.Fprintf(&sb, "%s %v\n", table, vals)
+		}
+		rows.Close()
+	}
+	return sb.String()
+}
+
+// hmacSHA1Base64 is the signature of data under token.
+func hmacSHA1Base64(token, data string) string {
+	m := hmac.New(sha1.New, []byte(token))
+	m.Write([]byte(data))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}

@@ -1,0 +1,123 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// Statuses each status route takes. A status of the other channel, or one
+// phonegate does not know, is ignored.
+var (
+	smsStatuses = map[string]bool{"accepted": true, "scheduled": true, "queued": true, "sending": true,
+		"sent": true, "delivered": true, "undelivered": true, "failed": true, "read": true, "canceled": true}
+	callStatuses = map[string]bool{"queued": true, "initiated": true, "ringing": true, "in-progress": true,
+		"answered": true, "completed": true, "busy": true, "no-answer": true, "failed": true, "canceled": true}
+)
+
+// fallbackTimeout bounds the automatic call placed from a status callback.
+// The REST call's own timeout is shorter; this only keeps a stuck Sender
+// from holding the callback forever.
+const fallbackTimeout = 12 * time.Second
+
+// smsStatus takes Twilio's message status callback.
+func (s *Server) smsStatus(w http.ResponseWriter, r *http.Request) {
+	status := r.PostForm.Get("MessageStatus")
+	if status == "" {
+		status = r.PostForm.Get("SmsStatus") // older accounts send only this one
+	}
+	s.deliveryStatus(r, smsStatuses, status)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// voiceStatus takes Twilio's call status callback.
+func (s *Server) voiceStatus(w http.ResponseWriter, r *http.Request) {
+	s.deliveryStatus(r, callStatuses, r.PostForm.Get("CallStatus"))
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// deliveryStatus moves the request's delivery to status. Twilio is answered
+// 204 whatever happens here: an unknown delivery or status is nothing it
+// could fix, and a failure of ours is logged.
+func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status string) {
+	id := deliveryParam(r)
+	if id == "" || !known[status] {
+		return
+	}
+	code, err := strconv.Atoi(r.PostForm.Get("ErrorCode"))
+	if err != nil || code < 0 {
+		code = 0
+	}
+	ctx := r.Context()
+	changed, d, err := s.db.UpdateDeliveryStatus(ctx, id, status, code, s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return
+	}
+	if err != nil {
+		s.log.Error().Err(err).Str("delivery", id).Msg("status callback")
+		return
+	}
+	if !changed || !store.DeliveryFinal(d.Status) {
+		return
+	}
+	// From here on the work is done once per delivery, whichever callback
+	// made it final, and must not stop if Twilio hangs up on us.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fallbackTimeout)
+	defer cancel()
+	ch, err := s.db.Challenge(ctx, d.ChallengeID)
+	if err != nil {
+		s.log.Error().Err(err).Str("delivery", id).Msg("status callback: load challenge")
+		return
+	}
+	s.auditOutcome(ctx, ch, d)
+	if d.Channel == store.ChannelSMS && (d.Status == "undelivered" || d.Status == "failed") {
+		s.fallbackCall(ctx, ch)
+	}
+}
+
+// auditOutcome writes the final outcome of a delivery to the audit log.
+func (s *Server) auditOutcome(ctx context.Context, ch store.Challenge, d store.Delivery) {
+	kind := "code.undelivered"
+	if d.Status == "delivered" || d.Status == "read" || d.Status == "completed" {
+		kind = "code.delivered"
+	}
+	detail := channelWords(d.Channel) + " to " + phonegate.MaskPhone(d.To) + ": " + deliveryWords(d)
+	if err := s.db.AddUserAudit(ctx, store.AuditEvent{UserID: ch.UserID, Kind: kind, Detail: detail, At: s.now()}); err != nil {
+		s.log.Error().Err(err).Str("delivery", d.ID).Msg("audit delivery outcome")
+	}
+}
+
+// fallbackCall places the automatic call of a challenge whose text message
+// did not arrive: once per challenge, within the send limits. A call that
+// is not answered places nothing: the code page offers a text instead.
+func (s *Server) fallbackCall(ctx context.Context, ch store.Challenge) {
+	if ch.State != store.ChallengePending || !s.now().Before(ch.ExpiresAt) {
+		return
+	}
+	claimed, err := s.db.ClaimAutoCall(ctx, ch.ID)
+	if err != nil {
+		s.log.Error().Err(err).Msg("claim the automatic call")
+		return
+	}
+	if !claimed {
+		return
+	}
+	detail := "the text message was not delivered, so a call was placed automatically"
+	if _, err := s.sendCode(ctx, ch, store.ChannelCall, true); err != nil {
+		why := "an error on the server"
+		if ue, ok := errors.AsType[*userError](err); ok {
+			why = ue.msg
+		} else {
+			s.log.Error().Err(err).Msg("automatic call")
+		}
+		detail = "the text message was not delivered; the automatic call was not placed: " + why
+	}
+	if err := s.db.AddUserAudit(ctx, store.AuditEvent{UserID: ch.UserID, Kind: "code.fallback", Detail: detail, At: s.now()}); err != nil {
+		s.log.Error().Err(err).Msg("audit the automatic call")
+	}
+}

@@ -1,0 +1,152 @@
+package handlers_test
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/phonegate/phonegate/store"
+)
+
+// said is what a TwiML document makes a call do, in order: each Say's
+// text, "[gather <action>]" for a Gather and "[hangup]".
+func said(t *testing.T, doc string) []string {
+	t.Helper()
+	type node struct {
+		XMLName  xml.Name
+		Action   string `xml:"action,attr"`
+		Text     string `xml:",chardata"`
+		Children []node `xml:",any"`
+	}
+	var root node
+	if err := xml.Unmarshal([]byte(doc), &root); err != nil {
+		t.Fatalf("not TwiML: %v\n%s", err, doc)
+	}
+	if root.XMLName.Local != "Response" {
+		t.Fatalf("root element %s, want Response", root.XMLName.Local)
+	}
+	var out []string
+	var walk func(n node)
+	walk = func(n node) {
+		for _, c := range n.Children {
+			switch c.XMLName.Local {
+			case "Say", "Message":
+				out = append(out, strings.TrimSpace(c.Text))
+			case "Gather":
+				out = append(out, "[gather "+strings.TrimPrefix(c.Action, whPublic)+"]")
+				walk(c)
+			case "Hangup":
+				out = append(out, "[hangup]")
+			}
+		}
+	}
+	walk(root)
+	return out
+}
+
+// codeReading is how the call reads whCode: twice, digit by digit.
+var codeReading = []string{"Your code is", "0", "4", "2", "9", "1", "7", "Again, your code is", "0", "4", "2", "9", "1", "7"}
+
+func TestVoiceCall(t *testing.T) {
+	h := newWebhookHarness(t)
+	c := h.challenge(whPhone, "")
+	d := h.send(c, "call")
+	gather := "/twilio/voice/gather?d=" + d.ID
+	tests := []struct {
+		name string
+		path string
+		form string
+		code bool
+		want []string
+	}{
+		{"answered: the gate, without the code", "/twilio/voice?d=" + d.ID, "voice", false, []string{
+			"Hello. This is Apollo with your verification code.", "[gather " + gather + "]",
+			"Press any key to hear your code.", "No key was pressed. Goodbye.", "[hangup]"}},
+		{"a key at the gate: the code", gather, "gather-digit", true,
+			append(append([]string{}, codeReading...), "[gather "+gather+"&r=2]", "Press 1 to hear it again.", "Goodbye.", "[hangup]")},
+		{"repeat: round 2", gather + "&r=2", "gather-repeat", true,
+			append(append([]string{}, codeReading...), "[gather "+gather+"&r=3]", "Press 1 to hear it again.", "Goodbye.", "[hangup]")},
+		{"round 3: no more repeats", gather + "&r=3", "gather-repeat", true,
+			append(append([]string{}, codeReading...), "Goodbye.", "[hangup]")},
+		{"a round past the last is the last", gather + "&r=9", "gather-repeat", true,
+			append(append([]string{}, codeReading...), "Goodbye.", "[hangup]")},
+		{"no key at the gate: goodbye, no code", gather, "gather-empty", false, []string{"No key was pressed. Goodbye.", "[hangup]"}},
+		{"unknown delivery", "/twilio/voice?d=dnope", "voice", false, []string{"Sorry, this call can not be completed. Goodbye.", "[hangup]"}},
+		{"no delivery", "/twilio/voice/gather", "gather-digit", false, []string{"Sorry, this call can not be completed. Goodbye.", "[hangup]"}},
+		{"inbound call", "/twilio/voice/inbound", "voice-inbound", false, []string{
+			"Hello. This number only places verification calls and does not take calls. Goodbye.", "[hangup]"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, body := h.twilio(tt.path, whForm(t, tt.form))
+			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/xml; charset=utf-8" {
+				t.Errorf("status %d, Content-Type %q; want 200 text/xml", res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			if diff := cmp.Diff(tt.want, said(t, body)); diff != "" {
+				t.Errorf("the call says (-want +got):\n%s", diff)
+			}
+			// Only the code rounds hold the code; the gate and the rest never do.
+			if reads := strings.Contains(body, ">9</Say>"); reads != tt.code {
+				t.Errorf("holds the code = %v, want %v:\n%s", reads, tt.code, body)
+			}
+		})
+	}
+}
+
+// TestVoiceEnded: once the challenge has ended (expired, used, cancelled),
+// the call says nothing of it, even mid-call; an SMS delivery never
+// speaks.
+func TestVoiceEnded(t *testing.T) {
+	unknown := []string{"Sorry, this call can not be completed. Goodbye.", "[hangup]"}
+	tests := []struct {
+		name string
+		end  func(h *whHarness, c store.Challenge)
+		chn  string
+	}{
+		{"expired", func(h *whHarness, c store.Challenge) { h.clock.Add(10 * time.Minute) }, "call"},
+		{"cancelled by NO", func(h *whHarness, c store.Challenge) {
+			h.twilio("/twilio/sms/inbound", whForm(h.t, "sms-inbound", "Body", "NO"))
+		}, "call"},
+		{"an SMS delivery", func(h *whHarness, c store.Challenge) {}, "sms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newWebhookHarness(t)
+			c := h.challenge(whPhone, "")
+			d := h.send(c, tt.chn)
+			tt.end(h, c)
+			for _, path := range []string{"/twilio/voice?d=" + d.ID, "/twilio/voice/gather?d=" + d.ID} {
+				res, body := h.twilio(path, whForm(t, "gather-digit"))
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s: status %d", path, res.StatusCode)
+				}
+				if diff := cmp.Diff(unknown, said(t, body)); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", path, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestVoiceSorry: a fault of ours still answers valid TwiML, 200 text/xml.
+func TestVoiceSorry(t *testing.T) {
+	h := newWebhookHarness(t)
+	d := h.send(h.challenge(whPhone, ""), "call")
+	h.db.Close()
+	for _, path := range []string{"/twilio/voice?d=" + d.ID, "/twilio/voice/gather?d=" + d.ID} {
+		res, body := h.twilio(path, whForm(t, "gather-digit"))
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/xml; charset=utf-8" {
+			t.Errorf("%s: status %d, Content-Type %q", path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if diff := cmp.Diff([]string{"Sorry, an error occurred. Goodbye.", "[hangup]"}, said(t, body)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", path, diff)
+		}
+	}
+	if strings.Contains(h.logs.String(), whCode) {
+		t.Error("the logs hold the code")
+	}
+}

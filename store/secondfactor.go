@@ -1,0 +1,280 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Second-factor limits (DESIGN §2). They live beside the SQL that
+// enforces them, so that every server process agrees on them.
+const (
+	ChallengeLife   = 10 * time.Minute // how long a code works
+	MaxChecks       = 5                // checks of one challenge's code; the fifth wrong one kills it
+	MaxMFAFailures  = 10               // consecutive failures before the lock
+	MFALockDuration = 15 * time.Minute
+)
+
+// ErrCodeRefused is the one answer for a code that is wrong, expired,
+// already used, checked too often, locked out or not the asking session's:
+// the user is told the same thing in every case.
+var ErrCodeRefused = errors.New("code refused")
+
+// Failure is what a second-factor failure changed.
+type Failure struct {
+	ChallengeDead bool      // the challenge took its last check and no longer works
+	Locked        bool      // this failure locked the second factor
+	LockedUntil   time.Time // when the lock ends, if Locked
+}
+
+// TakeCheck counts one check of a pending challenge's code and returns the
+// MAC to compare the typed code with. The count is taken before the
+// comparison and in the same statement as the conditions, so that no
+// number of concurrent requests gets more than MaxChecks comparisons, and
+// a locked user gets none. It returns ErrCodeRefused when the challenge is
+// not pending, has expired, has no check left, belongs to another session
+// or its user is locked.
+func (db *DB) TakeCheck(ctx context.Context, challengeID string, sessionHash []byte, now time.Time) ([]byte, error) {
+	var mac []byte
+	err := db.write.QueryRowContext(ctx, `UPDATE challenges SET checks = checks + 1
+		WHERE id = ? AND session_hash = ? AND state = 'pending' AND checks < ? AND expires_at > ?
+			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = challenges.user_id AND u.mfa_locked_until > ?)
+		RETURNING code_mac`, challengeID, sessionHash, MaxChecks, now.Unix(), now.Unix()).Scan(&mac)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: check code: %w", ErrCodeRefused)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: check code: %w", err)
+	}
+	return mac, nil
+}
+
+// Pass says how a challenge was passed.
+type Pass struct {
+	// Claim consumes a challenge that an SMS reply approved, instead of a
+	// pending one whose code matched.
+	Claim bool
+	// EmergencyHash, for an enrollment, is the hash of the emergency code
+	// that comes with the newly verified phone.
+	EmergencyHash string
+	// Detail says in words, for the audit log, how the challenge was
+	// passed. It must hold no secret.
+	Detail string
+}
+
+// PassChallenge consumes the challenge and records the success, in one
+// transaction: the challenge becomes used and its sealed code is wiped;
+// the user's failure count and lock are cleared; the method that carried
+// the code becomes the preferred one. An enrollment also makes the phone
+// the user's verified phone with a new emergency code, and ends the trust
+// of every computer (they trusted the old phone). Exactly one of any
+// number of concurrent callers succeeds; the others get ErrCodeRefused.
+func (db *DB) PassChallenge(ctx context.Context, challengeID string, sessionHash []byte, p Pass, now time.Time) (Challenge, error) {
+	from := ChallengePending
+	if p.Claim {
+		from = ChallengeApproved
+	}
+	var c Challenge
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = scanChallenge(tx.QueryRowContext(ctx, `UPDATE challenges SET state = 'used', code_sealed = NULL
+			WHERE id = ? AND session_hash = ? AND state = ? AND expires_at > ?
+			RETURNING `+challengeColumns, challengeID, sessionHash, from, now.Unix()))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: pass challenge: %w", ErrCodeRefused)
+		}
+		if err != nil {
+			return fmt.Errorf("store: pass challenge: %w", err)
+		}
+		// The preferred method is the channel of the newest delivery that
+		// reached the phone, else of the newest delivery at all; a reply
+		// with nothing sent keeps the old preference.
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_failures = 0, mfa_locked_until = 0, last_mfa_at = ?,
+			preferred_channel = COALESCE((SELECT channel FROM deliveries WHERE challenge_id = ?
+				ORDER BY status IN ('delivered', 'read', 'answered', 'in-progress', 'completed') DESC, created_at DESC, rowid DESC
+				LIMIT 1), preferred_channel)
+			WHERE id = ?`, now.Unix(), c.ID, c.UserID); err != nil {
+			return fmt.Errorf("store: pass challenge: %w", err)
+		}
+		kind := "2fa.passed"
+		if c.Purpose == PurposeEnroll {
+			kind = "phone.verified"
+			if err := verifyPhone(ctx, tx, c.UserID, c.Phone, p.EmergencyHash); err != nil {
+				return err
+			}
+		}
+		return addUserAudit(ctx, tx, AuditEvent{UserID: c.UserID, ActorID: c.UserID, Kind: kind, Detail: p.Detail, At: now})
+	})
+	return c, err
+}
+
+func verifyPhone(ctx context.Context, tx *sql.Tx, userID int64, phone, emergencyHash string) error {
+	if emergencyHash == "" {
+		return errors.New("store: verify phone: an enrollment needs an emergency code")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET phone = ?, phone_verified = 1, emergency_hash = ? WHERE id = ?`,
+		phone, emergencyHash, userID); err != nil {
+		return fmt.Errorf("store: verify phone: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM trusted_computers WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("store: verify phone: %w", err)
+	}
+	return nil
+}
+
+// FailSecondFactor records a wrong code (challengeID names its challenge)
+// or a wrong emergency code (challengeID empty). A challenge whose last
+// check this was dies, its sealed code wiped. The user's consecutive
+// failures grow by one; the MaxMFAFailures-th locks the second factor for
+// MFALockDuration and starts the count again. Each failure and each lock
+// is audited; detail says in words what failed and holds no secret.
+func (db *DB) FailSecondFactor(ctx context.Context, userID int64, challengeID, detail string, now time.Time) (Failure, error) {
+	var f Failure
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if challengeID != "" {
+			res, err := tx.ExecContext(ctx, `UPDATE challenges SET state = 'dead', code_sealed = NULL
+				WHERE id = ? AND state = 'pending' AND checks >= ?`, challengeID, MaxChecks)
+			if err != nil {
+				return fmt.Errorf("store: second-factor failure: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			f.ChallengeDead = n > 0
+		}
+		var failures int
+		if err := tx.QueryRowContext(ctx, `UPDATE users SET mfa_failures = mfa_failures + 1 WHERE id = ?
+			RETURNING mfa_failures`, userID).Scan(&failures); err != nil {
+			return notFound(err, "user")
+		}
+		if err := addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: userID, Kind: "2fa.failed",
+			Detail: detail, At: now}); err != nil {
+			return err
+		}
+		if failures < MaxMFAFailures {
+			return nil
+		}
+		f.Locked, f.LockedUntil = true, now.Add(MFALockDuration).UTC().Truncate(time.Second)
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_failures = 0, mfa_locked_until = ? WHERE id = ?`,
+			f.LockedUntil.Unix(), userID); err != nil {
+			return fmt.Errorf("store: lock second factor: %w", err)
+		}
+		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, Kind: "2fa.locked",
+			Detail: fmt.Sprintf("locked for %d minutes after %d failed attempts", int(MFALockDuration/time.Minute), MaxMFAFailures),
+			At:     now})
+	})
+	return f, err
+}
+
+// UseEmergencyCode consumes the user's emergency code, which the caller
+// verified against hash outside any transaction (Argon2id is slow). The
+// consumption is conditional on the hash still being the stored one, so
+// that of several concurrent uses exactly one succeeds; the others, and a
+// locked user, get ErrCodeRefused. Using it unverifies the phone (the user
+// must verify one again), forgets every trusted computer, cancels the
+// user's open challenges and clears the failure count.
+func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, now time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET emergency_hash = '', phone_verified = 0,
+			mfa_failures = 0, mfa_locked_until = 0, last_mfa_at = ?
+			WHERE id = ? AND emergency_hash = ? AND emergency_hash != '' AND mfa_locked_until <= ?`,
+			now.Unix(), userID, hash, now.Unix())
+		if err != nil {
+			return fmt.Errorf("store: use emergency code: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: use emergency code: %w", ErrCodeRefused)
+		}
+		for _, q := range []string{
+			`DELETE FROM trusted_computers WHERE user_id = ?`,
+			`UPDATE challenges SET state = 'cancelled', code_sealed = NULL WHERE user_id = ? AND state IN ('pending', 'approved')`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
+				return fmt.Errorf("store: use emergency code: %w", err)
+			}
+		}
+		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: userID, Kind: "2fa.emergency",
+			Detail: "emergency code used; the phone must be verified again", At: now})
+	})
+}
+
+// SetEmergencyHash replaces the user's emergency code with a new one; the
+// old one stops working at once.
+func (db *DB) SetEmergencyHash(ctx context.Context, userID int64, hash string, now time.Time) error {
+	if hash == "" {
+		return errors.New("store: set emergency code: empty hash")
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET emergency_hash = ? WHERE id = ?`, hash, userID)
+		if err != nil {
+			return fmt.Errorf("store: set emergency code: %w", err)
+		}
+		if err := mustAffect(res, "user"); err != nil {
+			return err
+		}
+		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: userID, Kind: "emergency.regenerated",
+			Detail: "a new emergency code was made; the old one no longer works", At: now})
+	})
+}
+
+// LastMFA returns when each member of a project last passed a second
+// factor, by user ID; members who never did are absent.
+func (db *DB) LastMFA(ctx context.Context, projectID int64) (map[int64]time.Time, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.last_mfa_at FROM users u
+		JOIN memberships m ON m.user_id = u.id WHERE m.project_id = ? AND u.last_mfa_at > 0`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("store: last codes: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var id, at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, fmt.Errorf("store: last codes: %w", err)
+		}
+		out[id] = unix(at)
+	}
+	return out, rows.Err()
+}
+
+// Kinds of reveal: what a one-time page shows.
+const (
+	RevealEmergency = "emergency" // a new emergency code
+	RevealInvite    = "invite"    // a new member's invite link
+)
+
+// SetReveal keeps a sealed secret for one later page of the session,
+// replacing any earlier one of the same kind.
+func (db *DB) SetReveal(ctx context.Context, sessionHash []byte, kind string, sealed []byte, now time.Time) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO reveals (session_hash, kind, sealed, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (session_hash, kind) DO UPDATE SET sealed = excluded.sealed, created_at = excluded.created_at`,
+		sessionHash, kind, sealed, now.Unix())
+	if err != nil {
+		return fmt.Errorf("store: keep %s for display: %w", kind, err)
+	}
+	return nil
+}
+
+// TakeReveal returns the sealed secret kept for the session and deletes
+// it in the same statement, so that it is shown at most once. It returns
+// ErrNotFound when there is none (it was shown already).
+func (db *DB) TakeReveal(ctx context.Context, sessionHash []byte, kind string) ([]byte, error) {
+	var sealed []byte
+	err := db.write.QueryRowContext(ctx, `DELETE FROM reveals WHERE session_hash = ? AND kind = ? RETURNING sealed`,
+		sessionHash, kind).Scan(&sealed)
+	if err != nil {
+		return nil, notFound(err, kind+" to show")
+	}
+	return sealed, nil
+}
+
+// HasReveal reports whether the session has a secret of kind still to show.
+func (db *DB) HasReveal(ctx context.Context, sessionHash []byte, kind string) (bool, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM reveals WHERE session_hash = ? AND kind = ?`,
+		sessionHash, kind).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: %s to show: %w", kind, err)
+	}
+	return n > 0, nil
+}
