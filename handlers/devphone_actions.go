@@ -5,17 +5,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/phonegate/phonegate/store"
 )
-
-// devStatusButtons are the status callbacks the dev phone's buttons send,
-// by kind, with the error code Twilio would report.
-var devStatusButtons = map[string]map[string]int{
-	store.ChannelSMS:  {"delivered": 0, "undelivered": 30003, "failed": 30006},
-	store.ChannelCall: {"completed": 0, "no-answer": 0, "busy": 0},
-}
 
 // devPhoneStatus sends a status callback for a message or call.
 func (s *Server) devPhoneStatus(w http.ResponseWriter, r *http.Request) error {
@@ -24,11 +19,11 @@ func (s *Server) devPhoneStatus(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	status := r.PostFormValue("status")
-	code, ok := devStatusButtons[e.Kind][status]
-	if !ok {
+	i := slices.IndexFunc(devButtons[e.Kind], func(b devButtonView) bool { return b.Status == status })
+	if i < 0 {
 		return badRequest("The dev phone has no such button.")
 	}
-	res, _, err := s.devStatusCallback(r.Context(), e, status, code)
+	res, _, err := s.devStatusCallback(r.Context(), e, status, devButtons[e.Kind][i].code)
 	if err != nil {
 		return err
 	}
@@ -37,6 +32,15 @@ func (s *Server) devPhoneStatus(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/dev/phone?done=status", http.StatusSeeOther)
 	return nil
+}
+
+// devCall loads the call a button names.
+func (s *Server) devCall(r *http.Request) (store.DevPhoneEntry, error) {
+	e, err := s.devEntry(r)
+	if err == nil && e.Kind != store.ChannelCall {
+		err = badRequest("That is a message, not a call.")
+	}
+	return e, err
 }
 
 // devCallView is what a call said at its last step.
@@ -53,9 +57,9 @@ type devCallView struct {
 // The page answers the POST itself instead of redirecting: what the call
 // says holds the code, which must not be stored or put in a URL.
 func (s *Server) devPhoneAnswer(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.devEntry(r)
-	if err != nil || e.Kind != store.ChannelCall {
-		return badRequest("That call is not on the dev phone.")
+	e, err := s.devCall(r)
+	if err != nil {
+		return err
 	}
 	if _, _, err := s.devStatusCallback(r.Context(), e, "in-progress", 0); err != nil {
 		return err
@@ -68,9 +72,9 @@ func (s *Server) devPhoneAnswer(w http.ResponseWriter, r *http.Request) error {
 // devPhonePress presses a key (or none, when "digits" is empty) on a call,
 // as the Gather it waits in posts it.
 func (s *Server) devPhonePress(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.devEntry(r)
-	if err != nil || e.Kind != store.ChannelCall {
-		return badRequest("That call is not on the dev phone.")
+	e, err := s.devCall(r)
+	if err != nil {
+		return err
 	}
 	digits := r.PostFormValue("digits")
 	if len(digits) > 1 || strings.Trim(digits, "0123456789*#") != "" {
@@ -88,7 +92,7 @@ func (s *Server) devPhonePress(w http.ResponseWriter, r *http.Request) error {
 }
 
 // devCallStep posts one request of a call and shows what the TwiML said.
-func (s *Server) devCallStep(w http.ResponseWriter, r *http.Request, e store.DevPhoneEntry, target string, form map[string][]string) error {
+func (s *Server) devCallStep(w http.ResponseWriter, r *http.Request, e store.DevPhoneEntry, target string, form url.Values) error {
 	res, body, err := s.devPost(r.Context(), target, form)
 	if err != nil {
 		return err
@@ -122,7 +126,7 @@ func (s *Server) devPhoneSMS(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("Give the number the message comes from and what it says.")
 	}
 	sid := devSID("SM")
-	form := map[string][]string{"AccountSid": {devAccountSID}, "ApiVersion": {"2010-04-01"}, "MessageSid": {sid},
+	form := url.Values{"AccountSid": {devAccountSID}, "ApiVersion": {"2010-04-01"}, "MessageSid": {sid},
 		"SmsSid": {sid}, "SmsMessageSid": {sid}, "SmsStatus": {"received"}, "From": {from}, "To": {devNumber},
 		"Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"}}
 	res, answer, err := s.devPost(r.Context(), s.publicURL("/twilio/sms/inbound"), form)

@@ -47,14 +47,18 @@ type devEntryView struct {
 	Buttons []devButtonView
 }
 
-// devButtonView is a status callback button.
-type devButtonView struct{ Status, Label string }
+// devButtonView is a status callback button, with the error code Twilio
+// would report with the status.
+type devButtonView struct {
+	Status, Label string
+	code          int
+}
 
-// devButtons are the status buttons of each kind, in the order shown;
-// devStatusButtons has the error codes they report.
+// devButtons are the status buttons of each kind, in the order shown.
 var devButtons = map[string][]devButtonView{
-	store.ChannelSMS:  {{"delivered", "Delivered"}, {"undelivered", "Undelivered (30003)"}, {"failed", "Failed (30006)"}},
-	store.ChannelCall: {{"completed", "Completed"}, {"no-answer", "No answer"}, {"busy", "Busy"}},
+	store.ChannelSMS: {{"delivered", "Delivered", 0}, {"undelivered", "Undelivered (30003)", 30003},
+		{"failed", "Failed (30006)", 30006}},
+	store.ChannelCall: {{"completed", "Completed", 0}, {"no-answer", "No answer", 0}, {"busy", "Busy", 0}},
 }
 
 // devPhoneShown is how many entries the page lists.

@@ -36,7 +36,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody is left to answer.
 	default:
-		s.log.Error().Err(err).Str("path", r.URL.Path).Msg("request failed")
+		s.log.Error().Err(err).Str("path", logPath(r.URL.Path)).Msg("request failed")
 		s.errorPage(w, r, http.StatusServiceUnavailable,
 			"Something went wrong on our side and nothing was changed. Try again in a moment.")
 	}

@@ -41,6 +41,10 @@ type Config struct {
 	// mode a random token shared with the dev phone is used when empty.
 	TwilioAuthToken string
 
+	// FromNumber is the number codes come from (TWILIO_FROM), shown where
+	// the user may text a reply code to it; empty when unknown.
+	FromNumber string
+
 	AllowedCountries []string // ISO codes codes may be sent to; empty for all
 	Voice            string   // <Say> voice
 	VoiceLanguage    string   // <Say> language
@@ -84,6 +88,9 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.TwilioAuthToken = phonegate.NewToken()
 	}
+	if cfg.FromNumber == "" && cfg.DevMode {
+		cfg.FromNumber = devNumber
+	}
 	if cfg.Voice == "" {
 		cfg.Voice = "Polly.Joanna"
 	}
@@ -122,10 +129,14 @@ func (s *Server) publicURL(path string) string {
 	return s.public.String() + path
 }
 
-// Maintain deletes expired sessions and old counter events. Run it now
+// Maintain ends expired challenges (wiping their sealed codes) and deletes
+// expired sessions and old counter events. Run it now
 // and then; it is safe to run from several processes.
 func (s *Server) Maintain(ctx context.Context) error {
 	now := s.now()
+	if err := s.db.EndExpiredChallenges(ctx, now); err != nil {
+		return err
+	}
 	if _, err := s.db.DeleteExpiredSessions(ctx, now.Add(-SessionIdle), now.Add(-SessionAbsolute)); err != nil {
 		return err
 	}

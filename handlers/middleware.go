@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -68,7 +69,7 @@ func (s *Server) logRecover(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error().Str("path", r.URL.Path).Interface("panic", v).Bytes("stack", debug.Stack()).Msg("panic")
+				s.log.Error().Str("path", logPath(r.URL.Path)).Interface("panic", v).Bytes("stack", debug.Stack()).Msg("panic")
 				if sw.status == 0 {
 					http.Error(sw, "Internal error", http.StatusInternalServerError)
 				}
@@ -77,11 +78,20 @@ func (s *Server) logRecover(next http.Handler) http.Handler {
 			if sw.status >= 500 {
 				lvl = zerolog.WarnLevel
 			}
-			s.log.WithLevel(lvl).Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).
+			s.log.WithLevel(lvl).Str("method", r.Method).Str("path", logPath(r.URL.Path)).Int("status", sw.status).
 				Dur("took", time.Since(start)).Msg("request")
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// logPath is a request path as it may be logged: an invite link's path
+// carries its token, which must not reach the logs.
+func logPath(p string) string {
+	if strings.HasPrefix(p, "/invite/") {
+		return "/invite/…"
+	}
+	return p
 }
 
 // securityHeaders sets the headers every browser response carries.

@@ -43,6 +43,7 @@ type verifyPage struct {
 	ResendAt   string
 	SendsLeft  int
 	ReplyCode  string // shown when neither method reaches the phone
+	ReplyTo    string // the number to text it to, when known
 	Emergency  bool   // the user has an emergency code to offer
 }
 
@@ -139,6 +140,7 @@ func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, er
 	}
 	if p.Live && (p.SMSFailed || p.CallMissed || p.OptedOut) {
 		p.ReplyCode = c.ReplyCode
+		p.ReplyTo = s.cfg.FromNumber
 	}
 	return p, nil
 }
