@@ -30,15 +30,19 @@ type fakeTwilio struct {
 	srv     *httptest.Server
 	release chan struct{} // closed at cleanup, frees hanging requests
 
-	mu       sync.Mutex
-	users    map[string]string // basic-auth user → password
-	failTo   map[string]int    // To number → Twilio error code
-	hang     bool
-	messages []fakeTwilioRequest
-	calls    []fakeTwilioRequest
-	numbers  []*fakeTwilioNumber
-	requests []string
-	nextSID  int
+	mu     sync.Mutex
+	users  map[string]string // basic-auth user → password
+	failTo map[string]int    // To number → Twilio error code
+	hang   bool
+	// onMessage and onCall, when set, are run in a goroutine of their own
+	// after a message or call is accepted: a player of Twilio's part
+	// (twilioplayer_test.go) posts the callbacks Twilio would.
+	onMessage, onCall func(fakeTwilioRequest)
+	messages          []fakeTwilioRequest
+	calls             []fakeTwilioRequest
+	numbers           []*fakeTwilioNumber
+	requests          []string
+	nextSID           int
 }
 
 // fakeTwilioRequest is one message or call the fake accepted.
@@ -262,7 +266,11 @@ func (f *fakeTwilio) createMessage(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	sid := f.newSID("SM")
 	f.messages = append(f.messages, fakeTwilioRequest{SID: sid, User: user, Form: r.PostForm})
+	hook := f.onMessage
 	f.mu.Unlock()
+	if hook != nil {
+		defer func() { go hook(fakeTwilioRequest{SID: sid, User: user, Form: r.PostForm}) }()
+	}
 
 	// Twilio answers "accepted" while a Messaging Service picks the sender,
 	// "queued" when the sender is fixed.
@@ -317,7 +325,11 @@ func (f *fakeTwilio) createCall(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	sid := f.newSID("CA")
 	f.calls = append(f.calls, fakeTwilioRequest{SID: sid, User: user, Form: r.PostForm})
+	hook := f.onCall
 	f.mu.Unlock()
+	if hook != nil {
+		defer func() { go hook(fakeTwilioRequest{SID: sid, User: user, Form: r.PostForm}) }()
+	}
 
 	now := time.Now().UTC().Format(time.RFC1123Z)
 	fakeTwilioJSON(w, http.StatusCreated, map[string]any{

@@ -126,6 +126,7 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		}
 		hc.Sender = sender
 		hc.TwilioAuthToken = cfg.Twilio.AuthToken
+		hc.FromNumber = cfg.Twilio.From
 		if w := publicURLWarning(pub); w != "" {
 			log.Warn().Str("public_url", pub).Msg(w)
 		}
