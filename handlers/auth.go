@@ -225,12 +225,15 @@ func checkAccountFields(email, password string) string {
 
 func validEmail(email string) bool {
 	at := strings.IndexByte(email, '@')
-	return len(email) <= 254 && at > 0 && at < len(email)-1 && !strings.ContainsAny(email, " \t\r\n<>")
+	return len(email) <= 254 && at > 0 && at < len(email)-1 && !strings.ContainsAny(email, " <>") && cleanText(email)
 }
 
 func checkProjectName(name string) string {
 	if n := len([]rune(name)); n < 1 || n > 100 {
 		return "Give the project a name of 1 to 100 characters."
+	}
+	if !cleanText(name) {
+		return "The project name may not hold control characters or text-direction overrides."
 	}
 	return ""
 }

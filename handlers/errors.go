@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/phonegate/phonegate/store"
 )
@@ -60,9 +61,16 @@ type errorPage struct {
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // localPath returns next when it is a path on this site, else "/": a
-// "next" parameter must never send a user to another site.
+// "next" parameter must never send a user to another site. Browsers drop
+// tabs and newlines from URLs and read a backslash as a slash, so
+// "/\t/evil.example" would become "//evil.example": any control character
+// or backslash, and anything that parses with a scheme or host, is refused.
 func localPath(next string) string {
-	if len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+	if next == "" || next[0] != '/' || len(next) > 2048 || strings.ContainsAny(next, "\\") || !cleanText(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

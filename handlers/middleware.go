@@ -125,6 +125,16 @@ func (s *Server) browser(h handlerFunc) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, a))
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.errorPage(w, r, http.StatusRequestEntityTooLarge, "That form was too large to accept. Nothing was changed.")
+					return
+				}
+				s.errorPage(w, r, http.StatusBadRequest, "That form could not be read. Go back, reload the page and try again.")
+				return
+			}
 			if !s.csrfOK(r, a) {
 				s.forbidden(w, r, "This form has expired or did not come from this site. Go back, reload the page and try again.")
 				return
@@ -140,7 +150,6 @@ func (s *Server) browser(h handlerFunc) http.Handler {
 // csrfOK checks the form's csrf_token against the session's, or against
 // the anonymous CSRF cookie for a visitor who has not logged in yet.
 func (s *Server) csrfOK(r *http.Request, a *authCtx) bool {
-	r.Body = http.MaxBytesReader(nil, r.Body, maxFormBytes)
 	got := r.PostFormValue("csrf_token")
 	want := a.anonCSRF
 	if a.token != "" {
@@ -173,7 +182,7 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*authCtx, 
 			return nil, err
 		}
 	}
-	if c, err := r.Cookie(anonCSRFCookie); err == nil && len(c.Value) >= 16 {
+	if c, err := r.Cookie(s.anonCookie()); err == nil && len(c.Value) >= 16 {
 		a.anonCSRF = c.Value
 	}
 	return a, nil
@@ -183,12 +192,21 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*authCtx, 
 // setup, invites): a double-submit token, since there is no session yet.
 const anonCSRFCookie = "phonegate_csrf"
 
+// anonCookie is the anonymous CSRF cookie's name: with the __Host- prefix
+// over https, so that no subdomain can plant one.
+func (s *Server) anonCookie() string {
+	if s.secure {
+		return "__Host-" + anonCSRFCookie
+	}
+	return anonCSRFCookie
+}
+
 // anonToken returns the visitor's anonymous CSRF token, setting the cookie
 // when there is none yet.
 func (s *Server) anonToken(w http.ResponseWriter, a *authCtx) string {
 	if a.anonCSRF == "" {
 		a.anonCSRF = phonegate.NewToken()
-		http.SetCookie(w, &http.Cookie{Name: anonCSRFCookie, Value: a.anonCSRF, Path: "/", HttpOnly: true,
+		http.SetCookie(w, &http.Cookie{Name: s.anonCookie(), Value: a.anonCSRF, Path: "/", HttpOnly: true,
 			Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	}
 	return a.anonCSRF

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 )
@@ -99,7 +101,12 @@ func (s *Server) routes() {
 	r.PanicHandler = nil // logRecover handles panics for every route
 
 	for _, rt := range s.routeTable() {
-		r.Handler(rt.method, rt.path, s.wrap(rt))
+		h := s.wrap(rt)
+		r.Handler(rt.method, rt.path, h)
+		if rt.method == http.MethodGet {
+			// HEAD answers as GET does, without the body (net/http drops it).
+			r.Handler(http.MethodHead, rt.path, h)
+		}
 	}
 	s.twilioRoutes(r)
 
@@ -115,7 +122,9 @@ func (s *Server) routes() {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.db.Ping(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx, s.now()); err != nil {
 		s.log.Warn().Err(err).Msg("health check: database does not answer")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))

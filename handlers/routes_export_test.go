@@ -7,6 +7,9 @@ func (s *Server) RouteAccess() map[string]string {
 	m := map[string]string{}
 	for _, rt := range s.routeTable() {
 		m[rt.method+" "+rt.path] = rt.access.String()
+		if rt.method == "GET" {
+			m["HEAD "+rt.path] = rt.access.String() // registered with its GET
+		}
 	}
 	return m
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -48,6 +49,11 @@ type DB struct {
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
+	}
+	// The database holds hashes and reply codes: create it readable by its
+	// owner only. SQLite gives its -wal and -shm files the same mode.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
+		f.Close()
 	}
 	q := url.Values{}
 	q.Set("_foreign_keys", "on")
@@ -95,10 +101,16 @@ func (db *DB) Close() error {
 // Path returns the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
-// Ping checks that the database answers a query.
-func (db *DB) Ping(ctx context.Context) error {
-	var one int
-	if err := db.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+// Ping checks that the database can be read and written: it reads the
+// schema and records the time of the check. A plain SELECT 1 would answer
+// from memory while the disk is full or the file is gone.
+func (db *DB) Ping(ctx context.Context, now time.Time) error {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('health_checked_at', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(now.UnixNano(), 10)); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -241,5 +242,32 @@ func TestInvites(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"member.joined", "member.added", "project.created"}, kinds); diff != "" {
 		t.Errorf("audit kinds, newest first (-want +got):\n%s", diff)
+	}
+}
+
+func TestDatabaseFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "private.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Errorf("database mode = %v, want 0600", perm)
+	}
+}
+
+func TestPingWrites(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	if err := db.Ping(ctx, t0); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := db.Setting(ctx, "health_checked_at"); err != nil || v == "" {
+		t.Errorf("health check left no trace: %q, %v", v, err)
 	}
 }
