@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -38,6 +39,11 @@ func ParsePhone(input, region string, allowed []string) (Phone, error) {
 	if strings.HasPrefix(input, "+") || region == "" {
 		region = "ZZ" // unknown region: the number must be international
 	}
+	// libphonenumber reads letters as keypad digits (1-800-FLOWERS); a
+	// code's number is typed in digits, and letters there are a typo.
+	if strings.IndexFunc(input, unicode.IsLetter) >= 0 {
+		return Phone{}, ErrPhoneInvalid
+	}
 	num, err := phonenumbers.Parse(input, region)
 	if err != nil || !phonenumbers.IsValidNumber(num) {
 		return Phone{}, ErrPhoneInvalid
@@ -46,6 +52,9 @@ func ParsePhone(input, region string, allowed []string) (Phone, error) {
 		E164:    phonenumbers.Format(num, phonenumbers.E164),
 		Region:  phonenumbers.GetRegionCodeForNumber(num),
 		Display: phonenumbers.Format(num, phonenumbers.INTERNATIONAL),
+	}
+	if len(p.E164) > 16 { // E.164 allows at most 15 digits
+		return Phone{}, ErrPhoneInvalid
 	}
 	switch phonenumbers.GetNumberType(num) {
 	case phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST:

@@ -113,7 +113,7 @@ func TestEmergencyCode(t *testing.T) {
 		t.Error("two emergency codes are equal")
 	}
 	tests := map[string]string{
-		strings.ToLower(c): c,
+		strings.ToLower(c):              c,
 		strings.ReplaceAll(c, "-", " "): c,
 		"abcd-efgh-0o1l-ijkm":           "ABCD-EFGH-0011-1JKM",
 	}
@@ -141,6 +141,8 @@ func TestParsePhone(t *testing.T) {
 		{"UK shared cost", "+44 845 464 0000", "", nil, "", false, phonegate.ErrPhonePremium},
 		{"garbage", "call me maybe", "US", nil, "", false, phonegate.ErrPhoneInvalid},
 		{"too short", "12", "US", nil, "", false, phonegate.ErrPhoneInvalid},
+		{"keypad letters", "1-800-FLOWERS", "US", nil, "", false, phonegate.ErrPhoneInvalid},
+		{"letters that make it too long", "2010000000AAA0", "DE", nil, "", false, phonegate.ErrPhoneInvalid},
 		{"national without country", "4155552671", "", nil, "", false, phonegate.ErrPhoneInvalid},
 		{"country not allowed", "+447400123456", "", []string{"US", "CA"}, "", false, phonegate.ErrPhoneCountry},
 		{"country allowed", "+14155552671", "", []string{"US", "CA"}, "+14155552671", true, nil},

@@ -93,14 +93,15 @@ func (s *Server) accountFail(w http.ResponseWriter, r *http.Request, status int,
 	return nil
 }
 
+// changePassword sets a new password after the current one. A wrong
+// current password counts toward the limit of failed logins, as at login:
+// this form must not be a way around it.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
-	ok, _, err := s.cfg.Hasher.Verify(r.Context(), r.PostFormValue("current_password"), a.user.PasswordHash)
-	if err != nil {
+	if ok, err := s.recheckPassword(r, r.PostFormValue("current_password")); err != nil {
 		return err
-	}
-	if !ok {
-		return s.accountError(w, r, "The current password is not right.")
+	} else if !ok {
+		return s.accountFail(w, r, http.StatusUnauthorized, msgWrongPassword)
 	}
 	next := r.PostFormValue("new_password")
 	if err := phonegate.CheckPasswordRules(next); err != nil {

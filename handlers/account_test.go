@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
 )
 
 func TestAccountChangePhone(t *testing.T) {
@@ -92,4 +94,64 @@ func TestAccountPageLists(t *testing.T) {
 		}
 	}
 	_ = h
+}
+
+// TestPasswordRecheckThrottled: every form that asks for the password
+// again answers a wrong one with 401 and the message on the page, and
+// counts it toward the limit of failed logins; once the limit is reached,
+// the right password is refused there and at login until the hour passes.
+func TestPasswordRecheckThrottled(t *testing.T) {
+	tests := []struct {
+		name, path, page string
+		form             func(password string) url.Values
+	}{
+		{"change password", "/account/password", "/account", func(pw string) url.Values {
+			return url.Values{"current_password": {pw}, "new_password": {"a brand new password"}}
+		}},
+		{"change phone", "/account/phone", "/account", func(pw string) url.Values {
+			return url.Values{"password": {pw}, "country": {"US"}, "phone": {testPhone2}, "channel": {"sms"}}
+		}},
+		{"regenerate the emergency code", "/account/emergency", "/account", func(pw string) url.Values {
+			return url.Values{"password": {pw}}
+		}},
+		{"authenticate to make changes", "/projects/{id}/settings/authenticate", "/projects/{id}/settings", func(pw string) url.Values {
+			return url.Values{"password": {pw}}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, b, projectID := trustedBrowser(t, phonegate.LevelPerComputer)
+			u, _ := h.db.UserByEmail(context.Background(), "ada@example.com")
+			path := strings.ReplaceAll(tt.path, "{id}", strconvFormat(projectID))
+			page := strings.ReplaceAll(tt.page, "{id}", strconvFormat(projectID))
+			failures := func() int {
+				t.Helper()
+				n, err := h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			b.get(page)
+			res, body := b.post(path, tt.form("wrong password here"))
+			if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "That password is not right.") {
+				t.Fatalf("wrong password: got %d, want 401 with the message\n%s", res.StatusCode, body)
+			}
+			if n := failures(); n != 1 {
+				t.Errorf("%d failures counted, want 1", n)
+			}
+			for n := failures(); n < 100; n++ {
+				if err := h.db.AddEvent(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b.get(page)
+			if res, _ := b.post(path, tt.form(goodPassword)); res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("the right password after 100 failures in the hour: got %d, want 401", res.StatusCode)
+			}
+			if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("login after 100 failures in the hour: got %d, want 401", res.StatusCode)
+			}
+		})
+	}
 }

@@ -67,37 +67,71 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// checkPassword verifies email and password. Unknown emails still run a
-// hash, throttled accounts still run one and fail, and a hash made with
-// old parameters is redone.
+// msgWrongPassword answers a wrong password where a logged-in user typed
+// it again to confirm a change. A throttled account gets it too, so that
+// the throttle cannot be told from a wrong password.
+const msgWrongPassword = "That password is not right."
+
+// checkPassword verifies email and password at login. Unknown emails still
+// run a hash (verifyPassword).
 func (s *Server) checkPassword(r *http.Request, email, password string) (store.User, bool, error) {
-	ctx := r.Context()
-	now := s.now()
-	u, err := s.db.UserByEmail(ctx, email)
+	u, err := s.db.UserByEmail(r.Context(), email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.User{}, false, err
 	}
+	ok, err := s.verifyPassword(r.Context(), u, password)
+	if err != nil || !ok {
+		return store.User{}, false, err
+	}
+	return u, true, nil
+}
+
+// recheckPassword verifies the password that the logged-in user typed
+// again to change something sensitive: the password, the phone, the
+// emergency code, a project's settings. It is the one way to do so, so
+// that a wrong password there counts toward the same limit as a wrong one
+// at login; the caller answers false with 401 and msgWrongPassword on its
+// page.
+func (s *Server) recheckPassword(r *http.Request, password string) (bool, error) {
+	return s.verifyPassword(r.Context(), authFrom(r).user, password)
+}
+
+// verifyPassword checks password against u's hash, within the limit of
+// loginFailLimit failures per loginFailWindow. The hash always runs, for
+// an unknown user (u.ID == 0) and a throttled account too, so that timing
+// tells neither apart. A failure is counted by the statement that checks
+// the limit (store.TakeEvent), so that concurrent guesses cannot record
+// more than the limit. A right password is refused once the limit is
+// reached; a hash made with old parameters is redone.
+func (s *Server) verifyPassword(ctx context.Context, u store.User, password string) (bool, error) {
+	now := s.now()
 	if len(password) > 4*phonegate.MaxPasswordLen {
 		password = password[:4*phonegate.MaxPasswordLen] // bounds the hash's work; cannot match anyway
 	}
 	ok, rehash, err := s.cfg.Hasher.Verify(ctx, password, u.PasswordHash)
 	if err != nil {
-		return store.User{}, false, err
+		return false, err
 	}
 	if u.ID == 0 {
-		return store.User{}, false, nil
+		return false, nil
 	}
 	key := store.FailedLoginKey(u.ID)
-	fails, err := s.db.CountEvents(ctx, key, now.Add(-loginFailWindow))
+	since := now.Add(-loginFailWindow)
+	if !ok {
+		err := s.db.TakeEvent(ctx, key, loginFailLimit, since, now)
+		if errors.Is(err, store.ErrLimited) {
+			s.log.Warn().Int64("user", u.ID).Msg("login throttled")
+			return false, nil
+		}
+		return false, err
+	}
+	fails, err := s.db.CountEvents(ctx, key, since)
 	if err != nil {
-		return store.User{}, false, err
+		return false, err
 	}
 	if fails >= loginFailLimit {
 		s.log.Warn().Int64("user", u.ID).Msg("login throttled")
-		return store.User{}, false, nil
-	}
-	if !ok {
-		return store.User{}, false, s.db.AddEvent(ctx, key, now)
+		return false, nil
 	}
 	if rehash {
 		if h, err := s.cfg.Hasher.Hash(ctx, password); err == nil {
@@ -106,7 +140,7 @@ func (s *Server) checkPassword(r *http.Request, email, password string) (store.U
 			}
 		}
 	}
-	return u, true, nil
+	return true, nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

@@ -2,9 +2,11 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -388,3 +390,56 @@ func TestProjects(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconvFormat(n) }
+
+// TestLoginThrottleConcurrent: 150 wrong passwords at once record at most
+// 100 failures (the count and the check are one step), and then the right
+// password is refused until the hour has passed.
+func TestLoginThrottleConcurrent(t *testing.T) {
+	h := newHarness(t)
+	u, _ := h.addUser("ada@example.com", goodPassword, "P")
+	b := h.browser()
+	b.get("/login")
+	anon := b.cookie("phonegate_csrf")
+	if anon == nil {
+		t.Fatal("the login page set no CSRF cookie")
+	}
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	var wg sync.WaitGroup
+	for i := range 150 {
+		wg.Go(func() {
+			form := url.Values{"email": {"ada@example.com"}, "password": {fmt.Sprintf("wrong password %03d", i)},
+				"csrf_token": {b.csrf}}
+			req, _ := http.NewRequest(http.MethodPost, h.http.URL+"/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(anon)
+			res, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			mu.Lock()
+			statuses[res.StatusCode]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if statuses[http.StatusUnauthorized] != 150 {
+		t.Errorf("statuses of 150 wrong passwords: %v, want 150 × 401", statuses)
+	}
+	n, err := h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 100 {
+		t.Errorf("%d failures recorded, want exactly the limit, 100", n)
+	}
+	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the right password within the hour: got %d, want 401", res.StatusCode)
+	}
+	h.clock.Add(time.Hour + time.Second)
+	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the right password an hour later: got %d, want 303", res.StatusCode)
+	}
+}

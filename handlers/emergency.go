@@ -83,10 +83,10 @@ func (s *Server) regenerateEmergency(w http.ResponseWriter, r *http.Request) err
 	if !a.user.PhoneVerified {
 		return s.accountError(w, r, "Verify a phone first: the emergency code comes with it.")
 	}
-	if _, ok, err := s.checkPassword(r, a.user.Email, r.PostFormValue("password")); err != nil {
+	if ok, err := s.recheckPassword(r, r.PostFormValue("password")); err != nil {
 		return err
 	} else if !ok {
-		return s.accountFail(w, r, http.StatusUnauthorized, "That password is not right.")
+		return s.accountFail(w, r, http.StatusUnauthorized, msgWrongPassword)
 	}
 	code, hash, err := s.newEmergencyCode(r)
 	if err != nil {

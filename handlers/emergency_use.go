@@ -17,7 +17,10 @@ const maxEmergencyInput = 64
 // uses exactly one wins. The user gets in for this login, but the phone is
 // no longer verified, trusted computers are forgotten, and the gate sends
 // them to verify a phone (and get a new emergency code) before anything
-// else. A wrong emergency code counts toward the lock like a wrong code.
+// else. Only this session may do so: the user's other sessions that
+// passed only the password end here, or any of them could verify a phone
+// of its own in this one's place. A wrong emergency code counts toward the
+// lock like a wrong code.
 func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	ctx := r.Context()
@@ -43,7 +46,7 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 		s.log.Info().Int64("user", a.user.ID).Bool("locked", f.Locked).Msg("wrong emergency code")
 		return refuse()
 	}
-	err = s.db.UseEmergencyCode(ctx, a.user.ID, a.user.EmergencyHash, now)
+	err = s.db.UseEmergencyCode(ctx, a.user.ID, a.user.EmergencyHash, a.sess.TokenHash, now)
 	if errors.Is(err, store.ErrCodeRefused) {
 		return refuse()
 	}

@@ -87,7 +87,6 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) error {
 // page, after the password. The old phone stays until the new one's code
 // is typed; then the old phone's trusted computers are forgotten.
 func (s *Server) changePhone(w http.ResponseWriter, r *http.Request) error {
-	a := authFrom(r)
 	fail := func(status int, msg string) error {
 		p := &accountPage{}
 		if err := s.accountData(r, p); err != nil {
@@ -97,10 +96,10 @@ func (s *Server) changePhone(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, "account", p)
 		return nil
 	}
-	if _, ok, err := s.checkPassword(r, a.user.Email, r.PostFormValue("password")); err != nil {
+	if ok, err := s.recheckPassword(r, r.PostFormValue("password")); err != nil {
 		return err
 	} else if !ok {
-		return fail(http.StatusUnauthorized, "That password is not right.")
+		return fail(http.StatusUnauthorized, msgWrongPassword)
 	}
 	return s.startEnrollment(w, r, fail)
 }

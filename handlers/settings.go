@@ -115,7 +115,7 @@ func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) er
 // login throttle like any other.
 func (s *Server) reauthenticate(w http.ResponseWriter, r *http.Request) (bool, error) {
 	a := authFrom(r)
-	_, ok, err := s.checkPassword(r, a.user.Email, r.PostFormValue("password"))
+	ok, err := s.recheckPassword(r, r.PostFormValue("password"))
 	if err != nil || !ok {
 		return false, err
 	}

@@ -22,7 +22,10 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	if found && c.State == store.ChallengeApproved && c.Live(now) {
 		return s.claimApproved(w, r, c)
 	}
-	if found && c.Purpose == store.PurposeEnroll && unfinished(c) {
+	// An enrollment stays on the page while it can still pass, or, once
+	// ended, while it may be renewed from there (the page offers to send a
+	// new code); otherwise the gate decides.
+	if found && c.Purpose == store.PurposeEnroll && unfinished(c) && (c.Live(now) || renewable(a.user)) {
 		return s.renderVerify(w, r, c, http.StatusOK, "")
 	}
 	g, err := s.gate(r)

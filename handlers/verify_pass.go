@@ -12,21 +12,36 @@ import (
 // challenge (exactly one caller wins; the others get store.ErrCodeRefused),
 // renews the session token with the second factor passed now, trusts the
 // computer where a project's level allows, and for an enrollment keeps the
-// new emergency code for the next page. It returns where to go next.
+// new emergency code for the next page of this session. It returns where
+// to go next.
 func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c store.Challenge, pass store.Pass) (string, error) {
 	a := authFrom(r)
 	ctx := r.Context()
 	masked := phonegate.MaskPhone(c.Phone)
-	var emergency string
-	if c.Purpose == store.PurposeEnroll {
+	enroll := c.Purpose == store.PurposeEnroll
+	if enroll {
 		// The hash is made before the challenge is consumed: Argon2id is
-		// slow, and only the answers that matched get this far.
+		// slow, and only the answers that matched get this far. The sealed
+		// copy is stored with the hash, for this session only, so that the
+		// code shown is the one that works.
 		code, hash, err := s.newEmergencyCode(r)
 		if err != nil {
 			return "", err
 		}
-		emergency, pass.EmergencyHash = code, hash
+		pass.EmergencyHash = hash
+		pass.EmergencySealed = s.cfg.Keys.Seal(revealLabel(store.RevealEmergency, a.user.ID), code)
 		pass.Detail = "phone " + masked + " verified"
+		// A session through the gate (a phone change from the account
+		// page) may replace a verified phone; any other may only verify
+		// the first one, which the store checks as it consumes the
+		// challenge. A session between the password and the code is sent
+		// to the code page (stepVerify), or to the phone page while the
+		// user has no verified phone (stepPhone).
+		g, err := s.gate(r)
+		if err != nil {
+			return "", err
+		}
+		pass.SessionPassed = g.step != stepVerify && g.step != stepPhone
 	} else if pass.Detail == "" {
 		pass.Detail = "code sent to " + masked + " accepted"
 	}
@@ -45,11 +60,6 @@ func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c sto
 		return "", err
 	}
 	a.user = u
-	if emergency != "" {
-		if err := s.keepReveal(r, store.RevealEmergency, emergency); err != nil {
-			return "", err
-		}
-	}
 	g, err := s.gate(r)
 	if err != nil {
 		return "", err
@@ -61,7 +71,7 @@ func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c sto
 	}
 	s.log.Info().Int64("user", u.ID).Str("purpose", c.Purpose).Bool("reply", pass.Claim).Msg("second factor passed")
 	next := nextPath(r)
-	if emergency != "" {
+	if enroll {
 		if next == "/" {
 			return stepEmergency, nil
 		}

@@ -53,10 +53,11 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 }
 
 // replaceChallenge makes a new challenge in place of one that ended: to the
-// same phone for an enrollment, else a login challenge if the session still
-// needs one. dest is where to go instead when there is nothing to verify.
+// same phone for an enrollment that may still be renewed, else a login
+// challenge if the session still needs one. dest is where to go instead
+// when there is nothing to verify.
 func (s *Server) replaceChallenge(r *http.Request, old store.Challenge, found bool) (store.Challenge, string, error) {
-	if found && old.Purpose == store.PurposeEnroll && unfinished(old) {
+	if found && old.Purpose == store.PurposeEnroll && unfinished(old) && renewable(authFrom(r).user) {
 		c, err := s.newChallenge(r, store.PurposeEnroll, old.Phone, old.Label)
 		return c, "", err
 	}
@@ -74,3 +75,10 @@ func (s *Server) replaceChallenge(r *http.Request, old store.Challenge, found bo
 		return store.Challenge{}, withNext(g.step, r), nil
 	}
 }
+
+// renewable reports whether an enrollment of u that ended may be started
+// again without the phone page: only while u has no verified phone. Once a
+// phone is verified (by this session or another), a session that passed
+// only the password gets the login challenge to that phone instead, and a
+// phone change starts again from the account page, with the password.
+func renewable(u store.User) bool { return !u.PhoneVerified }

@@ -17,6 +17,7 @@ const (
 	replyOptIn    = "You are opted back in to verification texts."
 	replyHelp     = "phonegate verification codes. Reply STOP to stop texts, NO if you did not ask for a code."
 	replyCancel   = "Thanks. The pending code request was cancelled."
+	replyNone     = "There was no pending code request for this number."
 	replyVerified = "Thanks, your phone is verified. Go back to the page to continue."
 	replyUnknown  = "Sorry, that was not understood. Reply HELP for help."
 	replyFault    = "Sorry, something went wrong. Please try again in a moment."
@@ -71,6 +72,9 @@ func (s *Server) answerSMS(ctx context.Context, from, body string) (*twiml.Respo
 			return nil, err
 		}
 		log.Info().Int("cancelled", n).Msg("the phone's holder replied NO")
+		if n == 0 {
+			return twiml.Reply(replyNone), nil
+		}
 		return twiml.Reply(replyCancel), nil
 	}
 	c, err := s.db.ApproveByReply(ctx, from, body, now)

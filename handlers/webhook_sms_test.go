@@ -18,6 +18,7 @@ const (
 	replyUnknownText  = "Sorry, that was not understood. Reply HELP for help."
 	replyVerifiedText = "Thanks, your phone is verified. Go back to the page to continue."
 	replyCancelText   = "Thanks. The pending code request was cancelled."
+	replyNoneText     = "There was no pending code request for this number."
 )
 
 // TestInboundSMS sends captured inbound messages with various bodies, from
@@ -47,7 +48,7 @@ func TestInboundSMS(t *testing.T) {
 		{"INFO", whPhone, "Info?", false, []string{replyHelpText}, false, store.ChallengePending},
 		{"NO", whPhone, "No", false, []string{replyCancelText}, false, store.ChallengeCancelled},
 		{"NOT ME", whPhone, " not   me! ", false, []string{replyCancelText}, false, store.ChallengeCancelled},
-		{"NO from another number", whOther, "NO", false, []string{replyCancelText}, false, store.ChallengePending},
+		{"NO from another number", whOther, "NO", false, []string{replyNoneText}, false, store.ChallengePending},
 		{"the reply code", whPhone, "K7Q4M", false, []string{replyVerifiedText}, false, store.ChallengeApproved},
 		{"the reply code, lower case with spaces", whPhone, " k7 q4m ", false, []string{replyVerifiedText}, false, store.ChallengeApproved},
 		{"the reply code from another number", whOther, "K7Q4M", false, []string{replyUnknownText}, false, store.ChallengePending},

@@ -75,10 +75,14 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 		return
 	}
 	s.auditOutcome(ctx, ch, d)
-	if d.Channel == store.ChannelSMS && (d.Status == "undelivered" || d.Status == "failed") {
+	if d.Channel == store.ChannelSMS && smsNotArriving[d.Status] {
 		s.fallbackCall(ctx, ch)
 	}
 }
+
+// smsNotArriving are the final statuses of a text message that will not
+// reach the phone, after which the code goes by call instead.
+var smsNotArriving = map[string]bool{"undelivered": true, "failed": true, "canceled": true}
 
 // auditOutcome writes the final outcome of a delivery to the audit log.
 func (s *Server) auditOutcome(ctx context.Context, ch store.Challenge, d store.Delivery) {

@@ -182,3 +182,19 @@ func TestFallbackCallNotForEndedChallenge(t *testing.T) {
 		t.Errorf("delivery = %s, want undelivered still recorded", got.Status)
 	}
 }
+
+// TestFallbackCallForEveryFailedSMS: every status that means the text
+// message will not arrive places the automatic call, "canceled" included.
+func TestFallbackCallForEveryFailedSMS(t *testing.T) {
+	for _, status := range []string{"undelivered", "failed", "canceled"} {
+		t.Run(status, func(t *testing.T) {
+			h := newWebhookHarness(t)
+			d := h.send(h.challenge(whPhone, ""), "sms")
+			h.twilio("/twilio/sms/status?d="+d.ID, whForm(t, "sms-status-failed",
+				"MessageStatus", status, "SmsStatus", status))
+			if _, calls := h.sender.sent(); len(calls) != 1 {
+				t.Errorf("%d calls placed after the text message was %s, want 1", len(calls), status)
+			}
+		})
+	}
+}

@@ -26,7 +26,7 @@ func (s *Server) voice(w http.ResponseWriter, r *http.Request) {
 // voiceGather answers /twilio/voice/gather, which the gate's and the
 // repeat prompt's Gather request with the key pressed: the code for the
 // round asked for (at most twiml.MaxRounds), or a goodbye when no key was
-// pressed. The code is read from the sealed copy at each request and goes
+// pressed or a key other than 1 at the repeat prompt. The code is read from the sealed copy at each request and goes
 // nowhere but into this document.
 func (s *Server) voiceGather(w http.ResponseWriter, r *http.Request) {
 	id := deliveryParam(r)
@@ -34,9 +34,23 @@ func (s *Server) voiceGather(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if r.PostForm.Get("Digits") == "" {
+	digits := r.PostForm.Get("Digits")
+	if digits == "" {
 		writeTwiML(w, twiml.CallGoodbye(s.callScript(id, v.Label, "")))
 		return
+	}
+	// The gate takes any key; the repeat prompt (a request with a round)
+	// says "press 1", so only 1 repeats and any other key ends the call.
+	// A round out of range is taken as the nearest.
+	round := 1
+	if rs := r.URL.Query().Get(twiml.RoundParam); rs != "" {
+		if digits != "1" {
+			writeTwiML(w, s.callEnd())
+			return
+		}
+		if n, err := strconv.Atoi(rs); err == nil {
+			round = n
+		}
 	}
 	code, err := s.cfg.Keys.Open(v.ChallengeID, v.CodeSealed)
 	if err != nil {
@@ -44,19 +58,24 @@ func (s *Server) voiceGather(w http.ResponseWriter, r *http.Request) {
 		writeTwiML(w, twiml.Sorry())
 		return
 	}
-	// Any key at the repeat prompt repeats: a caller who pressed 2 wants the
-	// code again, not a hang-up. A round out of range is taken as the nearest.
-	round, err := strconv.Atoi(r.URL.Query().Get(twiml.RoundParam))
-	if err != nil {
-		round = 1
-	}
 	writeTwiML(w, twiml.CallCode(s.callScript(id, v.Label, code), round))
 }
 
+// callEnd is the goodbye of a call whose caller chose not to hear the code
+// again, in the call's voice.
+func (s *Server) callEnd() *twiml.Response {
+	return &twiml.Response{Verbs: []twiml.Verb{
+		twiml.Say{Text: "Goodbye.", Voice: s.cfg.Voice, Language: s.cfg.VoiceLanguage},
+		twiml.Hangup{},
+	}}
+}
+
 // speakable loads the delivery of a voice request and reports whether its
-// code may be spoken now. When it may not, it has answered already: polite
-// TwiML for an unknown delivery or an ended challenge, "sorry" for a fault
-// of ours, 200 and text/xml either way.
+// code may be spoken now, to this call. When it may not, it has answered
+// already: polite TwiML for an unknown delivery, an ended challenge or
+// call, or another call than the delivery's (DESIGN §2: the code never
+// appears in TwiML for another call); "sorry" for a fault of ours; 200
+// and text/xml either way.
 func (s *Server) speakable(w http.ResponseWriter, r *http.Request, id string) (store.VoiceDelivery, bool) {
 	v, err := s.db.DeliveryForVoice(r.Context(), id)
 	switch {
@@ -71,6 +90,29 @@ func (s *Server) speakable(w http.ResponseWriter, r *http.Request, id string) (s
 		writeTwiML(w, twiml.Unknown())
 		return v, false
 	}
+	callSID := r.PostForm.Get("CallSid")
+	if callSID != "" && callSID == v.SID {
+		return v, true // the usual case: the SID came with the read
+	}
+	if v.SID != "" || callSID == "" {
+		s.log.Warn().Str("delivery", id).Msg("voice: request from another call refused")
+		writeTwiML(w, twiml.Unknown())
+		return v, false
+	}
+	// The REST answer with the SID is not stored yet: the first call that
+	// asks becomes the delivery's.
+	bound, err := s.db.BindCallSID(r.Context(), id, callSID)
+	switch {
+	case err != nil:
+		s.log.Error().Err(err).Str("delivery", id).Msg("voice: bind call")
+		writeTwiML(w, twiml.Sorry())
+		return v, false
+	case !bound:
+		s.log.Warn().Str("delivery", id).Msg("voice: request from another call refused")
+		writeTwiML(w, twiml.Unknown())
+		return v, false
+	}
+	v.SID = callSID
 	return v, true
 }
 

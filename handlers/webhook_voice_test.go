@@ -1,9 +1,12 @@
 package handlers_test
 
 import (
+	"context"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,6 +77,8 @@ func TestVoiceCall(t *testing.T) {
 			append(append([]string{}, codeReading...), "Goodbye.", "[hangup]")},
 		{"a round past the last is the last", gather + "&r=9", "gather-repeat", true,
 			append(append([]string{}, codeReading...), "Goodbye.", "[hangup]")},
+		{"another key at the repeat prompt: goodbye, no code", gather + "&r=2", "gather-digit", false,
+			[]string{"Goodbye.", "[hangup]"}},
 		{"no key at the gate: goodbye, no code", gather, "gather-empty", false, []string{"No key was pressed. Goodbye.", "[hangup]"}},
 		{"unknown delivery", "/twilio/voice?d=dnope", "voice", false, []string{"Sorry, this call can not be completed. Goodbye.", "[hangup]"}},
 		{"no delivery", "/twilio/voice/gather", "gather-digit", false, []string{"Sorry, this call can not be completed. Goodbye.", "[hangup]"}},
@@ -82,7 +87,8 @@ func TestVoiceCall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, body := h.twilio(tt.path, whForm(t, tt.form))
+			// The requests come from the call that was placed.
+			res, body := h.twilio(tt.path, whForm(t, tt.form, "CallSid", d.SID))
 			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/xml; charset=utf-8" {
 				t.Errorf("status %d, Content-Type %q; want 200 text/xml", res.StatusCode, res.Header.Get("Content-Type"))
 			}
@@ -120,7 +126,7 @@ func TestVoiceEnded(t *testing.T) {
 			d := h.send(c, tt.chn)
 			tt.end(h, c)
 			for _, path := range []string{"/twilio/voice?d=" + d.ID, "/twilio/voice/gather?d=" + d.ID} {
-				res, body := h.twilio(path, whForm(t, "gather-digit"))
+				res, body := h.twilio(path, whForm(t, "gather-digit", "CallSid", d.SID))
 				if res.StatusCode != http.StatusOK {
 					t.Errorf("%s: status %d", path, res.StatusCode)
 				}
@@ -148,5 +154,115 @@ func TestVoiceSorry(t *testing.T) {
 	}
 	if strings.Contains(h.logs.String(), whCode) {
 		t.Error("the logs hold the code")
+	}
+}
+
+// unknownCall is what a call hears when there is no code for it.
+var unknownCall = []string{"Sorry, this call can not be completed. Goodbye.", "[hangup]"}
+
+// TestVoiceOnlyItsCall: the code is spoken only to the call that was
+// placed for the delivery (DESIGN §2), and not after that call ended. A
+// signed request about another call, or a replay after the end, hears
+// nothing of the code.
+func TestVoiceOnlyItsCall(t *testing.T) {
+	type test struct {
+		name    string
+		callSID func(d store.Delivery) string
+		before  func(h *whHarness, d store.Delivery)
+		code    bool
+	}
+	placed := func(d store.Delivery) string { return d.SID }
+	tests := []test{
+		{"the call placed", placed, nil, true},
+		{"another call", func(store.Delivery) string { return "CA" + strings.Repeat("f", 32) }, nil, false},
+		{"no CallSid", func(store.Delivery) string { return "" }, nil, false},
+	}
+	for _, final := range []string{"completed", "busy", "no-answer", "failed", "canceled"} {
+		tests = append(tests, test{"the call placed, after it was " + final, placed, func(h *whHarness, d store.Delivery) {
+			h.twilio("/twilio/voice/status?d="+d.ID, whForm(h.t, "call-status-completed", "CallSid", d.SID, "CallStatus", final))
+		}, false})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newWebhookHarness(t)
+			d := h.send(h.challenge(whPhone, ""), "call")
+			if tt.before != nil {
+				tt.before(h, d)
+			}
+			for _, path := range []string{"/twilio/voice?d=" + d.ID, "/twilio/voice/gather?d=" + d.ID} {
+				form := whForm(t, "gather-digit", "CallSid", tt.callSID(d))
+				if tt.callSID(d) == "" {
+					form.Del("CallSid")
+				}
+				res, body := h.twilio(path, form)
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s: status %d", path, res.StatusCode)
+				}
+				if !tt.code {
+					if diff := cmp.Diff(unknownCall, said(t, body)); diff != "" {
+						t.Errorf("%s (-want +got):\n%s", path, diff)
+					}
+				} else if strings.Contains(path, "gather") && !strings.Contains(body, ">9</Say>") {
+					t.Errorf("%s: the call placed did not hear the code:\n%s", path, body)
+				}
+			}
+			if got := h.delivery(d.ID).SID; got != d.SID {
+				t.Errorf("the delivery's SID became %q, want %q", got, d.SID)
+			}
+		})
+	}
+}
+
+// TestVoiceFirstCallBinds: when Twilio asks for the TwiML before the REST
+// answer with the call's SID is stored, the first call that asks is taken
+// as the delivery's and stored; any other call is then refused. Of
+// concurrent first requests of different calls, exactly one hears the code.
+func TestVoiceFirstCallBinds(t *testing.T) {
+	h := newWebhookHarness(t)
+	ctx := context.Background()
+	c := h.challenge(whPhone, "")
+	reserve := func() store.Delivery {
+		t.Helper()
+		d, err := h.db.ReserveSend(ctx, c.ID, "call", whPhone, h.clock.Now(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	first, other := "CA"+strings.Repeat("1", 32), "CA"+strings.Repeat("2", 32)
+
+	d := reserve()
+	gather := "/twilio/voice/gather?d=" + d.ID
+	if _, body := h.twilio("/twilio/voice?d="+d.ID, whForm(t, "voice", "CallSid", first)); !strings.Contains(body, "<Gather") {
+		t.Fatalf("the first call did not get the gate:\n%s", body)
+	}
+	if got := h.delivery(d.ID).SID; got != first {
+		t.Errorf("stored SID %q, want the first call's %q", got, first)
+	}
+	if _, body := h.twilio(gather, whForm(t, "gather-digit", "CallSid", other)); strings.Contains(body, ">9</Say>") {
+		t.Error("another call heard the code")
+	}
+	if _, body := h.twilio(gather, whForm(t, "gather-digit", "CallSid", first)); !strings.Contains(body, ">9</Say>") {
+		t.Errorf("the first call did not hear the code:\n%s", body)
+	}
+
+	race := reserve()
+	var mu sync.Mutex
+	heard := 0
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			sid := fmt.Sprintf("CA%032d", 100+i)
+			_, body := h.twilio("/twilio/voice/gather?d="+race.ID, whForm(t, "gather-digit", "CallSid", sid))
+			if strings.Contains(body, ">9</Say>") {
+				mu.Lock()
+				heard++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if heard != 1 {
+		t.Errorf("%d of 8 different calls heard the code, want 1", heard)
 	}
 }

@@ -358,8 +358,9 @@ func (db *DB) DeliveryEvents(ctx context.Context, id string) ([]DeliveryEvent, e
 }
 
 // VoiceDelivery is what the voice webhook needs to answer a call: which
-// challenge it speaks for, the project named in the greeting, and the
-// challenge's state and sealed code, read fresh at every request.
+// challenge it speaks for, the project named in the greeting, the
+// challenge's state and sealed code, and the call the delivery placed,
+// read fresh at every request.
 type VoiceDelivery struct {
 	ID          string
 	ChallengeID string
@@ -368,31 +369,37 @@ type VoiceDelivery struct {
 	State       string
 	ExpiresAt   time.Time
 	CodeSealed  []byte // nil once the challenge has ended
+	SID         string // the call's SID; empty until the REST answer or the first webhook stores it
+	Status      string // the delivery's status
 }
 
 // Speakable reports whether the call may read the code at now: a call
-// delivery of a pending, unexpired challenge that still has its code.
+// delivery that has not ended, of a pending, unexpired challenge that
+// still has its code. Whether the request comes from the delivery's own
+// call is for the caller to check against SID (see BindCallSID).
 func (v VoiceDelivery) Speakable(now time.Time) bool {
-	return v.Channel == ChannelCall && v.State == ChallengePending && now.Before(v.ExpiresAt) && len(v.CodeSealed) > 0
+	return v.Channel == ChannelCall && !DeliveryFinal(v.Status) &&
+		v.State == ChallengePending && now.Before(v.ExpiresAt) && len(v.CodeSealed) > 0
 }
 
 // DeliveryForVoice returns what the voice webhook needs for a delivery in
 // one read. What never changes for a delivery (its challenge, channel and
-// label) is cached in process; the state and sealed code never are, so a
-// challenge that ends mid-call stops reading its code at the next request,
-// whichever process serves it.
+// label) is cached in process; the state, sealed code, SID and status
+// never are, so a challenge that ends mid-call stops reading its code at
+// the next request, whichever process serves it.
 func (db *DB) DeliveryForVoice(ctx context.Context, id string) (VoiceDelivery, error) {
 	h := db.hot()
 	v := VoiceDelivery{ID: id}
 	var expires int64
 	if st, ok := h.cached(id); ok {
 		v.ChallengeID, v.Channel, v.Label = st.challengeID, st.channel, st.label
-		err := h.voiceState.row(ctx, nil, st.challengeID).Scan(&v.State, &expires, &v.CodeSealed)
+		err := h.voiceState.row(ctx, nil, st.challengeID, id).Scan(&v.State, &expires, &v.CodeSealed, &v.SID, &v.Status)
 		if err != nil {
 			return VoiceDelivery{}, notFound(err, "delivery")
 		}
 	} else {
-		err := h.voice.row(ctx, nil, id).Scan(&v.ChallengeID, &v.Channel, &v.Label, &v.State, &expires, &v.CodeSealed)
+		err := h.voice.row(ctx, nil, id).Scan(&v.ChallengeID, &v.Channel, &v.Label, &v.State, &expires, &v.CodeSealed,
+			&v.SID, &v.Status)
 		if err != nil {
 			return VoiceDelivery{}, notFound(err, "delivery")
 		}
@@ -403,10 +410,34 @@ func (db *DB) DeliveryForVoice(ctx context.Context, id string) (VoiceDelivery, e
 }
 
 const (
-	voiceSQL = `SELECT d.challenge_id, d.channel, c.label, c.state, c.expires_at, c.code_sealed
+	voiceSQL = `SELECT d.challenge_id, d.channel, c.label, c.state, c.expires_at, c.code_sealed, d.sid, d.status
 		FROM deliveries d JOIN challenges c ON c.id = d.challenge_id WHERE d.id = ?`
-	voiceStateSQL = `SELECT state, expires_at, code_sealed FROM challenges WHERE id = ?`
+	voiceStateSQL = `SELECT c.state, c.expires_at, c.code_sealed, d.sid, d.status
+		FROM challenges c, deliveries d WHERE c.id = ?1 AND d.id = ?2`
 )
+
+// BindCallSID ties a call delivery to the call that asks for its TwiML,
+// and reports whether callSID is that call. Twilio may request the TwiML
+// before the REST answer carrying the call's SID is stored, so a delivery
+// without a SID takes the first call that asks; from then on, as when the
+// REST answer came first, only that call matches. The compare and the
+// store are one statement, so that of concurrent first requests of
+// different calls exactly one is taken.
+func (db *DB) BindCallSID(ctx context.Context, id, callSID string) (bool, error) {
+	if callSID == "" {
+		return false, nil
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE deliveries SET sid = ?2
+		WHERE id = ?1 AND channel = 'call' AND (sid = '' OR sid = ?2)`, id, callSID)
+	if err != nil {
+		return false, fmt.Errorf("store: bind call: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: bind call: %w", err)
+	}
+	return n == 1, nil
+}
 
 // hotPath holds, for one DB, the prepared statements of the webhook hot
 // path and the cache of what never changes for a delivery.

@@ -406,7 +406,7 @@ func TestDeliveryForVoice(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := store.VoiceDelivery{ID: d.ID, ChallengeID: c.ID, Channel: "call", Label: "Apollo",
-		State: store.ChallengePending, ExpiresAt: c.ExpiresAt, CodeSealed: []byte("sealed")}
+		State: store.ChallengePending, ExpiresAt: c.ExpiresAt, CodeSealed: []byte("sealed"), Status: "queued"}
 	// Twice: the second read goes through the cache of what never changes.
 	for i := range 2 {
 		v, err := f.db.DeliveryForVoice(ctx, d.ID)
@@ -437,5 +437,127 @@ func TestDeliveryForVoice(t *testing.T) {
 	}
 	if _, err := f.db.DeliveryForVoice(ctx, "dnope"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown delivery: err = %v, want ErrNotFound", err)
+	}
+}
+
+// TestDeliveryForVoiceCall: the read also brings the delivery's call SID
+// and status, fresh, so that the webhook can tell the call it placed from
+// any other and a call that ended from one in progress.
+func TestDeliveryForVoiceCall(t *testing.T) {
+	f := newDeliveryFixture(t)
+	ctx := context.Background()
+	c := f.challenge(phoneA, "")
+	d, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() store.VoiceDelivery {
+		t.Helper()
+		v, err := f.db.DeliveryForVoice(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	read() // fills the cache, so that the reads below go through it
+	if err := f.db.SetDeliverySID(ctx, d.ID, "CA1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.db.UpdateDeliveryStatus(ctx, d.ID, "in-progress", 0, t0); err != nil {
+		t.Fatal(err)
+	}
+	if v := read(); v.SID != "CA1" || v.Status != "in-progress" || !v.Speakable(t0) {
+		t.Errorf("answered call: SID %q status %q speakable %v; want CA1, in-progress, true", v.SID, v.Status, v.Speakable(t0))
+	}
+	for _, final := range []string{"completed", "busy", "no-answer", "failed", "canceled"} {
+		t.Run(final, func(t *testing.T) {
+			f := newDeliveryFixture(t)
+			c := f.challenge(phoneA, "")
+			d, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := f.db.UpdateDeliveryStatus(ctx, d.ID, final, 0, t0); err != nil {
+				t.Fatal(err)
+			}
+			v, err := f.db.DeliveryForVoice(ctx, d.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Status != final || v.Speakable(t0) {
+				t.Errorf("status %q speakable %v; want %s, not speakable", v.Status, v.Speakable(t0), final)
+			}
+		})
+	}
+}
+
+// TestBindCallSID: a call delivery whose SID is not known yet (Twilio may
+// request the TwiML before the REST answer is stored) takes the first
+// CallSid that asks, once; another call is refused, the same call is not.
+func TestBindCallSID(t *testing.T) {
+	f := newDeliveryFixture(t)
+	ctx := context.Background()
+	c := f.challenge(phoneA, "")
+	call, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sms, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, id, sid string
+		want          bool
+	}{
+		{"the first call", call.ID, "CA1", true},
+		{"the same call again", call.ID, "CA1", true},
+		{"another call", call.ID, "CA2", false},
+		{"an SMS delivery", sms.ID, "CA3", false},
+		{"an unknown delivery", "dnope", "CA4", false},
+		{"no CallSid", call.ID, "", false},
+	} {
+		got, err := f.db.BindCallSID(ctx, tt.id, tt.sid)
+		if err != nil || got != tt.want {
+			t.Errorf("%s: BindCallSID = %v, %v; want %v", tt.name, got, err, tt.want)
+		}
+	}
+	sidOf := func(id string) string {
+		t.Helper()
+		d, err := f.db.Delivery(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.SID
+	}
+	if got := sidOf(call.ID); got != "CA1" {
+		t.Errorf("stored SID %q, want CA1", got)
+	}
+
+	// Concurrent first requests of different calls: exactly one wins.
+	race, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var winners []string
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			sid := fmt.Sprintf("CA%02d", i)
+			ok, err := f.db.BindCallSID(ctx, race.ID, sid)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				winners = append(winners, sid)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if got := sidOf(race.ID); len(winners) != 1 || got != winners[0] {
+		t.Errorf("winners %v, stored SID %q; want exactly one, stored", winners, got)
 	}
 }

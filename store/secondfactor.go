@@ -59,6 +59,16 @@ type Pass struct {
 	// EmergencyHash, for an enrollment, is the hash of the emergency code
 	// that comes with the newly verified phone.
 	EmergencyHash string
+	// EmergencySealed, for an enrollment, is that emergency code sealed for
+	// its one showing. It is kept for the session that passed, in the
+	// transaction that stores the hash, so that the code shown is always
+	// the one that works and no other session is shown it.
+	EmergencySealed []byte
+	// SessionPassed, for an enrollment, says that the answering session
+	// has passed the second factor its user's projects ask for, as for a
+	// phone change from the account page. Without it, an enrollment
+	// cannot replace a verified phone.
+	SessionPassed bool
 	// Detail says in words, for the audit log, how the challenge was
 	// passed. It must hold no secret.
 	Detail string
@@ -71,6 +81,12 @@ type Pass struct {
 // the user's verified phone with a new emergency code, and ends the trust
 // of every computer (they trusted the old phone). Exactly one of any
 // number of concurrent callers succeeds; the others get ErrCodeRefused.
+//
+// An enrollment passes only while the user has no verified phone, or when
+// its session has passed the second factor (p.SessionPassed): a session
+// that passed only the password must never replace a verified phone. The
+// phone is checked in the statement that consumes the challenge, so that
+// an enrollment cannot slip in after another verified a phone.
 func (db *DB) PassChallenge(ctx context.Context, challengeID string, sessionHash []byte, p Pass, now time.Time) (Challenge, error) {
 	from := ChallengePending
 	if p.Claim {
@@ -79,9 +95,7 @@ func (db *DB) PassChallenge(ctx context.Context, challengeID string, sessionHash
 	var c Challenge
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		c, err = scanChallenge(tx.QueryRowContext(ctx, `UPDATE challenges SET state = 'used', code_sealed = NULL
-			WHERE id = ? AND session_hash = ? AND state = ? AND expires_at > ?
-			RETURNING `+challengeColumns, challengeID, sessionHash, from, now.Unix()))
+		c, err = scanChallenge(tx.QueryRowContext(ctx, passSQL, challengeID, sessionHash, from, now.Unix(), p.SessionPassed))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: pass challenge: %w", ErrCodeRefused)
 		}
@@ -101,7 +115,7 @@ func (db *DB) PassChallenge(ctx context.Context, challengeID string, sessionHash
 		kind := "2fa.passed"
 		if c.Purpose == PurposeEnroll {
 			kind = "phone.verified"
-			if err := verifyPhone(ctx, tx, c.UserID, c.Phone, p.EmergencyHash); err != nil {
+			if err := verifyPhone(ctx, tx, c, p, now); err != nil {
 				return err
 			}
 		}
@@ -110,18 +124,47 @@ func (db *DB) PassChallenge(ctx context.Context, challengeID string, sessionHash
 	return c, err
 }
 
-func verifyPhone(ctx context.Context, tx *sql.Tx, userID int64, phone, emergencyHash string) error {
-	if emergencyHash == "" {
+// passSQL consumes a challenge; see PassChallenge.
+const passSQL = `UPDATE challenges SET state = 'used', code_sealed = NULL
+	WHERE id = ? AND session_hash = ? AND state = ? AND expires_at > ?
+		AND (purpose != 'enroll' OR ?
+			OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = challenges.user_id AND u.phone_verified = 1))
+	RETURNING ` + challengeColumns
+
+// verifyPhone makes an enrollment's phone the user's verified phone. The
+// user's other open enrollments end with it, whichever session started
+// them, so that none can replace the phone just verified, and so do the
+// login challenges to another phone, which the user no longer holds as
+// their second factor. Emergency codes that other sessions had still to
+// show no longer work: they go, and the new one waits for the session
+// that passed.
+func verifyPhone(ctx context.Context, tx *sql.Tx, c Challenge, p Pass, now time.Time) error {
+	if p.EmergencyHash == "" {
 		return errors.New("store: verify phone: an enrollment needs an emergency code")
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET phone = ?, phone_verified = 1, emergency_hash = ? WHERE id = ?`,
-		phone, emergencyHash, userID); err != nil {
+		c.Phone, p.EmergencyHash, c.UserID); err != nil {
 		return fmt.Errorf("store: verify phone: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM trusted_computers WHERE user_id = ?`, userID); err != nil {
-		return fmt.Errorf("store: verify phone: %w", err)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM trusted_computers WHERE user_id = ?`, []any{c.UserID}},
+		{`UPDATE challenges SET state = 'cancelled', code_sealed = NULL
+			WHERE user_id = ? AND id != ? AND state IN ('pending', 'approved') AND (purpose = 'enroll' OR phone != ?)`,
+			[]any{c.UserID, c.ID, c.Phone}},
+		{`DELETE FROM reveals WHERE kind = ? AND session_hash IN (SELECT token_hash FROM sessions WHERE user_id = ?)`,
+			[]any{RevealEmergency, c.UserID}},
+	} {
+		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+			return fmt.Errorf("store: verify phone: %w", err)
+		}
 	}
-	return nil
+	if len(p.EmergencySealed) == 0 {
+		return nil
+	}
+	return setReveal(ctx, tx, c.SessionHash, RevealEmergency, p.EmergencySealed, now)
 }
 
 // FailSecondFactor records a wrong code (challengeID names its challenge)
@@ -173,7 +216,12 @@ func (db *DB) FailSecondFactor(ctx context.Context, userID int64, challengeID, d
 // locked user, get ErrCodeRefused. Using it unverifies the phone (the user
 // must verify one again), forgets every trusted computer, cancels the
 // user's open challenges and clears the failure count.
-func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, now time.Time) error {
+//
+// It also ends the user's other sessions that passed only the password
+// (sessionHash names the session that used the code): with the phone
+// unverified, any of them could otherwise verify a phone of its own
+// without ever passing a second factor.
+func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, sessionHash []byte, now time.Time) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET emergency_hash = '', phone_verified = 0,
 			mfa_failures = 0, mfa_locked_until = 0, last_mfa_at = ?
@@ -192,6 +240,10 @@ func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, n
 			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
 				return fmt.Errorf("store: use emergency code: %w", err)
 			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ? AND mfa_at = 0`,
+			userID, sessionHash); err != nil {
+			return fmt.Errorf("store: use emergency code: %w", err)
 		}
 		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: userID, Kind: "2fa.emergency",
 			Detail: "emergency code used; the phone must be verified again", At: now})
@@ -246,7 +298,11 @@ const (
 // SetReveal keeps a sealed secret for one later page of the session,
 // replacing any earlier one of the same kind.
 func (db *DB) SetReveal(ctx context.Context, sessionHash []byte, kind string, sealed []byte, now time.Time) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO reveals (session_hash, kind, sealed, created_at) VALUES (?, ?, ?, ?)
+	return db.tx(ctx, func(tx *sql.Tx) error { return setReveal(ctx, tx, sessionHash, kind, sealed, now) })
+}
+
+func setReveal(ctx context.Context, tx *sql.Tx, sessionHash []byte, kind string, sealed []byte, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO reveals (session_hash, kind, sealed, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (session_hash, kind) DO UPDATE SET sealed = excluded.sealed, created_at = excluded.created_at`,
 		sessionHash, kind, sealed, now.Unix())
 	if err != nil {

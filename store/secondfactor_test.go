@@ -294,7 +294,7 @@ func TestEmergencyCodeOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			err := db.UseEmergencyCode(ctx, u.ID, "H", t0)
+			err := db.UseEmergencyCode(ctx, u.ID, "H", []byte("s"), t0)
 			if err == nil {
 				wins.Add(1)
 			} else if !errors.Is(err, store.ErrCodeRefused) {
@@ -328,10 +328,10 @@ func TestEmergencyCodeLocked(t *testing.T) {
 	for range store.MaxMFAFailures {
 		db.FailSecondFactor(ctx, u.ID, "", "wrong emergency code", t0)
 	}
-	if err := db.UseEmergencyCode(ctx, u.ID, "H", t0.Add(time.Minute)); !errors.Is(err, store.ErrCodeRefused) {
+	if err := db.UseEmergencyCode(ctx, u.ID, "H", []byte("s"), t0.Add(time.Minute)); !errors.Is(err, store.ErrCodeRefused) {
 		t.Errorf("emergency code while locked: err = %v, want ErrCodeRefused", err)
 	}
-	if err := db.UseEmergencyCode(ctx, u.ID, "H", t0.Add(store.MFALockDuration)); err != nil {
+	if err := db.UseEmergencyCode(ctx, u.ID, "H", []byte("s"), t0.Add(store.MFALockDuration)); err != nil {
 		t.Errorf("emergency code after the lock: %v", err)
 	}
 }

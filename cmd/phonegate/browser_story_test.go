@@ -195,7 +195,14 @@ func TestBrowserStory(t *testing.T) {
 		dev2.open("/projects/1")
 		dev2.waitText("Apollo")
 
+		// Using the emergency code ended the developer's other session,
+		// which had passed only the password.
+		dev.open("/verify")
+		if loc := dev.location(); !strings.HasPrefix(loc, "/login") {
+			t.Fatalf("a password-only session outlived the emergency code: at %s", loc)
+		}
 		// The old emergency code is dead.
+		dev.login(devEmail, password)
 		dev.open("/verify")
 		dev.do(clickJS("details summary"))
 		dev.fill("#emergency_code", devEmergency)
