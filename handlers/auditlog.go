@@ -16,6 +16,8 @@ var auditKinds = map[string]string{
 	"member.joined":         "Member joined",
 	"member.role":           "Role changed",
 	"member.removed":        "Member removed",
+	"member.accepted":       "Invitation accepted",
+	"member.declined":       "Invitation declined",
 	"password.changed":      "Password changed",
 	"2fa.level":             "Two-factor level changed",
 	"2fa.reset":             "Two-factor authentication reset",

@@ -21,7 +21,8 @@ type gateResult struct {
 	// session does not satisfy, else the first with two-factor on. Its
 	// name goes in the SMS and the call.
 	project store.Project
-	// enforced reports whether any project of the user has two-factor on.
+	// enforced reports whether any accepted project of the user has
+	// two-factor on.
 	enforced bool
 	// trustable reports whether any project's level lets a computer that
 	// passed the code skip it later (once per computer, every 30 days).
@@ -32,8 +33,10 @@ type gateResult struct {
 // Checking every project, not just the one asked for, keeps a session
 // between the password and the code out of everything but the code and
 // enrollment pages (DESIGN §1.3: once on, 2FA is required of all users).
-// The level is read at every request, so a tightened level takes effect at
-// the next one, whatever trust the computer had.
+// Only the projects the user accepted count: a project that added them
+// without their consent must not impose its level on their account. The
+// level is read at every request, so a tightened level takes effect at the
+// next one, whatever trust the computer had.
 func (s *Server) gate(r *http.Request) (gateResult, error) {
 	a := authFrom(r)
 	ctx := r.Context()
@@ -87,7 +90,7 @@ func (s *Server) gate(r *http.Request) (gateResult, error) {
 // secondFactorStep returns where a logged-in user must go before reaching
 // any full route: "/phone" to verify a phone, "/phone/done" to see a new
 // emergency code, "/verify" for a code, or "" when every project they
-// belong to is satisfied by this session. A page asked for by GET is
+// belong to and accepted is satisfied by this session. A page asked for by GET is
 // remembered, so that the user lands there once the step is done.
 func (s *Server) secondFactorStep(r *http.Request) (string, error) {
 	g, err := s.gate(r)

@@ -16,13 +16,19 @@ import (
 type AddUserResult struct {
 	Project   string
 	Role      string
-	InviteURL string // the one-time invite link when no password was given
+	InviteURL string // a new account's one-time invite link when no password was given
+	// PasswordIgnored reports that a password was given for an account
+	// that already existed, which was left as it was.
+	PasswordIgnored bool
 }
 
 // AddUser adds the user with email to the project named projectName with
-// role, for the command line. With a password the account is ready; with
-// none the result carries a one-time invite link. A project that does not
-// exist is created, owned by the user.
+// role, for the command line, whose operator speaks for the account: the
+// membership counts at once, without the user's consent. A new account is
+// ready with a password; with none the result carries a one-time invite
+// link. An existing account keeps its password, or its unused invite link:
+// adding never takes an account over. A project that does not exist is
+// created, owned by the user.
 func (s *Server) AddUser(ctx context.Context, email, projectName, role, password string) (AddUserResult, error) {
 	if !validEmail(email) {
 		return AddUserResult{}, fmt.Errorf("%q is not a valid email address", email)
@@ -35,7 +41,7 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 	}
 	res := AddUserResult{Project: projectName, Role: role}
 	token := phonegate.NewToken()
-	u, invited, err := s.db.InviteMember(ctx, email, p.ID, role, 0, phonegate.HashToken(token), now.Add(InviteLife), now)
+	u, invited, err := s.db.ProvisionMember(ctx, email, p.ID, role, phonegate.HashToken(token), now.Add(InviteLife), now)
 	if err != nil {
 		return AddUserResult{}, err
 	}
@@ -45,7 +51,8 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 		}
 		res.Role = store.RoleOwner
 	}
-	if password != "" && invited {
+	switch {
+	case invited && password != "":
 		hash, err := s.cfg.Hasher.Hash(ctx, password)
 		if err != nil {
 			return AddUserResult{}, err
@@ -53,16 +60,18 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 		if _, err := s.db.AcceptInvite(ctx, phonegate.HashToken(token), hash, now); err != nil {
 			return AddUserResult{}, err
 		}
-		return res, nil
-	}
-	if invited {
+	case invited:
 		res.InviteURL = s.publicURL("/invite/" + token)
+	case password != "":
+		res.PasswordIgnored = true
 	}
 	return res, nil
 }
 
-// ResetSecondFactor resets the second factor of the user with email, for
-// the command line (actorID 0) and for project admins.
+// ResetSecondFactor resets the second factor of the user with email, with
+// no project's authority: for the command line (actorID 0). A project's
+// members page resets through the store's ResetMemberSecondFactor, which
+// needs the member's consent.
 func (s *Server) ResetSecondFactor(ctx context.Context, email string, actorID int64) error {
 	u, err := s.db.UserByEmail(ctx, email)
 	if err != nil {

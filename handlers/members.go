@@ -12,10 +12,12 @@ import (
 )
 
 type memberRow struct {
-	UserID        int64
-	Email         string
-	Role          string
-	Invited       bool
+	UserID  int64
+	Email   string
+	Role    string
+	Pending bool // not accepted yet, or the invite link not used yet: nothing of the account is shown
+	// PhoneVerified and LastCode are left empty for a pending member: a
+	// project that added an account learns nothing of it before consent.
 	PhoneVerified bool
 	LastCode      string
 	Self          bool
@@ -80,17 +82,19 @@ func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage,
 		Roles:    grantable(m.Role),
 	}
 	for _, x := range ms {
-		p.Rows = append(p.Rows, memberRow{
-			UserID: x.User.ID, Email: x.User.Email, Role: x.Role, Invited: x.Invited,
-			PhoneVerified: x.User.PhoneVerified, LastCode: when(last[x.User.ID]), Self: x.User.ID == self,
-			Editable: mayChange(m.Role, x.Role), Roles: grantable(m.Role),
-		})
+		row := memberRow{
+			UserID: x.User.ID, Email: x.User.Email, Role: x.Role, Pending: x.Pending || x.Invited,
+			Self: x.User.ID == self, Editable: mayChange(m.Role, x.Role), Roles: grantable(m.Role),
+		}
+		if !row.Pending {
+			row.PhoneVerified, row.LastCode = x.User.PhoneVerified, when(last[x.User.ID])
+		}
+		p.Rows = append(p.Rows, row)
 	}
 	return p, nil
 }
 
 var membersFlash = map[string]string{
-	"added":   "The member was added. They already have an account, so they can log in now.",
 	"role":    "The role was changed.",
 	"removed": "The member was removed.",
 	"reset":   "Their two-factor authentication was reset: they will verify a phone at their next login.",
@@ -125,8 +129,11 @@ func (s *Server) membersError(w http.ResponseWriter, r *http.Request, m store.Me
 	return nil
 }
 
-// addMember adds a member by email. Someone without an account gets a
-// one-time invite link, valid InviteLife, shown once on the next page.
+// addMember adds a member by email. Someone without an account gets a new
+// account and a one-time invite link, valid InviteLife, shown once on the
+// next page; an existing account gets an invitation to accept. Both land
+// on the same page with the same words, so that the form does not tell
+// whether an email has an account, except by the link itself.
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.projectManager(r)
 	if err != nil {
@@ -151,12 +158,15 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.log.Info().Int64("project", m.Project.ID).Int64("user", u.ID).Str("role", role).Msg("member added")
-	if !invited {
-		http.Redirect(w, r, membersPath(m.Project.ID)+"?done=added", http.StatusSeeOther)
-		return nil
+	s.log.Info().Int64("project", m.Project.ID).Int64("user", u.ID).Str("role", role).Bool("new_account", invited).
+		Msg("member added")
+	link := ""
+	if invited {
+		link = s.publicURL("/invite/" + token)
 	}
-	if err := s.keepReveal(r, store.RevealInvite, u.Email+"\n"+s.publicURL("/invite/"+token)); err != nil {
+	// The email as typed, not as stored: the stored spelling of an existing
+	// account would tell that it exists.
+	if err := s.keepReveal(r, store.RevealInvite, email+"\n"+link); err != nil {
 		return err
 	}
 	http.Redirect(w, r, projectPath(m.Project.ID)+"/invited", http.StatusSeeOther)
@@ -166,43 +176,45 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 type invitedPage struct {
 	page
 	Project store.Project
-	Email   string
-	Link    string // empty once shown
+	Shown   bool   // the confirmation was shown already
+	Email   string // the email that was invited
+	Link    string // a new account's one-time invite link; empty for an existing account
 }
 
-// invited shows a new member's invite link, once.
+// invited confirms that a member was added, once, with a new account's
+// invite link.
 func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.projectManager(r)
 	if err != nil {
 		return err
 	}
-	secret, _, err := s.takeReveal(r, store.RevealInvite)
+	secret, ok, err := s.takeReveal(r, store.RevealInvite)
 	if err != nil {
 		return err
 	}
 	email, link, _ := strings.Cut(secret, "\n")
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "invited", &invitedPage{page: page{Title: "Invite link"},
-		Project: m.Project, Email: email, Link: link})
+	s.render(w, r, http.StatusOK, "invited", &invitedPage{page: page{Title: "Member invited"},
+		Project: m.Project, Shown: !ok, Email: email, Link: link})
 	return nil
 }
 
-// memberTarget returns the member named by the form's "user" field, if the
-// viewer may change them.
-func (s *Server) memberTarget(r *http.Request, m store.Membership) (store.Membership, error) {
+// memberTarget returns the member named by the form's "user" field,
+// accepted or not, if the viewer may change them.
+func (s *Server) memberTarget(r *http.Request, m store.Membership) (store.Member, error) {
 	id, err := strconv.ParseInt(r.PostFormValue("user"), 10, 64)
 	if err != nil || id <= 0 {
-		return store.Membership{}, badRequest("That member is not known.")
+		return store.Member{}, badRequest("That member is not known.")
 	}
-	t, err := s.db.Membership(r.Context(), m.Project.ID, id)
+	t, err := s.db.Member(r.Context(), m.Project.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Membership{}, badRequest("That member is not known.")
+		return store.Member{}, badRequest("That member is not known.")
 	}
 	if err != nil {
-		return store.Membership{}, err
+		return store.Member{}, err
 	}
 	if !mayChange(m.Role, t.Role) {
-		return store.Membership{}, &userError{status: http.StatusForbidden, msg: "Only an owner can change an owner."}
+		return store.Member{}, &userError{status: http.StatusForbidden, msg: "Only an owner can change an owner."}
 	}
 	return t, nil
 }
@@ -223,7 +235,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(grantable(m.Role), role) {
 		return s.membersError(w, r, m, http.StatusBadRequest, "Choose a role you can give.")
 	}
-	_, err = s.db.SetRoleBy(r.Context(), m.Project.ID, t.UserID, authFrom(r).user.ID, role, s.now())
+	_, err = s.db.SetRoleBy(r.Context(), m.Project.ID, t.User.ID, authFrom(r).user.ID, role, s.now())
 	if errors.Is(err, store.ErrLastOwner) {
 		return s.membersError(w, r, m, http.StatusConflict, lastOwnerMsg)
 	}
@@ -234,7 +246,8 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// removeMember takes a member out of the project.
+// removeMember takes a member out of the project; for a member who has not
+// accepted, it cancels the invitation.
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.projectManager(r)
 	if err != nil {
@@ -245,14 +258,14 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := authFrom(r)
-	err = s.db.RemoveMemberBy(r.Context(), m.Project.ID, t.UserID, a.user.ID, s.now())
+	err = s.db.RemoveMemberBy(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
 	if errors.Is(err, store.ErrLastOwner) {
 		return s.membersError(w, r, m, http.StatusConflict, lastOwnerMsg)
 	}
 	if err != nil {
 		return err
 	}
-	if t.UserID == a.user.ID {
+	if t.User.ID == a.user.ID {
 		http.Redirect(w, r, "/", http.StatusSeeOther) // they left: the project is not theirs to see any more
 		return nil
 	}
@@ -260,8 +273,15 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// pendingResetMsg refuses a reset of a member who has not accepted: the
+// reset reaches their whole account, which adding them did not make this
+// project's to manage.
+const pendingResetMsg = "That member has not accepted the invitation to this project yet, " +
+	"so their two-factor authentication cannot be reset from here."
+
 // resetMember resets a member's second factor, for one who lost both the
-// phone and the emergency code. It needs an elevated session.
+// phone and the emergency code. It needs an elevated session and a member
+// who accepted the project.
 func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.projectManager(r)
 	if err != nil {
@@ -272,16 +292,25 @@ func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := authFrom(r)
-	if t.UserID == a.user.ID {
+	if t.User.ID == a.user.ID {
 		return s.membersError(w, r, m, http.StatusBadRequest, "Change your own phone on the account page.")
+	}
+	if t.Pending {
+		return s.membersError(w, r, m, http.StatusForbidden, pendingResetMsg)
 	}
 	if !s.elevated(r) {
 		return s.membersError(w, r, m, http.StatusForbidden, "Authenticate to make changes: enter your password, then reset again.")
 	}
-	if err := s.db.ResetSecondFactor(r.Context(), t.UserID, a.user.ID, s.now()); err != nil {
+	// The store checks consent again in the reset's own transaction: the
+	// membership may have changed since it was read above.
+	err = s.db.ResetMemberSecondFactor(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
+	if errors.Is(err, store.ErrPending) {
+		return s.membersError(w, r, m, http.StatusForbidden, pendingResetMsg)
+	}
+	if err != nil {
 		return err
 	}
-	s.log.Info().Int64("project", m.Project.ID).Int64("user", t.UserID).Int64("by", a.user.ID).Msg("second factor reset")
+	s.log.Info().Int64("project", m.Project.ID).Int64("user", t.User.ID).Int64("by", a.user.ID).Msg("second factor reset")
 	http.Redirect(w, r, membersPath(m.Project.ID)+"?done=reset", http.StatusSeeOther)
 	return nil
 }

@@ -13,16 +13,36 @@ import (
 
 type homePage struct {
 	page
-	Projects []store.Membership
-	Name     string
+	Projects    []store.Membership
+	Invitations []store.Invitation // projects that added the user and wait for an answer
+	Name        string
+}
+
+var homeFlash = map[string]string{
+	"declined": "The invitation was declined.",
+}
+
+// homeData is the home page of the logged-in user.
+func (s *Server) homeData(r *http.Request) (*homePage, error) {
+	ctx, userID := r.Context(), authFrom(r).user.ID
+	ms, err := s.db.Memberships(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.db.Invitations(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return &homePage{page: page{Title: "Your projects"}, Projects: ms, Invitations: inv}, nil
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	ms, err := s.db.Memberships(r.Context(), authFrom(r).user.ID)
+	p, err := s.homeData(r)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "home", &homePage{page: page{Title: "Your projects"}, Projects: ms})
+	p.Flash = homeFlash[r.URL.Query().Get("done")]
+	s.render(w, r, http.StatusOK, "home", p)
 	return nil
 }
 
@@ -30,12 +50,12 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	if msg := checkProjectName(name); msg != "" {
-		ms, err := s.db.Memberships(r.Context(), a.user.ID)
+		p, err := s.homeData(r)
 		if err != nil {
 			return err
 		}
-		s.render(w, r, http.StatusBadRequest, "home", &homePage{
-			page: page{Title: "Your projects", Error: msg}, Projects: ms, Name: name})
+		p.Error, p.Name = msg, name
+		s.render(w, r, http.StatusBadRequest, "home", p)
 		return nil
 	}
 	p, err := s.db.CreateProject(r.Context(), a.user.ID, name, s.now())
@@ -46,13 +66,23 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// membership returns the logged-in user's membership of the project named
-// by the route's id, or errNotFound: another project's ID, a missing one
-// and a malformed one look the same.
-func (s *Server) membership(r *http.Request) (store.Membership, error) {
+// routeProjectID returns the project ID of the route's id, or errNotFound.
+func routeProjectID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(httprouter.ParamsFromContext(r.Context()).ByName("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return store.Membership{}, errNotFound
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// membership returns the logged-in user's accepted membership of the
+// project named by the route's id, or errNotFound: another project's ID, a
+// missing one, a malformed one and one the user has not accepted yet look
+// the same.
+func (s *Server) membership(r *http.Request) (store.Membership, error) {
+	id, err := routeProjectID(r)
+	if err != nil {
+		return store.Membership{}, err
 	}
 	m, err := s.db.Membership(r.Context(), id, authFrom(r).user.ID)
 	if err != nil {
@@ -88,5 +118,37 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request) error {
 		Members:    members,
 		CanManage:  canManage(m.Role),
 	})
+	return nil
+}
+
+// acceptInvitation makes the user's pending membership of the project
+// count: from now on it opens the project, and the project's two-factor
+// level applies to the user (the gate may ask for a code on the way in).
+func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
+	id, err := routeProjectID(r)
+	if err != nil {
+		return err
+	}
+	a := authFrom(r)
+	if err := s.db.AcceptMembership(r.Context(), id, a.user.ID, s.now()); err != nil {
+		return err // ErrNotFound: no invitation to this project, which looks like no project
+	}
+	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation accepted")
+	http.Redirect(w, r, projectPath(id), http.StatusSeeOther)
+	return nil
+}
+
+// declineInvitation deletes the user's pending membership of the project.
+func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) error {
+	id, err := routeProjectID(r)
+	if err != nil {
+		return err
+	}
+	a := authFrom(r)
+	if err := s.db.DeclineMembership(r.Context(), id, a.user.ID, s.now()); err != nil {
+		return err
+	}
+	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation declined")
+	http.Redirect(w, r, "/?done=declined", http.StatusSeeOther)
 	return nil
 }

@@ -23,6 +23,8 @@ func (s *Server) twoFactorRoutes() []route {
 		post("/projects/:id/members/remove", accessFull, s.removeMember),
 		post("/projects/:id/members/reset", accessFull, s.resetMember),
 		get("/projects/:id/invited", accessFull, s.invited),
+		post("/projects/:id/accept", accessFull, s.acceptInvitation),
+		post("/projects/:id/decline", accessFull, s.declineInvitation),
 		get("/projects/:id/audit", accessFull, s.auditLog),
 
 		post("/account/phone", accessFull, s.changePhone),

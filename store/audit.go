@@ -43,10 +43,11 @@ func addAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
 }
 
 // addUserAudit writes an event about a user into the log of every project
-// the user belongs to, so that each project's owners see it.
+// the user belongs to and accepted, so that each project's owners see it.
+// A project that merely added the user learns nothing of their account.
 func addUserAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (project_id, user_id, actor_id, kind, detail, created_at)
-		SELECT project_id, ?, ?, ?, ?, ? FROM memberships WHERE user_id = ?`,
+		SELECT project_id, ?, ?, ?, ?, ? FROM memberships WHERE user_id = ? AND accepted_at > 0`,
 		nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID)
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
@@ -55,7 +56,7 @@ func addUserAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
 }
 
 // AddUserAudit writes an event about a user into the audit log of every
-// project the user belongs to.
+// project the user belongs to and accepted.
 func (db *DB) AddUserAudit(ctx context.Context, e AuditEvent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return addUserAudit(ctx, tx, e) })
 }

@@ -16,22 +16,44 @@ type Invite struct {
 	ExpiresAt time.Time
 }
 
-// InviteMember creates (or finds) the user with email, adds them to
-// projectID with role unless projectID is 0, and stores a one-time invite
-// whose token hashes to tokenHash. A user who already has a password is
-// only added to the project: they get no invite (invited is false).
+// InviteMember adds the user with email to projectID with role on behalf
+// of actorID, for a project's members page. An email without an account
+// gets a new account, already a member, and a one-time invite whose token
+// hashes to tokenHash (invited is true): choosing a password through it is
+// the new user's consent. An account that already exists, with or without
+// a password, gets a membership that waits for its user to accept it, and
+// no invite: a new link for an existing account, or dropping the link it
+// already has, would let any project owner take the account over.
+// projectID 0 adds to no project.
 func (db *DB) InviteMember(ctx context.Context, email string, projectID int64, role string, actorID int64,
 	tokenHash []byte, expires, now time.Time) (u User, invited bool, err error) {
+	return db.inviteMember(ctx, email, projectID, role, actorID, consentAwaited, tokenHash, expires, now)
+}
+
+// ProvisionMember is InviteMember for the command line, whose operator
+// speaks for every account: the membership of an existing account counts
+// at once. It too makes an invite only for a new account.
+func (db *DB) ProvisionMember(ctx context.Context, email string, projectID int64, role string,
+	tokenHash []byte, expires, now time.Time) (u User, invited bool, err error) {
+	return db.inviteMember(ctx, email, projectID, role, 0, consentGiven, tokenHash, expires, now)
+}
+
+// inviteMember is InviteMember; existing says whether an existing account's
+// membership counts at once.
+func (db *DB) inviteMember(ctx context.Context, email string, projectID int64, role string, actorID int64,
+	existing consent, tokenHash []byte, expires, now time.Time) (u User, invited bool, err error) {
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		c := existing
 		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 		if errors.Is(err, sql.ErrNoRows) {
 			u, err = createUser(ctx, tx, email, "", now)
+			invited, c = true, consentGiven
 		}
 		if err != nil {
 			return notFound(err, "user")
 		}
 		if projectID != 0 {
-			if err := addMember(ctx, tx, projectID, u.ID, role, now); err != nil {
+			if err := addMember(ctx, tx, projectID, u.ID, role, actorID, c, now); err != nil {
 				return err
 			}
 			if err := addAudit(ctx, tx, AuditEvent{ProjectID: projectID, UserID: u.ID, ActorID: actorID,
@@ -39,13 +61,8 @@ func (db *DB) InviteMember(ctx context.Context, email string, projectID int64, r
 				return err
 			}
 		}
-		if u.PasswordHash != "" {
+		if !invited {
 			return nil
-		}
-		invited = true
-		// A new invite replaces any earlier one that was not used.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM invites WHERE user_id = ? AND used_at = 0`, u.ID); err != nil {
-			return fmt.Errorf("store: invite: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO invites (token_hash, user_id, project_id, created_by, expires_at)
 			VALUES (?, ?, ?, ?, ?)`, tokenHash, u.ID, nullID(projectID), nullID(actorID), expires.Unix())
@@ -54,7 +71,10 @@ func (db *DB) InviteMember(ctx context.Context, email string, projectID int64, r
 		}
 		return nil
 	})
-	return u, invited, err
+	if err != nil {
+		return User{}, false, err
+	}
+	return u, invited, nil
 }
 
 // Invite returns the unused, unexpired invite whose token hashes to tokenHash.

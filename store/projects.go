@@ -23,7 +23,8 @@ type Project struct {
 	CreatedAt     time.Time
 }
 
-// Membership is a user's role in a project, with the project.
+// Membership is a user's accepted role in a project, with the project: the
+// only kind of membership that grants access.
 type Membership struct {
 	Project Project
 	UserID  int64
@@ -35,7 +36,8 @@ type Member struct {
 	User     User
 	Role     string
 	JoinedAt time.Time
-	Invited  bool // the user has not accepted the invite yet (no password)
+	Invited  bool // the account has not used its invite link yet (no password)
+	Pending  bool // the user has not accepted this membership yet
 }
 
 const projectColumns = `id, name, mfa_level, mfa_level_set_at, created_at`
@@ -68,7 +70,7 @@ func createProject(ctx context.Context, tx *sql.Tx, ownerID int64, name string, 
 	if err != nil {
 		return Project{}, fmt.Errorf("store: create project: %w", err)
 	}
-	if err := addMember(ctx, tx, p.ID, ownerID, RoleOwner, now); err != nil {
+	if err := addMember(ctx, tx, p.ID, ownerID, RoleOwner, 0, consentGiven, now); err != nil {
 		return Project{}, err
 	}
 	err = addAudit(ctx, tx, AuditEvent{ProjectID: p.ID, ActorID: ownerID, UserID: ownerID,
@@ -113,13 +115,13 @@ func (db *DB) Project(ctx context.Context, id int64) (Project, error) {
 }
 
 // Membership returns userID's role in projectID, or ErrNotFound when the
-// user is not a member (callers answer 404 either way, so that a project's
-// existence does not leak).
+// user is not a member or has not accepted the membership yet (callers
+// answer 404 either way, so that a project's existence does not leak).
 func (db *DB) Membership(ctx context.Context, projectID, userID int64) (Membership, error) {
 	m := Membership{UserID: userID}
 	p, err := scanProject(db.read.QueryRowContext(ctx, `SELECT `+projectColumnsP+`, m.role
 		FROM projects p JOIN memberships m ON m.project_id = p.id
-		WHERE p.id = ? AND m.user_id = ?`, projectID, userID), &m.Role)
+		WHERE p.id = ? AND m.user_id = ? AND m.accepted_at > 0`, projectID, userID), &m.Role)
 	if err != nil {
 		return Membership{}, notFound(err, "membership")
 	}
@@ -127,11 +129,12 @@ func (db *DB) Membership(ctx context.Context, projectID, userID int64) (Membersh
 	return m, nil
 }
 
-// Memberships lists the projects userID belongs to, by name.
+// Memberships lists the projects userID belongs to and accepted, by name:
+// what the user may open, and whose two-factor levels apply to them.
 func (db *DB) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+projectColumnsP+`, m.role
 		FROM projects p JOIN memberships m ON m.project_id = p.id
-		WHERE m.user_id = ? ORDER BY p.name, p.id`, userID)
+		WHERE m.user_id = ? AND m.accepted_at > 0 ORDER BY p.name, p.id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: memberships: %w", err)
 	}
@@ -147,9 +150,22 @@ func (db *DB) Memberships(ctx context.Context, userID int64) ([]Membership, erro
 	return ms, rows.Err()
 }
 
-// Members lists a project's members, owners first.
+// memberColumns are the columns scanMember reads after the user's.
+const memberColumns = `m.role, m.created_at, m.accepted_at`
+
+func scanMember(row interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	var joined, accepted int64
+	u, err := scanUser(row, &m.Role, &joined, &accepted)
+	m.User, m.JoinedAt = u, unix(joined)
+	m.Invited, m.Pending = u.PasswordHash == "", accepted == 0
+	return m, err
+}
+
+// Members lists a project's members, owners first, with those who have
+// not accepted yet.
 func (db *DB) Members(ctx context.Context, projectID int64) ([]Member, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("u.", userColumns)+`, m.role, m.created_at
+	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("u.", userColumns)+`, `+memberColumns+`
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.project_id = ?
 		ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.email`, projectID)
@@ -159,25 +175,38 @@ func (db *DB) Members(ctx context.Context, projectID int64) ([]Member, error) {
 	defer rows.Close()
 	var ms []Member
 	for rows.Next() {
-		var m Member
-		var joined int64
-		if m.User, err = scanUser(rows, &m.Role, &joined); err != nil {
+		m, err := scanMember(rows)
+		if err != nil {
 			return nil, fmt.Errorf("store: members: %w", err)
 		}
-		m.JoinedAt, m.Invited = unix(joined), m.User.PasswordHash == ""
 		ms = append(ms, m)
 	}
 	return ms, rows.Err()
 }
 
-// AddMember gives userID a role in projectID; ErrConflict when already a member.
+// AddMember gives userID a role in projectID, accepted at once: it is for
+// callers that speak for the user (the command line, tests), never for one
+// user adding another. ErrConflict when already a member.
 func (db *DB) AddMember(ctx context.Context, projectID, userID int64, role string, now time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error { return addMember(ctx, tx, projectID, userID, role, now) })
+	return db.tx(ctx, func(tx *sql.Tx) error { return addMember(ctx, tx, projectID, userID, role, 0, consentGiven, now) })
 }
 
-func addMember(ctx context.Context, tx *sql.Tx, projectID, userID int64, role string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (project_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
-		projectID, userID, role, now.Unix())
+// consent says whether a new membership counts at once or waits for its
+// user to accept it.
+type consent bool
+
+const (
+	consentGiven   consent = true  // a new account's invite, one's own project, the command line
+	consentAwaited consent = false // someone else added an account that already existed
+)
+
+func addMember(ctx context.Context, tx *sql.Tx, projectID, userID int64, role string, invitedBy int64, c consent, now time.Time) error {
+	var accepted int64
+	if c == consentGiven {
+		accepted = max(now.Unix(), 1) // 0 means pending
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (project_id, user_id, role, created_at, accepted_at, invited_by)
+		VALUES (?, ?, ?, ?, ?, ?)`, projectID, userID, role, now.Unix(), accepted, nullID(invitedBy))
 	if isUnique(err) {
 		return fmt.Errorf("store: add member: %w", ErrConflict)
 	}
@@ -216,17 +245,23 @@ func (db *DB) RemoveMember(ctx context.Context, projectID, userID int64) error {
 		if err != nil {
 			return fmt.Errorf("store: remove member: %w", err)
 		}
-		return mustAffect(res, "membership")
+		if err := mustAffect(res, "membership"); err != nil {
+			return err
+		}
+		return dropUnclaimedAccount(ctx, tx, userID)
 	})
 }
 
-// keepAnOwner fails when userID is the only owner of projectID.
+// keepAnOwner fails when userID is the only owner of projectID. Only
+// accepted owners count: an owner who may never accept keeps no project
+// owned, and a pending one may always be demoted or removed.
 func keepAnOwner(ctx context.Context, tx *sql.Tx, projectID, userID int64) error {
 	var others, isOwner int
 	err := tx.QueryRowContext(ctx, `SELECT
 		COUNT(*) FILTER (WHERE user_id != ?),
 		COUNT(*) FILTER (WHERE user_id = ?)
-		FROM memberships WHERE project_id = ? AND role = 'owner'`, userID, userID, projectID).Scan(&others, &isOwner)
+		FROM memberships WHERE project_id = ? AND role = 'owner' AND accepted_at > 0`,
+		userID, userID, projectID).Scan(&others, &isOwner)
 	if err != nil {
 		return fmt.Errorf("store: owners: %w", err)
 	}

@@ -149,25 +149,29 @@ func mustAffect(res sql.Result, what string) error {
 // failure count and lock, forgets their trusted computers, cancels their
 // pending challenges and ends their sessions, so that at the next login
 // they verify a phone again. It is audited in each of the user's projects.
+// It checks no authority: it is for the command line; a project's members
+// page uses ResetMemberSecondFactor.
 func (db *DB) ResetSecondFactor(ctx context.Context, userID, actorID int64, now time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET phone = '', phone_verified = 0, emergency_hash = '',
-			mfa_failures = 0, mfa_locked_until = 0 WHERE id = ?`, userID)
-		if err != nil {
+	return db.tx(ctx, func(tx *sql.Tx) error { return resetSecondFactor(ctx, tx, userID, actorID, now) })
+}
+
+func resetSecondFactor(ctx context.Context, tx *sql.Tx, userID, actorID int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET phone = '', phone_verified = 0, emergency_hash = '',
+		mfa_failures = 0, mfa_locked_until = 0 WHERE id = ?`, userID)
+	if err != nil {
+		return fmt.Errorf("store: reset 2fa: %w", err)
+	}
+	if err := mustAffect(res, "user"); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM trusted_computers WHERE user_id = ?`,
+		`UPDATE challenges SET state = 'cancelled', code_sealed = NULL WHERE user_id = ? AND state = 'pending'`,
+		`DELETE FROM sessions WHERE user_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, userID); err != nil {
 			return fmt.Errorf("store: reset 2fa: %w", err)
 		}
-		if err := mustAffect(res, "user"); err != nil {
-			return err
-		}
-		for _, q := range []string{
-			`DELETE FROM trusted_computers WHERE user_id = ?`,
-			`UPDATE challenges SET state = 'cancelled', code_sealed = NULL WHERE user_id = ? AND state = 'pending'`,
-			`DELETE FROM sessions WHERE user_id = ?`,
-		} {
-			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
-				return fmt.Errorf("store: reset 2fa: %w", err)
-			}
-		}
-		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: actorID, Kind: "2fa.reset", At: now})
-	})
+	}
+	return addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: actorID, Kind: "2fa.reset", At: now})
 }

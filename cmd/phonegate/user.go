@@ -74,8 +74,15 @@ func userAdd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 		return err
 	}
 	fmt.Fprintf(stdout, "added %s to project %q as %s\n", *email, res.Project, res.Role)
-	if res.InviteURL != "" {
+	switch {
+	case res.InviteURL != "":
 		fmt.Fprintf(stdout, "one-time invite link (valid 7 days, shown once):\n%s\n", res.InviteURL)
+	case res.PasswordIgnored:
+		fmt.Fprintln(stdout, "the account already exists; its password was left unchanged")
+	case *invite:
+		// Only the invite that made an account can set its password: a
+		// new link for an existing one would take it over.
+		fmt.Fprintln(stdout, "the account already exists, so no invite link was made")
 	}
 	return nil
 }

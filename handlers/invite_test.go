@@ -1,0 +1,173 @@
+package handlers_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/phonegate/phonegate/store"
+)
+
+// invitedWords is the confirmation shown after adding a member, whether
+// the email had an account or not.
+const invitedWords = "was invited. A new account gets a one-time invite link, shown below once; " +
+	"an existing account sees the invitation when they next log in."
+
+// addByPage adds email to the project through its members page, as the
+// browser's user, and returns the page shown after the redirect.
+func addByPage(t *testing.T, b *browser, projectID int64, email, role string) string {
+	t.Helper()
+	members := "/projects/" + strconvFormat(projectID) + "/members"
+	b.get(members)
+	res, body := b.post(members, url.Values{"email": {email}, "role": {role}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adding %s: got %d\n%s", email, res.StatusCode, body)
+	}
+	loc := expectRedirect(t, res, "/projects/"+strconvFormat(projectID)+"/invited")
+	_, body = b.get(loc)
+	return body
+}
+
+// inviteLink returns the invite link on page, or "" when there is none.
+func inviteLink(page string) string {
+	_, rest, ok := strings.Cut(page, `id="invite-link">`)
+	if !ok {
+		return ""
+	}
+	link, _, _ := strings.Cut(rest, "<")
+	return strings.TrimPrefix(link, "http://127.0.0.1:8080")
+}
+
+// TestInviteTakeover is the attack of the security review: Alice invites
+// Bob, who has no account yet; Eve adds Bob to her own project before he
+// uses the link. Eve must get no link to Bob's account, and Alice's link
+// must still work.
+func TestInviteTakeover(t *testing.T) {
+	h := newTwoFactor(t)
+	_, alpha := h.addUser("alice@example.com", goodPassword, "Alpha")
+	_, evecorp := h.addUser("eve@example.com", goodPassword, "EveCorp")
+	alice, eve := h.as("alice@example.com"), h.as("eve@example.com")
+
+	alicesLink := inviteLink(addByPage(t, alice, alpha.ID, "bob@example.com", "developer"))
+	if alicesLink == "" {
+		t.Fatal("Alice got no invite link for a new account")
+	}
+	page := addByPage(t, eve, evecorp.ID, "bob@example.com", "developer")
+	if link := inviteLink(page); link != "" {
+		t.Fatalf("Eve got an invite link for Bob's account: %s", link)
+	}
+	if !strings.Contains(page, invitedWords) {
+		t.Errorf("Eve's confirmation lacks %q:\n%s", invitedWords, page)
+	}
+
+	bob := h.browser()
+	if res, _ := bob.get(alicesLink); res.StatusCode != http.StatusOK {
+		t.Fatalf("Alice's link after Eve's add: got %d, want 200", res.StatusCode)
+	}
+	res, _ := bob.post(alicesLink, url.Values{"password": {"bob's own good password"}})
+	expectRedirect(t, res, "/")
+	res, home := bob.get("/")
+	if res.StatusCode != http.StatusOK || !strings.Contains(home, "Alpha") {
+		t.Fatalf("Bob's home: got %d\n%s", res.StatusCode, home)
+	}
+	if res, _ := bob.get("/projects/" + strconvFormat(evecorp.ID)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("Bob opens EveCorp before accepting: got %d, want 404", res.StatusCode)
+	}
+	if !strings.Contains(home, "EveCorp") || !strings.Contains(home, "/projects/"+strconvFormat(evecorp.ID)+"/accept") {
+		t.Errorf("Bob's home does not offer EveCorp's invitation:\n%s", home)
+	}
+}
+
+// TestAddMemberSaysTheSameEitherWay: the page after adding a member does
+// not tell whether the email had an account, except for the link that
+// only a new account can have.
+func TestAddMemberSaysTheSameEitherWay(t *testing.T) {
+	tests := []struct {
+		name     string
+		email    string
+		wantLink bool
+	}{
+		{"a new account", "carol@example.com", true},
+		{"an account with a password", "alice@example.com", false},
+		{"an account whose invite is unused", "bob@example.com", false},
+	}
+	h := newTwoFactor(t)
+	_, alpha := h.addUser("alice@example.com", goodPassword, "Alpha")
+	_, evecorp := h.addUser("eve@example.com", goodPassword, "EveCorp")
+	addByPage(t, h.as("alice@example.com"), alpha.ID, "bob@example.com", "developer")
+	eve := h.as("eve@example.com")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := addByPage(t, eve, evecorp.ID, tt.email, "developer")
+			if !strings.Contains(page, tt.email+" "+invitedWords) {
+				t.Errorf("the page lacks %q:\n%s", tt.email+" "+invitedWords, page)
+			}
+			if got := inviteLink(page) != ""; got != tt.wantLink {
+				t.Errorf("invite link shown = %v, want %v", got, tt.wantLink)
+			}
+		})
+	}
+	_, page := eve.get("/projects/" + strconvFormat(evecorp.ID) + "/members")
+	if n := strings.Count(page, "Invitation pending"); n != 3 {
+		t.Errorf("the member list shows %d pending invitations, want 3:\n%s", n, page)
+	}
+}
+
+// TestAddUserCommandLine: the command line speaks for the accounts it
+// adds, never resets an existing one, and says when it left a password
+// unchanged.
+func TestAddUserCommandLine(t *testing.T) {
+	h := newTwoFactor(t)
+	ctx := context.Background()
+	h.addUser("ada@example.com", goodPassword, "Engine")
+	if _, err := h.srv.AddUser(ctx, "bob@example.com", "Engine", "developer", ""); err != nil {
+		t.Fatal(err)
+	}
+	bob, _ := h.db.UserByEmail(ctx, "bob@example.com")
+	const other = "a different good password"
+
+	tests := []struct {
+		name        string
+		email       string
+		project     string
+		password    string
+		wantRole    string
+		wantLink    bool
+		wantIgnored bool
+	}{
+		{"a new account with a password", "carl@example.com", "Engine", goodPassword, "developer", false, false},
+		{"a new account without one", "dora@example.com", "Engine", "", "developer", true, false},
+		{"an account with a password, given another", "ada@example.com", "Wheels", other, "owner", false, true},
+		{"an account with a password, given none", "ada@example.com", "Brakes", "", "owner", false, false},
+		{"an account whose invite is unused, given a password", "bob@example.com", "Wheels", other, "developer", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := h.srv.AddUser(ctx, tt.email, tt.project, "developer", tt.password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Role != tt.wantRole || (res.InviteURL != "") != tt.wantLink || res.PasswordIgnored != tt.wantIgnored {
+				t.Errorf("AddUser = %+v; want role %s, link %v, password ignored %v", res, tt.wantRole, tt.wantLink, tt.wantIgnored)
+			}
+			u, _ := h.db.UserByEmail(ctx, tt.email)
+			p, _ := h.db.ProjectByName(ctx, tt.project)
+			if _, err := h.db.Membership(ctx, p.ID, u.ID); err != nil {
+				t.Errorf("the membership does not count at once: %v", err)
+			}
+		})
+	}
+	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusSeeOther ||
+		res.Header.Get("Location") != "/" {
+		t.Errorf("ada's own password no longer works: got %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if u, _ := h.db.User(ctx, bob.ID); u.PasswordHash != "" {
+		t.Error("the command line set the password of an account whose invite is unused")
+	}
+	if _, err := h.srv.AddUser(ctx, "ada@example.com", "Engine", "developer", ""); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("adding a member twice: err = %v, want ErrConflict", err)
+	}
+}
