@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// delivery is a seeded delivery as the load tool addresses it.
+type delivery struct {
+	ID string
+	To string
+}
+
+// seedPlan says how many deliveries of each kind to seed.
+type seedPlan struct {
+	Voice  int // call deliveries of pending challenges, for /twilio/voice
+	Status int // SMS deliveries for the status scenario
+	Burst  int // SMS deliveries for the burst
+	Crash  int // SMS deliveries for the crash
+}
+
+// seeded is the fresh database's content the scenarios drive.
+type seeded struct {
+	Email, Password string
+	Voice           []delivery
+	Status          []delivery
+	Burst           []delivery
+	Crash           []delivery
+}
+
+// loadPassword is the seeded user's password; the mixed scenario logs in
+// with it. It follows the password rules like any other.
+const loadPassword = "correct horse battery staple"
+
+// writeKey writes a new server key where PHONEGATE_SECRET_FILE will point,
+// in the form the server reads, and returns the keys derived from it, so
+// that the sealed codes the seed stores are the ones the server can open.
+func writeKey(path string) (*phonegate.Keys, error) {
+	key := make([]byte, phonegate.KeySize)
+	rand.Read(key)
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write server key: %w", err)
+	}
+	return phonegate.NewKeys(key)
+}
+
+// seed fills a fresh database through the store's own API, as the server
+// would have: one user with a project, then challenges with their sealed
+// codes and deliveries reserved within the send limits (one number per
+// challenge, at most MaxChallengeSends deliveries each). The challenges
+// live long enough to outlast the run.
+func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPlan) (*seeded, error) {
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	defer db.Close()
+	now := time.Now()
+	hash, err := phonegate.NewHasher(phonegate.DefaultArgon2).Hash(ctx, loadPassword)
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	s := &seeded{Email: "load@example.com", Password: loadPassword}
+	u, err := db.CreateUser(ctx, s.Email, hash, now)
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	p, err := db.CreateProject(ctx, u.ID, "Load Test", now)
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	sd := seeder{db: db, keys: keys, user: u.ID, label: p.Name, now: now}
+	if s.Voice, err = sd.deliveries(ctx, store.ChannelCall, plan.Voice); err != nil {
+		return nil, err
+	}
+	if s.Status, err = sd.deliveries(ctx, store.ChannelSMS, plan.Status); err != nil {
+		return nil, err
+	}
+	if s.Burst, err = sd.deliveries(ctx, store.ChannelSMS, plan.Burst); err != nil {
+		return nil, err
+	}
+	if s.Crash, err = sd.deliveries(ctx, store.ChannelSMS, plan.Crash); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type seeder struct {
+	db    *store.DB
+	keys  *phonegate.Keys
+	user  int64
+	label string
+	now   time.Time
+	n     int // challenges made so far; numbers the phones
+}
+
+// seedLife is how long seeded challenges stay pending: far longer than a
+// code's ten minutes, so that a slow run still finds them speakable.
+const seedLife = 3 * time.Hour
+
+func (sd *seeder) deliveries(ctx context.Context, channel string, n int) ([]delivery, error) {
+	out := make([]delivery, 0, n)
+	for len(out) < n {
+		sd.n++
+		id := phonegate.NewToken()
+		code := phonegate.NewCode()
+		phone := fmt.Sprintf("+1202%07d", sd.n)
+		c := store.Challenge{
+			ID:          id,
+			UserID:      sd.user,
+			SessionHash: phonegate.HashToken(phonegate.NewToken()),
+			Purpose:     store.PurposeLogin,
+			Label:       sd.label,
+			Phone:       phone,
+			CodeMAC:     sd.keys.CodeMAC(id, code),
+			CodeSealed:  sd.keys.Seal(id, code),
+			CreatedAt:   sd.now,
+			ExpiresAt:   sd.now.Add(seedLife),
+		}
+		if err := sd.db.CreateChallenge(ctx, c); err != nil {
+			return nil, fmt.Errorf("seed challenge: %w", err)
+		}
+		for range min(store.MaxChallengeSends, n-len(out)) {
+			// Automatic sends skip the cooldown between sends, so that
+			// one challenge can hold several deliveries at once.
+			d, err := sd.db.ReserveSend(ctx, id, channel, phone, sd.now, true)
+			if err != nil {
+				return nil, fmt.Errorf("seed delivery: %w", err)
+			}
+			out = append(out, delivery{ID: d.ID, To: phone})
+		}
+	}
+	return out, nil
+}
