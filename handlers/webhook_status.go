@@ -31,23 +31,34 @@ func (s *Server) smsStatus(w http.ResponseWriter, r *http.Request) {
 	if status == "" {
 		status = r.PostForm.Get("SmsStatus") // older accounts send only this one
 	}
-	s.deliveryStatus(r, smsStatuses, status)
-	w.WriteHeader(http.StatusNoContent)
+	s.answerStatus(w, s.deliveryStatus(r, smsStatuses, status))
 }
 
 // voiceStatus takes Twilio's call status callback.
 func (s *Server) voiceStatus(w http.ResponseWriter, r *http.Request) {
-	s.deliveryStatus(r, callStatuses, r.PostForm.Get("CallStatus"))
+	s.answerStatus(w, s.deliveryStatus(r, callStatuses, r.PostForm.Get("CallStatus")))
+}
+
+// answerStatus answers a status callback: 204 once the status is stored
+// (or there was nothing to store), 503 when the store refused it, so that
+// a 2xx always means the update is in the database.
+func (s *Server) answerStatus(w http.ResponseWriter, err error) {
+	if err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// deliveryStatus moves the request's delivery to status. Twilio is answered
-// 204 whatever happens here: an unknown delivery or status is nothing it
-// could fix, and a failure of ours is logged.
-func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status string) {
+// deliveryStatus moves the request's delivery to status. An unknown
+// delivery or status is nothing Twilio could fix and is no error; only a
+// failure to store the status is returned. What follows a stored final
+// status (audit, the fallback call) is logged, not returned: the status
+// itself is safe.
+func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status string) error {
 	id := deliveryParam(r)
 	if id == "" || !known[status] {
-		return
+		return nil
 	}
 	code, err := strconv.Atoi(r.PostForm.Get("ErrorCode"))
 	if err != nil || code < 0 {
@@ -56,14 +67,14 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 	ctx := r.Context()
 	changed, d, err := s.db.UpdateDeliveryStatus(ctx, id, status, code, s.now())
 	if errors.Is(err, store.ErrNotFound) {
-		return
+		return nil
 	}
 	if err != nil {
 		s.log.Error().Err(err).Str("delivery", id).Msg("status callback")
-		return
+		return err
 	}
 	if !changed || !store.DeliveryFinal(d.Status) {
-		return
+		return nil
 	}
 	// From here on the work is done once per delivery, whichever callback
 	// made it final, and must not stop if Twilio hangs up on us.
@@ -72,12 +83,13 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 	ch, err := s.db.Challenge(ctx, d.ChallengeID)
 	if err != nil {
 		s.log.Error().Err(err).Str("delivery", id).Msg("status callback: load challenge")
-		return
+		return nil
 	}
 	s.auditOutcome(ctx, ch, d)
 	if d.Channel == store.ChannelSMS && smsNotArriving[d.Status] {
 		s.fallbackCall(ctx, ch)
 	}
+	return nil
 }
 
 // smsNotArriving are the final statuses of a text message that will not

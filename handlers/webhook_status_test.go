@@ -198,3 +198,15 @@ func TestFallbackCallForEveryFailedSMS(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusStoreFailure: when the status cannot be stored, Twilio gets a
+// 503, never a 2xx that would claim the update is safe.
+func TestStatusStoreFailure(t *testing.T) {
+	h := newWebhookHarness(t)
+	d := h.send(h.challenge(whPhone, ""), "sms")
+	h.db.Close()
+	res, _ := h.twilio("/twilio/sms/status?d="+d.ID, whForm(t, "sms-status-undelivered"))
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status with the database closed = %d, want 503", res.StatusCode)
+	}
+}
