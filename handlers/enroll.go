@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"unicode"
@@ -132,16 +131,7 @@ func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail fu
 	if err != nil {
 		return err
 	}
-	if _, err := s.sendCode(r.Context(), c, channel, false); err != nil {
-		var ue *userError
-		if errors.As(err, &ue) {
-			// The challenge stands: the code page offers the other method.
-			return s.renderVerify(w, r, c, ue.status, ue.msg)
-		}
-		return err
-	}
-	http.Redirect(w, r, withNext(stepVerify, r), http.StatusSeeOther)
-	return nil
+	return s.sendThenVerify(w, r, c, channel)
 }
 
 // enrollMessage turns an error's lower-case text into a enrollMessage for the page.

@@ -60,6 +60,7 @@ type Server struct {
 	secure  bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
 	cookie  string // the session cookie's name
 	tpl     *templates
+	cop     *http.CrossOriginProtection // one check shared by every browser route
 	router  *httprouter.Router
 	handler http.Handler
 }
@@ -114,6 +115,7 @@ func New(cfg Config) (*Server, error) {
 	if s.secure {
 		s.cookie = "__Host-phonegate_session"
 	}
+	s.cop = s.newCrossOriginProtection()
 	s.routes()
 	return s, nil
 }

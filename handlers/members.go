@@ -199,35 +199,36 @@ func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// memberTarget returns the member named by the form's "user" field,
-// accepted or not, if the viewer may change them.
-func (s *Server) memberTarget(r *http.Request, m store.Membership) (store.Member, error) {
+// memberTarget returns the viewer's membership, which must manage the
+// project, and the member named by the form's "user" field, accepted or
+// not, if the viewer may change them.
+func (s *Server) memberTarget(r *http.Request) (store.Membership, store.Member, error) {
+	m, err := s.projectManager(r)
+	if err != nil {
+		return m, store.Member{}, err
+	}
 	id, err := strconv.ParseInt(r.PostFormValue("user"), 10, 64)
 	if err != nil || id <= 0 {
-		return store.Member{}, badRequest("That member is not known.")
+		return m, store.Member{}, badRequest("That member is not known.")
 	}
 	t, err := s.db.Member(r.Context(), m.Project.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Member{}, badRequest("That member is not known.")
+		return m, store.Member{}, badRequest("That member is not known.")
 	}
 	if err != nil {
-		return store.Member{}, err
+		return m, store.Member{}, err
 	}
 	if !mayChange(m.Role, t.Role) {
-		return store.Member{}, &userError{status: http.StatusForbidden, msg: "Only an owner can change an owner."}
+		return m, store.Member{}, &userError{status: http.StatusForbidden, msg: "Only an owner can change an owner."}
 	}
-	return t, nil
+	return m, t, nil
 }
 
 const lastOwnerMsg = "A project must keep at least one owner: make someone else an owner first."
 
 // changeRole gives a member another role.
 func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.projectManager(r)
-	if err != nil {
-		return err
-	}
-	t, err := s.memberTarget(r, m)
+	m, t, err := s.memberTarget(r)
 	if err != nil {
 		return err
 	}
@@ -249,11 +250,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 // removeMember takes a member out of the project; for a member who has not
 // accepted, it cancels the invitation.
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.projectManager(r)
-	if err != nil {
-		return err
-	}
-	t, err := s.memberTarget(r, m)
+	m, t, err := s.memberTarget(r)
 	if err != nil {
 		return err
 	}
@@ -283,11 +280,7 @@ const pendingResetMsg = "That member has not accepted the invitation to this pro
 // phone and the emergency code. It needs an elevated session and a member
 // who accepted the project.
 func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.projectManager(r)
-	if err != nil {
-		return err
-	}
-	t, err := s.memberTarget(r, m)
+	m, t, err := s.memberTarget(r)
 	if err != nil {
 		return err
 	}

@@ -113,10 +113,6 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // browser wraps a browser route: cross-origin protection, security headers,
 // the session (if any) and the CSRF token check on unsafe methods.
 func (s *Server) browser(h handlerFunc) http.Handler {
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.forbidden(w, r, "This form was sent from another site and has been refused.")
-	}))
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, err := s.loadSession(w, r)
 		if err != nil {
@@ -144,7 +140,17 @@ func (s *Server) browser(h handlerFunc) http.Handler {
 			s.fail(w, r, err)
 		}
 	})
-	return s.securityHeaders(cop.Handler(inner))
+	return s.securityHeaders(s.cop.Handler(inner))
+}
+
+// newCrossOriginProtection returns the cross-origin check every browser
+// route shares, answering a refusal with a page in words.
+func (s *Server) newCrossOriginProtection() *http.CrossOriginProtection {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.forbidden(w, r, "This form was sent from another site and has been refused.")
+	}))
+	return cop
 }
 
 // csrfOK checks the form's csrf_token against the session's, or against

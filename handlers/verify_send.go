@@ -41,6 +41,13 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	return s.sendThenVerify(w, r, c, channel)
+}
+
+// sendThenVerify sends the challenge's code by channel and moves to the
+// code page. A send the user can do something about is shown on the code
+// page itself: the challenge stands, and the page offers the other method.
+func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c store.Challenge, channel string) error {
 	if _, err := s.sendCode(r.Context(), c, channel, false); err != nil {
 		var ue *userError
 		if errors.As(err, &ue) {

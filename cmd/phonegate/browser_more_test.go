@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// ownerWith2FA sets up an owner in a fresh server through the setup link,
-// turns 2FA on at every login and verifies the owner's phone by SMS.
-func ownerWith2FA(t *testing.T, e *e2e, phone string) *tab {
+// setUpOwner opens the setup link in a new browser, creates the owner and
+// project "Apollo", and turns 2FA on at every login; the owner is then at
+// /phone.
+func setUpOwner(t *testing.T, e *e2e) *tab {
 	t.Helper()
 	b := e.browser().in(t)
 	link, err := e.srv.SetupLink(context.Background())
@@ -23,6 +24,13 @@ func ownerWith2FA(t *testing.T, e *e2e, phone string) *tab {
 	b.submit("form button[type=submit]")
 	b.open("/projects/1/settings")
 	b.setLevel("every_login", "")
+	return b
+}
+
+// ownerWith2FA is setUpOwner followed by verifying the owner's phone by SMS.
+func ownerWith2FA(t *testing.T, e *e2e, phone string) *tab {
+	t.Helper()
+	b := setUpOwner(t, e)
 	b.enroll(phone, "sms")
 	b.fill("#code", e.player.NextCode(phone))
 	b.submit("form[action='/verify'] button")
@@ -129,18 +137,7 @@ var devCodeRE = regexp.MustCompile(`\b(\d{6}) is your`)
 // account, the code read off /dev/phone.
 func TestBrowserDevPhone(t *testing.T) {
 	e := startE2E(t, true)
-	b := e.browser().in(t)
-	link, err := e.srv.SetupLink(context.Background())
-	if err != nil || link == "" {
-		t.Fatalf("setup link: %q, %v", link, err)
-	}
-	b.open(strings.TrimPrefix(link, e.url))
-	b.fill("#email", ownerEmail)
-	b.fill("#password", password)
-	b.fill("#project", "Apollo")
-	b.submit("form button[type=submit]")
-	b.open("/projects/1/settings")
-	b.setLevel("every_login", "")
+	b := setUpOwner(t, e)
 	b.enroll(devPhone, "sms")
 
 	b.open("/dev/phone")
