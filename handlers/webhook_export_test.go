@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/phonegate/phonegate/store"
 )
@@ -28,3 +29,18 @@ func UserMessageForTest(err error) (status int, msg string, ok bool) {
 	}
 	return ue.status, ue.msg, true
 }
+
+// SignatureValidForTest runs the webhooks' own signature check (the one
+// tried before twilio-go's validator).
+func SignatureValidForTest(authToken, fullURL string, form url.Values, sig string) bool {
+	return newSigner(authToken).valid(fullURL, form, sig)
+}
+
+// NewSignerForTest returns the webhooks' own signature check for one
+// token, built once as the middleware builds it.
+func NewSignerForTest(authToken string) func(fullURL string, form url.Values, sig string) bool {
+	return newSigner(authToken).valid
+}
+
+// CompareUTF16ForTest is compareUTF16.
+var CompareUTF16ForTest = compareUTF16
