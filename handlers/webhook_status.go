@@ -50,11 +50,12 @@ func (s *Server) answerStatus(w http.ResponseWriter, err error) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// deliveryStatus moves the request's delivery to status. An unknown
+// deliveryStatus moves the request's delivery to status, and writes the
+// audit event of a final status in the same transaction. An unknown
 // delivery or status is nothing Twilio could fix and is no error; only a
-// failure to store the status is returned. What follows a stored final
-// status (audit, the fallback call) is logged, not returned: the status
-// itself is safe.
+// failure to store the status is returned. The automatic call that
+// follows an undelivered text is logged, not returned: the status itself
+// is safe.
 func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status string) error {
 	id := deliveryParam(r)
 	if id == "" || !known[status] {
@@ -65,7 +66,8 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 		code = 0
 	}
 	ctx := r.Context()
-	changed, d, err := s.db.UpdateDeliveryStatus(ctx, id, status, code, s.now())
+	changed, d, err := s.db.ApplyStatus(ctx, store.StatusUpdate{ID: id, Status: status, ErrorCode: code, At: s.now(),
+		Audit: s.outcomeEvent})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -73,11 +75,12 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 		s.log.Error().Err(err).Str("delivery", id).Msg("status callback")
 		return err
 	}
-	if !changed || !store.DeliveryFinal(d.Status) {
+	if !changed || d.Channel != store.ChannelSMS || !smsNotArriving[d.Status] {
 		return nil
 	}
-	// From here on the work is done once per delivery, whichever callback
-	// made it final, and must not stop if Twilio hangs up on us.
+	// The text will not arrive: the automatic call is placed once per
+	// challenge, whichever callback made the delivery final, and must not
+	// stop if Twilio hangs up on us.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fallbackTimeout)
 	defer cancel()
 	ch, err := s.db.Challenge(ctx, d.ChallengeID)
@@ -85,10 +88,7 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 		s.log.Error().Err(err).Str("delivery", id).Msg("status callback: load challenge")
 		return nil
 	}
-	s.auditOutcome(ctx, ch, d)
-	if d.Channel == store.ChannelSMS && smsNotArriving[d.Status] {
-		s.fallbackCall(ctx, ch)
-	}
+	s.fallbackCall(ctx, ch)
 	return nil
 }
 
@@ -96,16 +96,15 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 // reach the phone, after which the code goes by call instead.
 var smsNotArriving = map[string]bool{"undelivered": true, "failed": true, "canceled": true}
 
-// auditOutcome writes the final outcome of a delivery to the audit log.
-func (s *Server) auditOutcome(ctx context.Context, ch store.Challenge, d store.Delivery) {
+// outcomeEvent is the audit event of a delivery's final status, written
+// with the status itself.
+func (s *Server) outcomeEvent(d store.Delivery) store.AuditEvent {
 	kind := "code.undelivered"
 	if d.Status == "delivered" || d.Status == "read" || d.Status == "completed" {
 		kind = "code.delivered"
 	}
 	detail := channelWords(d.Channel) + " to " + phonegate.MaskPhone(d.To) + ": " + deliveryWords(d)
-	if err := s.db.AddUserAudit(ctx, store.AuditEvent{UserID: ch.UserID, Kind: kind, Detail: detail, At: s.now()}); err != nil {
-		s.log.Error().Err(err).Str("delivery", d.ID).Msg("audit delivery outcome")
-	}
+	return store.AuditEvent{Kind: kind, Detail: detail, At: s.now()}
 }
 
 // fallbackCall places the automatic call of a challenge whose text message

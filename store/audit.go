@@ -46,14 +46,15 @@ func addAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
 // the user belongs to and accepted, so that each project's owners see it.
 // A project that merely added the user learns nothing of their account.
 func addUserAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (project_id, user_id, actor_id, kind, detail, created_at)
-		SELECT project_id, ?, ?, ?, ?, ? FROM memberships WHERE user_id = ? AND accepted_at > 0`,
-		nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID)
+	_, err := tx.ExecContext(ctx, userAuditSQL, nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID)
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
 }
+
+const userAuditSQL = `INSERT INTO audit_events (project_id, user_id, actor_id, kind, detail, created_at)
+	SELECT project_id, ?, ?, ?, ?, ? FROM memberships WHERE user_id = ? AND accepted_at > 0`
 
 // AddUserAudit writes an event about a user into the audit log of every
 // project the user belongs to and accepted.

@@ -270,43 +270,79 @@ func DeliveryRank(status string) int {
 // DeliveryFinal reports whether a status is final: nothing follows it.
 func DeliveryFinal(status string) bool { return DeliveryRank(status) == rankFinal }
 
-// UpdateDeliveryStatus moves a delivery to status, with the provider's error
-// code (0 for none), if that status ranks above the current one. It reports
-// whether the delivery changed and returns it as it now is. The compare and
-// the change are one UPDATE, so concurrent callbacks cannot move a delivery
-// backwards, and each status is recorded once in delivery_events: a replayed
-// callback adds nothing. An unknown delivery gives ErrNotFound.
+// StatusUpdate is what a status callback reports of a delivery.
+type StatusUpdate struct {
+	ID        string
+	Status    string
+	ErrorCode int // the provider's error code; 0 for none
+	At        time.Time
+	// Audit, if set, gives the audit event of the update that makes the
+	// delivery final. It is written, about the challenge's user, in the
+	// same transaction as the status. It runs inside the store's write
+	// and must only compute the event.
+	Audit func(Delivery) AuditEvent
+}
+
+// UpdateDeliveryStatus is ApplyStatus without an audit event.
 func (db *DB) UpdateDeliveryStatus(ctx context.Context, id, status string, errorCode int, now time.Time) (bool, Delivery, error) {
-	rank := DeliveryRank(status)
+	return db.ApplyStatus(ctx, StatusUpdate{ID: id, Status: status, ErrorCode: errorCode, At: now})
+}
+
+// ApplyStatus moves a delivery to u.Status, with the provider's error
+// code, if that status ranks above the current one. It reports whether the
+// delivery changed and returns it as it now is. The compare and the change
+// are one UPDATE, so concurrent callbacks cannot move a delivery
+// backwards, and each status is recorded once in delivery_events: a
+// replayed callback adds nothing. An unknown delivery gives ErrNotFound.
+//
+// Status updates are group-committed (see batcher): ApplyStatus returns
+// once the transaction holding the update has committed.
+func (db *DB) ApplyStatus(ctx context.Context, u StatusUpdate) (bool, Delivery, error) {
+	rank := DeliveryRank(u.Status)
 	if rank == rankUnknown {
-		return false, Delivery{}, fmt.Errorf("store: update delivery: unknown status %q", status)
+		return false, Delivery{}, fmt.Errorf("store: update delivery: unknown status %q", u.Status)
 	}
 	h := db.hot()
-	h.advance.prepare(ctx)
+	h.prepareStatus(ctx)
 	var d Delivery
-	changed := false
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	var changed, found bool
+	err := db.batched(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		changed, found = false, false
 		var err error
-		d, err = scanDelivery(h.advance.row(ctx, tx, status, rank, errorCode, now.Unix(), id, rank))
+		d, err = scanDelivery(h.advance.row(ctx, tx, u.Status, rank, u.ErrorCode, u.At.Unix(), u.ID, rank))
 		switch {
 		case err == nil:
-			changed = true
-			return addDeliveryEvent(ctx, tx, id, status, errorCode, now)
-		case errors.Is(err, sql.ErrNoRows):
-			d, err = scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
-			if err != nil {
-				return notFound(err, "delivery")
+			changed, found = true, true
+			if _, err := h.event.exec(ctx, tx, u.ID, u.Status, u.ErrorCode, u.At.Unix()); err != nil {
+				return fmt.Errorf("store: delivery event: %w", err)
+			}
+			if u.Audit != nil && DeliveryFinal(d.Status) {
+				e := u.Audit(d)
+				if err := h.challengeUser.row(ctx, tx, d.ChallengeID).Scan(&e.UserID); err != nil {
+					return fmt.Errorf("store: audit delivery: %w", err)
+				}
+				if _, err := h.userAudit.exec(ctx, tx, nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID); err != nil {
+					return fmt.Errorf("store: audit delivery: %w", err)
+				}
 			}
 			return nil
+		case errors.Is(err, sql.ErrNoRows):
+			// Unchanged, or unknown: neither is an error of the batch.
+			d, err = scanDelivery(h.current.row(ctx, tx, u.ID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			found = err == nil
+			return err
 		default:
 			return err
 		}
 	})
-	if errors.Is(err, ErrNotFound) {
-		return false, Delivery{}, err
-	}
 	if err != nil {
 		return false, Delivery{}, fmt.Errorf("store: update delivery: %w", err)
+	}
+	if !found {
+		return false, Delivery{}, fmt.Errorf("store: update delivery: %w", ErrNotFound)
 	}
 	return changed, d, nil
 }
@@ -318,13 +354,19 @@ const advanceSQL = `UPDATE deliveries SET status = ?1, rank = ?2,
 	WHERE id = ?5 AND rank < ?6 RETURNING ` + deliveryColumns
 
 func addDeliveryEvent(ctx context.Context, tx *sql.Tx, id, status string, errorCode int, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO delivery_events (delivery_id, status, error_code, at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (delivery_id, status) DO NOTHING`, id, status, errorCode, now.Unix())
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, eventSQL, id, status, errorCode, now.Unix()); err != nil {
 		return fmt.Errorf("store: delivery event: %w", err)
 	}
 	return nil
 }
+
+// The other statements of ApplyStatus, prepared once (see hotPath).
+const (
+	eventSQL = `INSERT INTO delivery_events (delivery_id, status, error_code, at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (delivery_id, status) DO NOTHING`
+	currentSQL       = `SELECT ` + deliveryColumns + ` FROM deliveries WHERE id = ?`
+	challengeUserSQL = `SELECT user_id FROM challenges WHERE id = ?`
+)
 
 // DeliveryEvent is one recorded status change of a delivery.
 type DeliveryEvent struct {
@@ -456,7 +498,8 @@ func (db *DB) BindCallSID(ctx context.Context, id, callSID string) (bool, error)
 // hotPath holds, for one DB, the prepared statements of the webhook hot
 // path and the cache of what never changes for a delivery.
 type hotPath struct {
-	advance, voice, voiceState lazyStmt
+	advance, event, current, challengeUser, userAudit lazyStmt
+	voice, voiceState                                 lazyStmt
 
 	mu     sync.Mutex
 	static map[string]voiceStatic
@@ -494,10 +537,14 @@ func (db *DB) hot() *hotPath {
 		return h.(*hotPath)
 	}
 	h, loaded := hotPaths.LoadOrStore(key, &hotPath{
-		advance:    lazyStmt{db: db.write, query: advanceSQL},
-		voice:      lazyStmt{db: db.read, query: voiceSQL},
-		voiceState: lazyStmt{db: db.read, query: voiceStateSQL},
-		static:     make(map[string]voiceStatic),
+		advance:       lazyStmt{db: db.write, query: advanceSQL},
+		event:         lazyStmt{db: db.write, query: eventSQL},
+		current:       lazyStmt{db: db.write, query: currentSQL},
+		challengeUser: lazyStmt{db: db.write, query: challengeUserSQL},
+		userAudit:     lazyStmt{db: db.write, query: userAuditSQL},
+		voice:         lazyStmt{db: db.read, query: voiceSQL},
+		voiceState:    lazyStmt{db: db.read, query: voiceStateSQL},
+		static:        make(map[string]voiceStatic),
 	})
 	if !loaded {
 		// The statements need no closing of their own: they belong to the
@@ -505,6 +552,15 @@ func (db *DB) hot() *hotPath {
 		runtime.AddCleanup(db, func(key weak.Pointer[DB]) { hotPaths.Delete(key) }, key)
 	}
 	return h.(*hotPath)
+}
+
+// prepareStatus prepares the statements of ApplyStatus. It must run
+// before the write transaction: preparing needs the write connection,
+// which the transaction holds.
+func (h *hotPath) prepareStatus(ctx context.Context) {
+	for _, s := range []*lazyStmt{&h.advance, &h.event, &h.current, &h.challengeUser, &h.userAudit} {
+		s.prepare(ctx)
+	}
 }
 
 // lazyStmt is a statement prepared at its first use. If preparing fails
@@ -525,6 +581,14 @@ func (s *lazyStmt) prepare(ctx context.Context) *sql.Stmt {
 		s.stmt, _ = s.db.PrepareContext(context.WithoutCancel(ctx), s.query)
 	})
 	return s.stmt
+}
+
+// exec runs the statement with args in tx.
+func (s *lazyStmt) exec(ctx context.Context, tx *sql.Tx, args ...any) (sql.Result, error) {
+	if st := s.prepare(ctx); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, s.query, args...)
 }
 
 // row runs the statement with args, in tx unless tx is nil.

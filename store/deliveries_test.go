@@ -561,3 +561,93 @@ func TestBindCallSID(t *testing.T) {
 		t.Errorf("winners %v, stored SID %q; want exactly one, stored", winners, got)
 	}
 }
+
+// TestApplyStatusAudit: the update that makes a delivery final writes its
+// audit event, about the challenge's user, with the status; earlier
+// statuses and replays write none, and concurrent callbacks write one.
+func TestApplyStatusAudit(t *testing.T) {
+	f := newDeliveryFixture(t)
+	ctx := context.Background()
+	c := f.challenge(phoneA, "")
+	d, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls sync.Map
+	audit := func(got store.Delivery) store.AuditEvent {
+		calls.Store(got.Status, true)
+		return store.AuditEvent{Kind: "code.delivered", Detail: "text to ***: " + got.Status, At: t0}
+	}
+	apply := func(status string) {
+		t.Helper()
+		if _, _, err := f.db.ApplyStatus(ctx, store.StatusUpdate{ID: d.ID, Status: status, At: t0, Audit: audit}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply("sent")
+	if es := f.auditEvents(); len(es) != 0 {
+		t.Fatalf("after sent: %d audit events, want 0", len(es))
+	}
+	var wg sync.WaitGroup
+	for _, s := range []string{"delivered", "undelivered", "delivered", "failed"} {
+		wg.Go(func() { apply(s) })
+	}
+	wg.Wait()
+	apply("delivered") // a replay
+	es := f.auditEvents()
+	if len(es) != 1 {
+		t.Fatalf("audit events = %+v, want exactly one", es)
+	}
+	final, _ := f.db.Delivery(ctx, d.ID)
+	if want := "text to ***: " + final.Status; es[0].Detail != want || es[0].UserID != f.user.ID {
+		t.Errorf("audit event = %+v, want %q about user %d", es[0], want, f.user.ID)
+	}
+	if _, ok := calls.Load("sent"); ok {
+		t.Error("Audit was asked for a status that is not final")
+	}
+}
+
+// TestApplyStatusUnknown: an unknown delivery is ErrNotFound and spoils
+// nothing for the updates committed with it.
+func TestApplyStatusUnknown(t *testing.T) {
+	f := newDeliveryFixture(t)
+	ctx := context.Background()
+	c := f.challenge(phoneA, "")
+	d, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			_, _, err := f.db.ApplyStatus(ctx, store.StatusUpdate{ID: fmt.Sprint("dnope", i), Status: "sent", At: t0})
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("unknown delivery: err = %v", err)
+			}
+		})
+	}
+	wg.Go(func() {
+		if changed, _, err := f.db.ApplyStatus(ctx, store.StatusUpdate{ID: d.ID, Status: "sent", At: t0}); err != nil || !changed {
+			t.Errorf("known delivery: changed %v, err %v", changed, err)
+		}
+	})
+	wg.Wait()
+	if got, _ := f.db.Delivery(ctx, d.ID); got.Status != "sent" {
+		t.Errorf("status = %s, want sent", got.Status)
+	}
+}
+
+func (f *deliveryFixture) auditEvents() []store.AuditEvent {
+	f.t.Helper()
+	es, err := f.db.AuditEvents(context.Background(), f.project.ID, 0, 100)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var out []store.AuditEvent
+	for _, e := range es {
+		if e.Kind == "code.delivered" {
+			out = append(out, e)
+		}
+	}
+	return out
+}

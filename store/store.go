@@ -42,6 +42,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+	batch *batcher // group commit on write
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
@@ -87,14 +88,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 	db := &DB{write: w, read: r, path: path}
 	if err := db.migrate(ctx); err != nil {
-		db.Close()
+		db.read.Close()
+		db.write.Close()
 		return nil, err
 	}
+	db.batch = startBatcher(w)
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.batch.stop()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
