@@ -19,8 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	_ "github.com/mattn/go-sqlite3" // the database/sql driver
 )
 
 // Sentinel errors. Handlers map them to HTTP status in one place.
@@ -42,7 +40,8 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
-	batch *batcher // group commit on write
+	batch *batcher      // group commit on write
+	ckpt  *checkpointer // WAL checkpoints beside the writer
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
@@ -64,7 +63,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_synchronous", "NORMAL")
 	dsn := "file:" + path + "?" + q.Encode()
 
-	w, err := sql.Open("sqlite3", dsn)
+	w, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -76,11 +75,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Readers get no journal or locking pragmas: WAL is a property of the
 	// file, set by the writer, and query_only keeps a bug from writing
 	// outside the single write connection.
-	r, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_busy_timeout=5000&_query_only=1")
+	r, err := sql.Open(driverName, "file:"+path+"?_foreign_keys=on&_busy_timeout=5000&_query_only=1")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	ckpt, err := sql.Open(driverName, "file:"+path+"?_busy_timeout=5000")
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	ckpt.SetConnMaxIdleTime(0)
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
@@ -88,18 +95,20 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 	db := &DB{write: w, read: r, path: path}
 	if err := db.migrate(ctx); err != nil {
+		ckpt.Close()
 		db.read.Close()
 		db.write.Close()
 		return nil, err
 	}
 	db.batch = startBatcher(w)
+	db.ckpt = startCheckpointer(ckpt, checkpointEvery)
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
 	db.batch.stop()
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.ckpt.stop(), db.read.Close(), db.write.Close())
 }
 
 // Path returns the file the database lives in.
