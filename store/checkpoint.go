@@ -24,6 +24,9 @@ const walAutoCheckpoint = 10000
 // burst has grown it.
 const walSizeLimit = 64 << 20
 
+// The DSN carries every per-connection pragma go-sqlite3 has a parameter
+// for; these two have none, so a connect hook sets them on each new
+// connection, a reopened one included.
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
 		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d; PRAGMA journal_size_limit = %d", walAutoCheckpoint, walSizeLimit), nil)
