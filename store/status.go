@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Ranks of delivery statuses. A status update never lowers a delivery's
+// rank, so callbacks that Twilio sends out of order or twice leave the
+// latest state in place: a late "sent" after "delivered" changes nothing.
+// Statuses of equal rank do not replace each other either, so the first
+// final status wins.
+const (
+	rankQueued   = 0 // accepted, scheduled, queued; a call's initiated
+	rankSending  = 1 // sending; a call's ringing
+	rankSent     = 2 // sent; a call's in-progress (answered)
+	rankFinal    = 3 // delivered, undelivered, failed, read; completed, busy, no-answer, canceled
+	rankUnknown  = -1
+	statusFailed = "failed"
+)
+
+var statusRanks = map[string]int{
+	"accepted": rankQueued, "scheduled": rankQueued, "queued": rankQueued, "initiated": rankQueued,
+	"sending": rankSending, "ringing": rankSending,
+	"sent": rankSent, "in-progress": rankSent, "answered": rankSent,
+	"delivered": rankFinal, "undelivered": rankFinal, statusFailed: rankFinal, "read": rankFinal,
+	"completed": rankFinal, "busy": rankFinal, "no-answer": rankFinal, "canceled": rankFinal,
+}
+
+// DeliveryRank returns the rank of a Twilio message or call status, or -1
+// for a status phonegate does not know (and does not store).
+func DeliveryRank(status string) int {
+	if r, ok := statusRanks[status]; ok {
+		return r
+	}
+	return rankUnknown
+}
+
+// DeliveryFinal reports whether a status is final: nothing follows it.
+func DeliveryFinal(status string) bool { return DeliveryRank(status) == rankFinal }
+
+// StatusUpdate is what a status callback reports of a delivery.
+type StatusUpdate struct {
+	ID        string
+	Status    string
+	ErrorCode int // the provider's error code; 0 for none
+	At        time.Time
+	// Audit, if set, gives the audit event of the update that makes the
+	// delivery final. It is written, about the challenge's user, in the
+	// same transaction as the status. It runs inside the store's write
+	// and must only compute the event.
+	Audit func(Delivery) AuditEvent
+}
+
+// UpdateDeliveryStatus is ApplyStatus without an audit event.
+func (db *DB) UpdateDeliveryStatus(ctx context.Context, id, status string, errorCode int, now time.Time) (bool, Delivery, error) {
+	return db.ApplyStatus(ctx, StatusUpdate{ID: id, Status: status, ErrorCode: errorCode, At: now})
+}
+
+// ApplyStatus moves a delivery to u.Status, with the provider's error
+// code, if that status ranks above the current one. It reports whether the
+// delivery changed and returns it as it now is. The compare and the change
+// are one UPDATE, so concurrent callbacks cannot move a delivery
+// backwards, and each status is recorded once in delivery_events: a
+// replayed callback adds nothing. An unknown delivery gives ErrNotFound.
+//
+// Status updates are group-committed (see batcher): ApplyStatus returns
+// once the transaction holding the update has committed.
+func (db *DB) ApplyStatus(ctx context.Context, u StatusUpdate) (bool, Delivery, error) {
+	rank := DeliveryRank(u.Status)
+	if rank == rankUnknown {
+		return false, Delivery{}, fmt.Errorf("store: update delivery: unknown status %q", u.Status)
+	}
+	h := db.hot()
+	h.prepareStatus(ctx)
+	var d Delivery
+	var changed, found bool
+	err := db.batched(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		changed, found = false, false
+		var err error
+		d, err = scanDelivery(h.advance.row(ctx, tx, u.Status, rank, u.ErrorCode, u.At.Unix(), u.ID, rank))
+		switch {
+		case err == nil:
+			changed, found = true, true
+			if _, err := h.event.exec(ctx, tx, u.ID, u.Status, u.ErrorCode, u.At.Unix()); err != nil {
+				return fmt.Errorf("store: delivery event: %w", err)
+			}
+			if u.Audit != nil && DeliveryFinal(d.Status) {
+				e := u.Audit(d)
+				if err := h.challengeUser.row(ctx, tx, d.ChallengeID).Scan(&e.UserID); err != nil {
+					return fmt.Errorf("store: audit delivery: %w", err)
+				}
+				if _, err := h.userAudit.exec(ctx, tx, nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID); err != nil {
+					return fmt.Errorf("store: audit delivery: %w", err)
+				}
+			}
+			return nil
+		case errors.Is(err, sql.ErrNoRows):
+			// Unchanged, or unknown: neither is an error of the batch.
+			d, err = scanDelivery(h.current.row(ctx, tx, u.ID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			found = err == nil
+			return err
+		default:
+			return err
+		}
+	})
+	if err != nil {
+		return false, Delivery{}, fmt.Errorf("store: update delivery: %w", err)
+	}
+	if !found {
+		return false, Delivery{}, fmt.Errorf("store: update delivery: %w", ErrNotFound)
+	}
+	return changed, d, nil
+}
+
+// advanceSQL is the compare-and-set of UpdateDeliveryStatus. The error code
+// of a status without one keeps the code an earlier status reported.
+const advanceSQL = `UPDATE deliveries SET status = ?1, rank = ?2,
+	error_code = CASE WHEN ?3 != 0 THEN ?3 ELSE error_code END, updated_at = ?4
+	WHERE id = ?5 AND rank < ?6 RETURNING ` + deliveryColumns
+
+func addDeliveryEvent(ctx context.Context, tx *sql.Tx, id, status string, errorCode int, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, eventSQL, id, status, errorCode, now.Unix()); err != nil {
+		return fmt.Errorf("store: delivery event: %w", err)
+	}
+	return nil
+}
+
+// The other statements of ApplyStatus, prepared once (see hotPath).
+const (
+	eventSQL = `INSERT INTO delivery_events (delivery_id, status, error_code, at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (delivery_id, status) DO NOTHING`
+	currentSQL       = `SELECT ` + deliveryColumns + ` FROM deliveries WHERE id = ?`
+	challengeUserSQL = `SELECT user_id FROM challenges WHERE id = ?`
+)
+
+// DeliveryEvent is one recorded status change of a delivery.
+type DeliveryEvent struct {
+	Status    string
+	ErrorCode int
+	At        time.Time
+}
+
+// DeliveryEvents returns the status changes of a delivery, oldest first.
+func (db *DB) DeliveryEvents(ctx context.Context, id string) ([]DeliveryEvent, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT status, error_code, at FROM delivery_events
+		WHERE delivery_id = ? ORDER BY at, rowid`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: delivery events: %w", err)
+	}
+	defer rows.Close()
+	var es []DeliveryEvent
+	for rows.Next() {
+		var e DeliveryEvent
+		var at int64
+		if err := rows.Scan(&e.Status, &e.ErrorCode, &at); err != nil {
+			return nil, fmt.Errorf("store: delivery events: %w", err)
+		}
+		e.At = unix(at)
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: delivery events: %w", err)
+	}
+	return es, nil
+}
