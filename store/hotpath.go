@@ -9,13 +9,15 @@ import (
 )
 
 // hotPath holds, for one DB, the prepared statements of the webhook hot
-// path and the cache of what never changes for a delivery.
+// path, the cache of what never changes for a delivery, and the replay
+// hints of status updates.
 type hotPath struct {
 	advance, event, current, challengeUser, userAudit lazyStmt
-	voice, voiceState                                 lazyStmt
+	voice, voiceState, currentRead                    lazyStmt
 
 	mu     sync.Mutex
 	static map[string]voiceStatic
+	ranks  map[string]int // per delivery, a status rank known to be committed
 }
 
 type voiceStatic struct{ challengeID, channel, label string }
@@ -57,7 +59,9 @@ func (db *DB) hot() *hotPath {
 		userAudit:     lazyStmt{db: db.write, query: userAuditSQL},
 		voice:         lazyStmt{db: db.read, query: voiceSQL},
 		voiceState:    lazyStmt{db: db.read, query: voiceStateSQL},
+		currentRead:   lazyStmt{db: db.read, query: currentSQL},
 		static:        make(map[string]voiceStatic),
+		ranks:         make(map[string]int),
 	})
 	if !loaded {
 		// The statements need no closing of their own: they belong to the

@@ -75,6 +75,15 @@ func (db *DB) ApplyStatus(ctx context.Context, u StatusUpdate) (bool, Delivery, 
 		return false, Delivery{}, fmt.Errorf("store: update delivery: unknown status %q", u.Status)
 	}
 	h := db.hot()
+	if h.replay(u.ID, rank) {
+		// A replay of a status this process has committed: the read
+		// pool answers, and the writer is not woken. The read is the
+		// truth; the hint only decides whether to look.
+		d, err := scanDelivery(h.currentRead.row(ctx, nil, u.ID))
+		if err == nil && DeliveryRank(d.Status) >= rank {
+			return false, d, nil
+		}
+	}
 	h.prepareStatus(ctx)
 	var d Delivery
 	var changed, found bool
@@ -116,7 +125,36 @@ func (db *DB) ApplyStatus(ctx context.Context, u StatusUpdate) (bool, Delivery, 
 	if !found {
 		return false, Delivery{}, fmt.Errorf("store: update delivery: %w", ErrNotFound)
 	}
+	h.committed(d.ID, DeliveryRank(d.Status))
 	return changed, d, nil
+}
+
+// maxRanks bounds the replay hints. Twilio replays a callback within
+// minutes, so dropping them all when full costs at most one write per
+// delivery still being reported.
+const maxRanks = 16384
+
+// replay reports whether this process has committed rank or above for
+// the delivery, so that an update to rank would change nothing. Ranks
+// only rise, so a hint never goes stale; it can only be missing.
+func (h *hotPath) replay(id string, rank int) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r, ok := h.ranks[id]
+	return ok && r >= rank
+}
+
+// committed records that the delivery's committed rank is at least rank.
+func (h *hotPath) committed(id string, rank int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ranks[id] >= rank {
+		return
+	}
+	if len(h.ranks) >= maxRanks {
+		clear(h.ranks)
+	}
+	h.ranks[id] = rank
 }
 
 // advanceSQL is the compare-and-set of UpdateDeliveryStatus. The error code
