@@ -57,6 +57,7 @@ type Server struct {
 	log     zerolog.Logger
 	now     func() time.Time
 	public  *url.URL
+	base    string // public.String(), computed once: every webhook signs against it
 	secure  bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
 	cookie  string // the session cookie's name
 	tpl     *templates
@@ -108,6 +109,7 @@ func New(cfg Config) (*Server, error) {
 		log:    cfg.Logger,
 		now:    cfg.Now,
 		public: u,
+		base:   u.String(),
 		secure: u.Scheme == "https",
 		cookie: "phonegate_session",
 		tpl:    tpl,
@@ -128,7 +130,7 @@ func (s *Server) Router() *httprouter.Router { return s.router }
 
 // publicURL returns the absolute URL of path on this server.
 func (s *Server) publicURL(path string) string {
-	return s.public.String() + path
+	return s.base + path
 }
 
 // Maintain ends expired challenges (wiping their sealed codes) and deletes
