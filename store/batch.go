@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -146,15 +147,24 @@ func (b *batcher) apply(batch []*batchWrite) {
 	}
 }
 
-func (b *batcher) commit(ws []*batchWrite) error {
+// commit runs ws in one transaction. A write that panics fails its batch
+// (and then itself) like one that errs, rather than ending the batcher.
+func (b *batcher) commit(ws []*batchWrite) (err error) {
 	ctx := context.Background()
 	tx, err := b.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("store: batched write panicked: %v", v)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
 	for _, w := range ws {
 		if err := w.fn(ctx, tx); err != nil {
-			_ = tx.Rollback()
 			return err
 		}
 	}

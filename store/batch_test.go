@@ -102,6 +102,32 @@ func TestBatchFailureIsolated(t *testing.T) {
 	}
 }
 
+// TestBatchPanicIsolated: a write that panics fails alone, with an error,
+// and the batcher goes on.
+func TestBatchPanicIsolated(t *testing.T) {
+	db := openBatchTest(t)
+	ctx := context.Background()
+	release := holdBatcher(t, db)
+	var wg sync.WaitGroup
+	var panicErr, okErr error
+	wg.Go(func() {
+		panicErr = db.batched(ctx, func(context.Context, *sql.Tx) error { panic("boom") })
+	})
+	wg.Go(func() { okErr = db.batched(ctx, insertKV("fine", 1)) })
+	queued(db, 2)
+	release()
+	wg.Wait()
+	if panicErr == nil || okErr != nil {
+		t.Fatalf("panicking write: %v; other write: %v", panicErr, okErr)
+	}
+	if err := db.batched(ctx, insertKV("after", 2)); err != nil {
+		t.Fatalf("the batcher did not go on: %v", err)
+	}
+	if got := kvCount(t, db); got != 2 {
+		t.Errorf("rows = %d, want 2", got)
+	}
+}
+
 // TestBatchCommitsTogether: writes queued together are answered only after
 // their shared transaction committed, and all are there.
 func TestBatchCommitsTogether(t *testing.T) {
