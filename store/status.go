@@ -79,7 +79,7 @@ func (db *DB) ApplyStatus(ctx context.Context, u StatusUpdate) (bool, Delivery, 
 		// A replay of a status this process has committed: the read
 		// pool answers, and the writer is not woken. The read is the
 		// truth; the hint only decides whether to look.
-		d, err := scanDelivery(h.currentRead.row(ctx, nil, u.ID))
+		d, err := scanDelivery(h.currentRead.row(context.WithoutCancel(ctx), nil, u.ID))
 		if err == nil && DeliveryRank(d.Status) >= rank {
 			return false, d, nil
 		}

@@ -46,7 +46,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.LoginRate, "login-rate", 20, "logins per second in the mixed scenario")
 	fs.IntVar(&o.MixedC, "mixed-concurrency", 64, "webhook concurrency in the mixed scenario")
 	fs.IntVar(&o.Seed.Voice, "seed-calls", 1000, "call deliveries seeded for the voice scenario")
-	fs.IntVar(&o.Seed.Status, "seed-sms", 30000, "SMS deliveries seeded for the status scenario (callbacks beyond about 3x this are replays)")
+	fs.IntVar(&o.Seed.Status, "seed-sms", 60000, "SMS deliveries seeded for the status scenario (callbacks beyond about 3x this are replays)")
 	fs.StringVar(&o.Bin, "bin", "", "a phonegate binary to run instead of building ./cmd/phonegate")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (database, key, server logs)")
 	fs.BoolVar(&o.Strict, "strict", false, "exit 1 when a target is missed")
