@@ -350,11 +350,7 @@ func TestUpdateDeliveryStatusErrors(t *testing.T) {
 	if _, _, err := f.db.UpdateDeliveryStatus(ctx, "dnope", "delivered", 0, t0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown delivery: err = %v, want ErrNotFound", err)
 	}
-	c := f.challenge(phoneA, "")
-	d, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := f.delivery("sms")
 	if _, _, err := f.db.UpdateDeliveryStatus(ctx, d.ID, "exploded", 0, t0); err == nil {
 		t.Error("unknown status: no error")
 	}
@@ -365,11 +361,7 @@ func TestUpdateDeliveryStatusErrors(t *testing.T) {
 func TestUpdateDeliveryStatusConcurrent(t *testing.T) {
 	f := newDeliveryFixture(t)
 	ctx := context.Background()
-	c := f.challenge(phoneA, "")
-	d, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := f.delivery("sms")
 	statuses := []string{"delivered", "undelivered", "failed", "sent", "delivered", "undelivered"}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -568,11 +560,7 @@ func TestBindCallSID(t *testing.T) {
 func TestApplyStatusAudit(t *testing.T) {
 	f := newDeliveryFixture(t)
 	ctx := context.Background()
-	c := f.challenge(phoneA, "")
-	d, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := f.delivery("sms")
 	var calls sync.Map
 	audit := func(got store.Delivery) store.AuditEvent {
 		calls.Store(got.Status, true)
@@ -612,11 +600,7 @@ func TestApplyStatusAudit(t *testing.T) {
 func TestApplyStatusUnknown(t *testing.T) {
 	f := newDeliveryFixture(t)
 	ctx := context.Background()
-	c := f.challenge(phoneA, "")
-	d, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := f.delivery("sms")
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
@@ -635,6 +619,17 @@ func TestApplyStatusUnknown(t *testing.T) {
 	if got, _ := f.db.Delivery(ctx, d.ID); got.Status != "sent" {
 		t.Errorf("status = %s, want sent", got.Status)
 	}
+}
+
+// delivery reserves a first send of a new challenge's code to phoneA.
+func (f *deliveryFixture) delivery(channel string) store.Delivery {
+	f.t.Helper()
+	c := f.challenge(phoneA, "")
+	d, err := f.db.ReserveSend(context.Background(), c.ID, channel, phoneA, t0, false)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return d
 }
 
 func (f *deliveryFixture) auditEvents() []store.AuditEvent {
