@@ -157,7 +157,7 @@ func (h *hotPath) committed(id string, rank int) {
 	h.ranks[id] = rank
 }
 
-// advanceSQL is the compare-and-set of UpdateDeliveryStatus. The error code
+// advanceSQL is the compare-and-set of ApplyStatus. The error code
 // of a status without one keeps the code an earlier status reported.
 const advanceSQL = `UPDATE deliveries SET status = ?1, rank = ?2,
 	error_code = CASE WHEN ?3 != 0 THEN ?3 ELSE error_code END, updated_at = ?4
