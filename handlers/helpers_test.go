@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -41,7 +42,7 @@ func (f *recordingSender) SendSMS(_ context.Context, m handlers.SMS) (string, er
 		return "", f.failSMS
 	}
 	f.sms = append(f.sms, m)
-	return "SM" + strings.Repeat("0", 30) + strconvFormat(int64(len(f.sms))), nil
+	return fmt.Sprintf("SM%032d", len(f.sms)), nil
 }
 
 func (f *recordingSender) PlaceCall(_ context.Context, c handlers.Call) (string, error) {
@@ -51,7 +52,14 @@ func (f *recordingSender) PlaceCall(_ context.Context, c handlers.Call) (string,
 		return "", f.failCall
 	}
 	f.calls = append(f.calls, c)
-	return "CA" + strings.Repeat("0", 30) + strconvFormat(int64(len(f.calls))), nil
+	return fmt.Sprintf("CA%032d", len(f.calls)), nil
+}
+
+// sent returns copies of what was sent.
+func (f *recordingSender) sent() ([]handlers.SMS, []handlers.Call) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]handlers.SMS(nil), f.sms...), append([]handlers.Call(nil), f.calls...)
 }
 
 func (f *recordingSender) counts() (sms, calls int) {

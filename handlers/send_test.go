@@ -141,7 +141,7 @@ func TestSendFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newWebhookHarness(t)
-			h.sender.smsErr, h.sender.callErr = tt.err, tt.err
+			h.sender.failSMS, h.sender.failCall = tt.err, tt.err
 			c := h.challenge(whPhone, "")
 			d, err := h.srv.SendCodeForTest(context.Background(), c, tt.channel, false)
 			status, msg, ok := handlers.UserMessageForTest(err)
@@ -165,7 +165,7 @@ func TestSendFailures(t *testing.T) {
 			}
 			// The refused send is given back: the other method works at once.
 			other := map[string]string{"sms": "call", "call": "sms"}[tt.channel]
-			h.sender.smsErr, h.sender.callErr = nil, nil
+			h.sender.failSMS, h.sender.failCall = nil, nil
 			if _, err := h.srv.SendCodeForTest(context.Background(), c, other, false); err != nil && tt.name != "opted out" {
 				t.Errorf("the other method right after: %v", err)
 			}

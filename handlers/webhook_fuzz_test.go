@@ -95,7 +95,7 @@ func newFuzzServer(f *testing.F) (*handlers.Server, map[string]string) {
 	srv, err := handlers.New(handlers.Config{
 		Store: db, Logger: zerolog.Nop(), Now: func() time.Time { return now },
 		Hasher: phonegate.NewHasher(testArgon2), Keys: keys, PublicURL: whPublic,
-		Sender: &whSender{}, TwilioAuthToken: whToken,
+		Sender: &recordingSender{}, TwilioAuthToken: whToken,
 	})
 	if err != nil {
 		f.Fatal(err)

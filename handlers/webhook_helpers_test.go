@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,47 +32,11 @@ const (
 	whCode   = "042917"                          // the code of every test challenge
 )
 
-// whSender is a handlers.Sender that records what it is asked to send,
-// and refuses with smsErr or callErr when they are set.
-type whSender struct {
-	mu      sync.Mutex
-	sms     []handlers.SMS
-	calls   []handlers.Call
-	smsErr  error
-	callErr error
-}
-
-func (f *whSender) SendSMS(_ context.Context, m handlers.SMS) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.smsErr != nil {
-		return "", f.smsErr
-	}
-	f.sms = append(f.sms, m)
-	return fmt.Sprintf("SM%032d", len(f.sms)), nil
-}
-
-func (f *whSender) PlaceCall(_ context.Context, c handlers.Call) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.callErr != nil {
-		return "", f.callErr
-	}
-	f.calls = append(f.calls, c)
-	return fmt.Sprintf("CA%032d", len(f.calls)), nil
-}
-
-func (f *whSender) sent() ([]handlers.SMS, []handlers.Call) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]handlers.SMS(nil), f.sms...), append([]handlers.Call(nil), f.calls...)
-}
-
 // whHarness is a server outside dev mode with a recording sender, and a
 // user who owns a project.
 type whHarness struct {
 	*harness
-	sender  *whSender
+	sender  *recordingSender
 	keys    *phonegate.Keys
 	user    store.User
 	project store.Project
@@ -82,7 +45,7 @@ type whHarness struct {
 
 func newWebhookHarness(t *testing.T) *whHarness {
 	t.Helper()
-	sender := &whSender{}
+	sender := &recordingSender{}
 	h := newHarness(t, func(c *handlers.Config) {
 		c.DevMode = false
 		c.Sender = sender
@@ -90,11 +53,7 @@ func newWebhookHarness(t *testing.T) *whHarness {
 		c.PublicURL = whPublic
 	})
 	u, p := h.addUser("ada@example.com", "correct horse battery", "Apollo")
-	keys, err := phonegate.NewKeys([]byte(strings.Repeat("\x07", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &whHarness{harness: h, sender: sender, keys: keys, user: u, project: p}
+	return &whHarness{harness: h, sender: sender, keys: testKeys(t), user: u, project: p}
 }
 
 // challenge stores a pending challenge of the user for phone, with the
