@@ -47,8 +47,10 @@ func CheckPasswordRules(pw string) error {
 }
 
 // Hasher hashes and verifies passwords and other secrets with Argon2id. It
-// lets at most GOMAXPROCS hashes run at once, so that a burst of logins
-// cannot take every core from the webhooks.
+// lets at most GOMAXPROCS-1 hashes (at least one) run at once and queues
+// the rest, so that a burst of logins cannot take every core from the
+// webhooks: Twilio gives a webhook 15 seconds, and a login can wait tens
+// of milliseconds.
 type Hasher struct {
 	params Argon2Params
 	slots  chan struct{}
@@ -57,7 +59,7 @@ type Hasher struct {
 
 // NewHasher returns a Hasher with the given parameters.
 func NewHasher(p Argon2Params) *Hasher {
-	h := &Hasher{params: p, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	h := &Hasher{params: p, slots: make(chan struct{}, hashSlots(runtime.GOMAXPROCS(0)))}
 	// A well-formed hash with the current parameters and random bytes,
 	// verified when an email is unknown so that an unknown email costs the
 	// same as a wrong password. It needs no Argon2 run of its own: nothing
@@ -69,6 +71,10 @@ func NewHasher(p Argon2Params) *Hasher {
 	h.dummy = h.phc(salt, key)
 	return h
 }
+
+// hashSlots is how many hashes may run at once on procs cores: all but
+// one, and at least one.
+func hashSlots(procs int) int { return max(1, procs-1) }
 
 func (h *Hasher) acquire(ctx context.Context) error {
 	select {
