@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -60,6 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		}
+		setGC(getenv)
 		return serve(ctx, cfg, stderr)
 	case "user":
 		cfg, err := parseConfig(getenv)
@@ -91,5 +93,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	default:
 		return usagef("unknown command %q\n%s", cmd, usage)
+	}
+}
+
+// serverGOGC is the server's garbage-collection target when GOGC is not
+// set: a heap of three times the live data instead of Go's two. Under
+// webhook load the live heap is a few MiB, so this costs about 8 MiB of
+// RSS and saves about a tenth of the CPU a request takes (BENCHMARKS.md).
+const serverGOGC = 200
+
+// setGC applies serverGOGC unless the operator set GOGC, which the Go
+// runtime has applied already.
+func setGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(serverGOGC)
 	}
 }

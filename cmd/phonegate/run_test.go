@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -169,5 +170,24 @@ func TestUserCommands(t *testing.T) {
 	}
 	if err := run(ctx, []string{"user", "reset-2fa", "--email", "nobody@example.com"}, e, nil, io.Discard, io.Discard); err == nil {
 		t.Error("reset-2fa of an unknown email succeeded")
+	}
+}
+
+// TestSetGC: serve's GC target applies unless the operator set GOGC.
+func TestSetGC(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(old) })
+	setGC(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != serverGOGC {
+		t.Errorf("GOGC unset: GC percent = %d, want %d", got, serverGOGC)
+	}
+	setGC(func(k string) string {
+		if k == "GOGC" {
+			return "50"
+		}
+		return ""
+	})
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: GC percent changed to %d", got)
 	}
 }
