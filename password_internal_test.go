@@ -10,7 +10,7 @@ import (
 )
 
 func TestHashSlots(t *testing.T) {
-	for procs, want := range map[int]int{1: 1, 2: 1, 4: 3, 16: 15} {
+	for procs, want := range map[int]int{0: 1, 1: 1, 2: 2, 16: 16} {
 		if got := hashSlots(procs); got != want {
 			t.Errorf("hashSlots(%d) = %d, want %d", procs, got, want)
 		}

@@ -40,9 +40,8 @@ func BenchmarkHasherVerify(b *testing.B) {
 }
 
 // BenchmarkHasherVerifyParallel runs more verifications at once than there
-// are cores; the Hasher lets GOMAXPROCS-1 of them run (at least one), so
-// the time per operation should be about the single one divided by that,
-// no less.
+// are cores; the Hasher lets GOMAXPROCS of them run, so the time per
+// operation should be about the single one divided by GOMAXPROCS, no less.
 func BenchmarkHasherVerifyParallel(b *testing.B) {
 	h := phonegate.NewHasher(phonegate.DefaultArgon2)
 	ctx := context.Background()
