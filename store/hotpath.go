@@ -23,7 +23,7 @@ type hotPath struct {
 type voiceStatic struct{ challengeID, channel, label string }
 
 // maxStatic bounds the cache. Deliveries live minutes, so dropping the
-// whole cache when it fills costs one join per live call, and no more.
+// whole cache when it fills costs one fuller read per live call, and no more.
 const maxStatic = 4096
 
 func (h *hotPath) cached(id string) (voiceStatic, bool) {
