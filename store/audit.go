@@ -46,11 +46,16 @@ func addAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
 // the user belongs to and accepted, so that each project's owners see it.
 // A project that merely added the user learns nothing of their account.
 func addUserAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
-	_, err := tx.ExecContext(ctx, userAuditSQL, nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID)
+	_, err := tx.ExecContext(ctx, userAuditSQL, userAuditArgs(e)...)
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
+}
+
+// userAuditArgs are userAuditSQL's arguments for e.
+func userAuditArgs(e AuditEvent) []any {
+	return []any{nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID}
 }
 
 const userAuditSQL = `INSERT INTO audit_events (project_id, user_id, actor_id, kind, detail, created_at)

@@ -74,42 +74,41 @@ func (db *DB) ApplyStatus(ctx context.Context, u StatusUpdate) (bool, Delivery, 
 	if rank == rankUnknown {
 		return false, Delivery{}, fmt.Errorf("store: update delivery: unknown status %q", u.Status)
 	}
-	h := db.hot()
+	h := db.hot
 	if h.replay(u.ID, rank) {
 		// A replay of a status this process has committed: the read
 		// pool answers, and the writer is not woken. The read is the
 		// truth; the hint only decides whether to look.
-		d, err := scanDelivery(h.currentRead.row(context.WithoutCancel(ctx), nil, u.ID))
+		d, err := scanDelivery(read(ctx, h.currentRead, u.ID))
 		if err == nil && DeliveryRank(d.Status) >= rank {
 			return false, d, nil
 		}
 	}
-	h.prepareStatus(ctx)
 	var d Delivery
 	var changed, found bool
 	err := db.batched(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		changed, found = false, false
 		var err error
-		d, err = scanDelivery(h.advance.row(ctx, tx, u.Status, rank, u.ErrorCode, u.At.Unix(), u.ID, rank))
+		d, err = scanDelivery(tx.StmtContext(ctx, h.advance).QueryRowContext(ctx, u.Status, rank, u.ErrorCode, u.At.Unix(), u.ID, rank))
 		switch {
 		case err == nil:
 			changed, found = true, true
-			if _, err := h.event.exec(ctx, tx, u.ID, u.Status, u.ErrorCode, u.At.Unix()); err != nil {
+			if _, err := tx.StmtContext(ctx, h.event).ExecContext(ctx, u.ID, u.Status, u.ErrorCode, u.At.Unix()); err != nil {
 				return fmt.Errorf("store: delivery event: %w", err)
 			}
 			if u.Audit != nil && DeliveryFinal(d.Status) {
 				e := u.Audit(d)
-				if err := h.challengeUser.row(ctx, tx, d.ChallengeID).Scan(&e.UserID); err != nil {
+				if err := tx.StmtContext(ctx, h.challengeUser).QueryRowContext(ctx, d.ChallengeID).Scan(&e.UserID); err != nil {
 					return fmt.Errorf("store: audit delivery: %w", err)
 				}
-				if _, err := h.userAudit.exec(ctx, tx, nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID); err != nil {
+				if _, err := tx.StmtContext(ctx, h.userAudit).ExecContext(ctx, userAuditArgs(e)...); err != nil {
 					return fmt.Errorf("store: audit delivery: %w", err)
 				}
 			}
 			return nil
 		case errors.Is(err, sql.ErrNoRows):
 			// Unchanged, or unknown: neither is an error of the batch.
-			d, err = scanDelivery(h.current.row(ctx, tx, u.ID))
+			d, err = scanDelivery(tx.StmtContext(ctx, h.current).QueryRowContext(ctx, u.ID))
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil
 			}
@@ -170,7 +169,8 @@ func addDeliveryEvent(ctx context.Context, tx *sql.Tx, id, status string, errorC
 	return nil
 }
 
-// The other statements of ApplyStatus, prepared once (see hotPath).
+// The other statements of ApplyStatus, prepared when the database opens
+// (see hotPath).
 const (
 	eventSQL = `INSERT INTO delivery_events (delivery_id, status, error_code, at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (delivery_id, status) DO NOTHING`

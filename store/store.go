@@ -40,6 +40,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+	hot   *hotPath      // the webhooks' prepared statements and caches
 	batch *batcher      // group commit on write
 	ckpt  *checkpointer // WAL checkpoints beside the writer
 }
@@ -95,10 +96,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 	db := &DB{write: w, read: r, path: path}
 	if err := db.migrate(ctx); err != nil {
-		ckpt.Close()
-		db.read.Close()
-		db.write.Close()
-		return nil, err
+		return nil, errors.Join(err, ckpt.Close(), r.Close(), w.Close())
+	}
+	if db.hot, err = newHotPath(ctx, w, r); err != nil {
+		return nil, errors.Join(err, ckpt.Close(), r.Close(), w.Close())
 	}
 	db.batch = startBatcher(w)
 	db.ckpt = startCheckpointer(ckpt, checkpointEvery)
@@ -108,7 +109,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.batch.stop()
-	return errors.Join(db.ckpt.stop(), db.read.Close(), db.write.Close())
+	return errors.Join(db.ckpt.stop(), db.hot.close(), db.read.Close(), db.write.Close())
 }
 
 // Path returns the file the database lives in.

@@ -37,20 +37,17 @@ func (v VoiceDelivery) Speakable(now time.Time) bool {
 // never are, so a challenge that ends mid-call stops reading its code at
 // the next request, whichever process serves it.
 func (db *DB) DeliveryForVoice(ctx context.Context, id string) (VoiceDelivery, error) {
-	// The read takes microseconds. With a context that can be cancelled,
-	// database/sql would start a goroutine per query to watch it.
-	ctx = context.WithoutCancel(ctx)
-	h := db.hot()
+	h := db.hot
 	v := VoiceDelivery{ID: id}
 	var expires int64
 	if st, ok := h.cached(id); ok {
 		v.ChallengeID, v.Channel, v.Label = st.challengeID, st.channel, st.label
-		err := h.voiceState.row(ctx, nil, st.challengeID, id).Scan(&v.State, &expires, &v.CodeSealed, &v.SID, &v.Status)
+		err := read(ctx, h.voiceState, st.challengeID, id).Scan(&v.State, &expires, &v.CodeSealed, &v.SID, &v.Status)
 		if err != nil {
 			return VoiceDelivery{}, notFound(err, "delivery")
 		}
 	} else {
-		err := h.voice.row(ctx, nil, id).Scan(&v.ChallengeID, &v.Channel, &v.Label, &v.State, &expires, &v.CodeSealed,
+		err := read(ctx, h.voice, id).Scan(&v.ChallengeID, &v.Channel, &v.Label, &v.State, &expires, &v.CodeSealed,
 			&v.SID, &v.Status)
 		if err != nil {
 			return VoiceDelivery{}, notFound(err, "delivery")
