@@ -1,22 +1,16 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 // The form fuzz targets post any body to the browser forms that parse
@@ -112,25 +106,9 @@ var formFuzzCSRF = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 func newFormFuzz(f *testing.F) *formFuzz {
 	f.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
-	keys, err := phonegate.NewKeys(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		f.Fatal(err)
-	}
-	// The clock stands still, so that the session lasts the whole run.
-	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	srv, db := newTestServer(f)
+	now := testStart // the server's clock stands still
 	hasher := phonegate.NewHasher(testArgon2)
-	srv, err := handlers.New(handlers.Config{
-		Store: db, Logger: zerolog.Nop(), Now: func() time.Time { return now },
-		Hasher: hasher, Keys: keys, PublicURL: "http://127.0.0.1:8080", DevMode: true,
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
 	hash, err := hasher.Hash(ctx, "correct horse battery")
 	if err != nil {
 		f.Fatal(err)

@@ -33,7 +33,10 @@ type clock struct {
 	now time.Time
 }
 
-func newClock() *clock { return &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)} }
+// testStart is when every test server's clock starts.
+var testStart = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+func newClock() *clock { return &clock{now: testStart} }
 
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
@@ -61,36 +64,44 @@ type harnessOption func(*handlers.Config)
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "phonegate.db"))
-	if err != nil {
-		t.Fatal(err)
+	h := &harness{t: t, clock: newClock(), logs: &bytes.Buffer{}}
+	own := func(c *handlers.Config) {
+		c.Logger = zerolog.New(&lockedWriter{w: h.logs})
+		c.Now = h.clock.Now
 	}
-	t.Cleanup(func() { db.Close() })
-	keys, err := phonegate.NewKeys(bytes.Repeat([]byte{7}, 32))
+	h.srv, h.db = newTestServer(t, append([]harnessOption{own}, opts...)...)
+	h.http = httptest.NewServer(h.srv)
+	t.Cleanup(h.http.Close)
+	return h
+}
+
+// newTestServer opens a database in the test's temporary folder and a
+// dev-mode server on it, with the test keys, fast password hashing, no
+// logs and a clock that stands still; opts change the configuration.
+func newTestServer(tb testing.TB, opts ...harnessOption) (*handlers.Server, *store.DB) {
+	tb.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "phonegate.db"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	h := &harness{t: t, db: db, clock: newClock(), logs: &bytes.Buffer{}}
+	tb.Cleanup(func() { db.Close() })
 	cfg := handlers.Config{
 		Store:     db,
-		Logger:    zerolog.New(&lockedWriter{w: h.logs}),
-		Now:       h.clock.Now,
+		Logger:    zerolog.Nop(),
+		Now:       func() time.Time { return testStart },
 		Hasher:    phonegate.NewHasher(testArgon2),
-		Keys:      keys,
+		Keys:      testKeys(tb),
 		PublicURL: "http://127.0.0.1:8080",
 		DevMode:   true,
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	h.srv, err = handlers.New(cfg)
+	srv, err := handlers.New(cfg)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	h.http = httptest.NewServer(h.srv)
-	t.Cleanup(h.http.Close)
-	return h
+	return srv, db
 }
 
 type lockedWriter struct {

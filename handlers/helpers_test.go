@@ -107,11 +107,11 @@ func withSender(sender handlers.Sender) harnessOption {
 
 // testKeys are the harness's server keys, to read a sealed code as the
 // voice webhook would.
-func testKeys(t *testing.T) *phonegate.Keys {
-	t.Helper()
+func testKeys(tb testing.TB) *phonegate.Keys {
+	tb.Helper()
 	k, err := phonegate.NewKeys(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return k
 }

@@ -1,19 +1,14 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
 	"github.com/phonegate/phonegate/store"
 )
@@ -81,25 +76,14 @@ func fuzzWebhook(f *testing.F, path, query, form string) {
 func newFuzzServer(f *testing.F) (*handlers.Server, map[string]string) {
 	f.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
-	keys, err := phonegate.NewKeys(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		f.Fatal(err)
-	}
-	// The clock stands still, so the challenge stays live for the whole run.
-	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	srv, err := handlers.New(handlers.Config{
-		Store: db, Logger: zerolog.Nop(), Now: func() time.Time { return now },
-		Hasher: phonegate.NewHasher(testArgon2), Keys: keys, PublicURL: whPublic,
-		Sender: &recordingSender{}, TwilioAuthToken: whToken,
+	srv, db := newTestServer(f, func(c *handlers.Config) {
+		c.DevMode = false
+		c.PublicURL = whPublic
+		c.Sender = &recordingSender{}
+		c.TwilioAuthToken = whToken
 	})
-	if err != nil {
-		f.Fatal(err)
-	}
+	now := testStart // the server's clock stands still
+	keys := testKeys(f)
 	u, err := db.CreateUser(ctx, "fuzz@example.com", "", now)
 	if err != nil {
 		f.Fatal(err)
