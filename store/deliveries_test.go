@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -170,22 +171,13 @@ func TestReserveSendEnded(t *testing.T) {
 func TestReserveSendConcurrent(t *testing.T) {
 	f := newDeliveryFixture(t)
 	c := f.challenge(phoneA, "")
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	ok := 0
-	for range 20 {
-		wg.Go(func() {
-			_, err := f.db.ReserveSend(context.Background(), c.ID, "call", phoneA, t0, true)
-			if err == nil {
-				mu.Lock()
-				ok++
-				mu.Unlock()
-			} else if !errors.Is(err, store.ErrLimited) {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
+	ok := race(t, 20, func(int) (bool, error) {
+		_, err := f.db.ReserveSend(context.Background(), c.ID, "call", phoneA, t0, true)
+		if errors.Is(err, store.ErrLimited) {
+			return false, nil
+		}
+		return err == nil, err
+	})
 	if ok != store.MaxChallengeSends {
 		t.Errorf("%d concurrent sends went through, want %d", ok, store.MaxChallengeSends)
 	}
@@ -245,23 +237,7 @@ func TestFailDeliveryGivesTheSendBack(t *testing.T) {
 func TestClaimAutoCallOnce(t *testing.T) {
 	f := newDeliveryFixture(t)
 	c := f.challenge(phoneA, "")
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	claims := 0
-	for range 10 {
-		wg.Go(func() {
-			ok, err := f.db.ClaimAutoCall(context.Background(), c.ID)
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				mu.Lock()
-				claims++
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	claims := race(t, 10, func(int) (bool, error) { return f.db.ClaimAutoCall(context.Background(), c.ID) })
 	if claims != 1 {
 		t.Errorf("%d claims of the automatic call, want 1", claims)
 	}
@@ -619,6 +595,27 @@ func TestApplyStatusUnknown(t *testing.T) {
 	if got, _ := f.db.Delivery(ctx, d.ID); got.Status != "sent" {
 		t.Errorf("status = %s, want sent", got.Status)
 	}
+}
+
+// race runs fn n times at once and counts the calls that won; an error
+// fails the test.
+func race(t *testing.T, n int, fn func(i int) (bool, error)) int {
+	t.Helper()
+	var wg sync.WaitGroup
+	var won atomic.Int32
+	for i := range n {
+		wg.Go(func() {
+			ok, err := fn(i)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				won.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return int(won.Load())
 }
 
 // delivery reserves a first send of a new challenge's code to phoneA.
