@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -46,8 +47,13 @@ type Config struct {
 	FromNumber string
 
 	AllowedCountries []string // ISO codes codes may be sent to; empty for all
-	Voice            string   // <Say> voice
-	VoiceLanguage    string   // <Say> language
+
+	// TrustedProxies are the peers whose X-Forwarded-For names the client
+	// (rate limits count per client address); nil means
+	// DefaultTrustedProxies, an empty non-nil slice none.
+	TrustedProxies []netip.Prefix
+	Voice          string // <Say> voice
+	VoiceLanguage  string // <Say> language
 }
 
 // Server serves phonegate's HTTP routes.
@@ -92,6 +98,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.FromNumber == "" && cfg.DevMode {
 		cfg.FromNumber = devNumber
+	}
+	if cfg.TrustedProxies == nil {
+		cfg.TrustedProxies = DefaultTrustedProxies
 	}
 	if cfg.Voice == "" {
 		cfg.Voice = "Polly.Joanna"

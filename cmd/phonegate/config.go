@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -22,6 +23,7 @@ type config struct {
 	DevMode          bool
 	Twilio           twilioConfig
 	AllowedCountries []string
+	TrustedProxies   []netip.Prefix // nil: the handlers' default (loopback)
 	Voice            string
 	VoiceLanguage    string
 	LogJSON          bool
@@ -111,6 +113,21 @@ func parseConfig(getenv func(string) string) (config, error) {
 			return config{}, usagef("PHONEGATE_ALLOWED_COUNTRIES must list ISO country codes such as US,CA,GB, got %q", cc)
 		}
 		c.AllowedCountries = append(c.AllowedCountries, cc)
+	}
+
+	if v := strings.TrimSpace(getenv("PHONEGATE_TRUSTED_PROXIES")); v != "" {
+		c.TrustedProxies = []netip.Prefix{}
+		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				a, aerr := netip.ParseAddr(f)
+				if aerr != nil {
+					return config{}, usagef("PHONEGATE_TRUSTED_PROXIES must list CIDRs such as 10.0.0.0/8,::1/128, got %q", f)
+				}
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+		}
 	}
 
 	switch f := getenv("LOG_FORMAT"); f {

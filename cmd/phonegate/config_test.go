@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -53,6 +54,18 @@ func TestParseConfig(t *testing.T) {
 				t.Errorf("SecretFile = %q", c.SecretFile)
 			}
 		}},
+		{name: "trusted proxies", env: map[string]string{"PHONEGATE_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,::1/128"}, check: func(t *testing.T, c config) {
+			got := fmt.Sprint(c.TrustedProxies)
+			if want := "[10.0.0.0/8 192.0.2.7/32 ::1/128]"; got != want {
+				t.Errorf("TrustedProxies = %s, want %s", got, want)
+			}
+		}},
+		{name: "trusted proxies unset: the default", env: map[string]string{}, check: func(t *testing.T, c config) {
+			if c.TrustedProxies != nil {
+				t.Errorf("TrustedProxies = %v, want nil", c.TrustedProxies)
+			}
+		}},
+		{name: "bad trusted proxy", env: map[string]string{"PHONEGATE_TRUSTED_PROXIES": "10.0.0.0/33"}, bad: true},
 		{name: "countries", env: map[string]string{"PHONEGATE_ALLOWED_COUNTRIES": "us, ca,GB"}, check: func(t *testing.T, c config) {
 			if len(c.AllowedCountries) != 3 || c.AllowedCountries[0] != "US" || c.AllowedCountries[2] != "GB" {
 				t.Errorf("AllowedCountries = %v", c.AllowedCountries)

@@ -115,6 +115,7 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		PublicURL:        pub,
 		DevMode:          cfg.DevMode,
 		AllowedCountries: cfg.AllowedCountries,
+		TrustedProxies:   cfg.TrustedProxies,
 		Voice:            cfg.Voice,
 		VoiceLanguage:    cfg.VoiceLanguage,
 	}

@@ -1,0 +1,72 @@
+package handlers
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// DefaultTrustedProxies are the proxies whose X-Forwarded-For is believed
+// when Config.TrustedProxies is nil: the loopback ranges, where a reverse
+// proxy on the same machine connects from.
+var DefaultTrustedProxies = []netip.Prefix{
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("::1/128"),
+}
+
+// clientAddr returns the address of the client that sent r, for rate
+// limits and logs: the peer's address, or, when the peer is a trusted
+// proxy, the last hop of X-Forwarded-For that is not itself a trusted
+// proxy. A header from an untrusted peer is ignored, so that nobody can
+// pick the address their failures are counted against.
+func (s *Server) clientAddr(r *http.Request) string {
+	peer := addrOf(r.RemoteAddr)
+	if !peer.IsValid() {
+		return r.RemoteAddr
+	}
+	if !s.trustedProxy(peer) {
+		return peer.String()
+	}
+	hops := r.Header.Values("X-Forwarded-For")
+	// Walk from the nearest hop back: each one a trusted proxy added says
+	// who connected to it.
+	for i := len(hops) - 1; i >= 0; i-- {
+		parts := strings.Split(hops[i], ",")
+		for j := len(parts) - 1; j >= 0; j-- {
+			a := addrOf(strings.TrimSpace(parts[j]))
+			if !a.IsValid() {
+				// A hop that is not an address cannot be believed, nor
+				// anything a client wrote before it.
+				return peer.String()
+			}
+			if !s.trustedProxy(a) {
+				return a.String()
+			}
+			peer = a
+		}
+	}
+	return peer.String()
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// addrOf parses "host:port", "[v6]:port" or a bare address, unmapping
+// IPv4-in-IPv6 so that one client has one spelling.
+func addrOf(s string) netip.Addr {
+	if host, _, err := net.SplitHostPort(s); err == nil {
+		s = host
+	}
+	a, err := netip.ParseAddr(strings.Trim(s, "[]"))
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap().WithZone("")
+}
