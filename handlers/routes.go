@@ -79,11 +79,12 @@ func post(path string, a access, h handlerFunc) route {
 
 // wrap wraps a route's handler for its access.
 func (s *Server) wrap(rt route) http.Handler {
+	rt.h = s.guard(rt)
 	switch rt.access {
 	case accessRaw:
 		return rt.raw
 	case accessOpen:
-		return s.browser(rt.h)
+		return noStore(s.browser(rt.h))
 	case accessPending:
 		return s.browser(s.requireSession(rt.h))
 	default:
