@@ -104,6 +104,14 @@ func (q *hashQueue) wait(ctx context.Context, p Priority, ch chan struct{}) erro
 	return ctx.Err()
 }
 
+// admits reports whether work of priority p would now run or queue
+// rather than be refused.
+func (q *hashQueue) admits(p Priority) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.free > 0 || len(q.waiting[p]) < q.limit[p]
+}
+
 // acquire takes a slot for work of priority p.
 func (q *hashQueue) acquire(ctx context.Context, p Priority) error {
 	ch, err := q.enter(p)

@@ -87,6 +87,12 @@ func (h *Hasher) acquire(ctx context.Context) error { return h.slots.acquire(ctx
 
 func (h *Hasher) release() { h.slots.release() }
 
+// Admits reports whether a hash with the priority ctx carries would now
+// run or queue rather than fail with ErrHasherBusy: a cheap check before
+// work that a refusal would waste. The answer may be stale at once; the
+// hash itself decides.
+func (h *Hasher) Admits(ctx context.Context) bool { return h.slots.admits(priorityOf(ctx)) }
+
 // Hash returns the PHC string of secret.
 func (h *Hasher) Hash(ctx context.Context, secret string) (string, error) {
 	if err := h.acquire(ctx); err != nil {

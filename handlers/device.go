@@ -40,20 +40,30 @@ func (s *Server) deviceCookie() string {
 // deviceFor returns the request's device cookie when it is valid for
 // userID: "<user ID>.<nonce>.<signature>", all hex but the ID.
 func (s *Server) deviceFor(r *http.Request, userID int64) (device, bool) {
-	c, err := r.Cookie(s.deviceCookie())
-	if err != nil || userID == 0 {
+	id, d, ok := s.anyDevice(r)
+	if !ok || userID == 0 || id != userID {
 		return device{}, false
 	}
-	id, rest, ok := strings.Cut(c.Value, ".")
+	return d, true
+}
+
+// anyDevice returns the user and device a valid device cookie names.
+func (s *Server) anyDevice(r *http.Request) (int64, device, bool) {
+	c, err := r.Cookie(s.deviceCookie())
+	if err != nil {
+		return 0, device{}, false
+	}
+	idText, rest, ok := strings.Cut(c.Value, ".")
 	nonce, sig, ok2 := strings.Cut(rest, ".")
-	if !ok || !ok2 || id != strconv.FormatInt(userID, 10) || len(nonce) != 32 {
-		return device{}, false
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || !ok2 || err != nil || id <= 0 || len(nonce) != 32 {
+		return 0, device{}, false
 	}
 	mac, err := hex.DecodeString(sig)
-	if err != nil || !hmac.Equal(mac, s.cfg.Keys.DeviceMAC(userID, nonce)) {
-		return device{}, false
+	if err != nil || !hmac.Equal(mac, s.cfg.Keys.DeviceMAC(id, nonce)) {
+		return 0, device{}, false
 	}
-	return device{nonce: nonce}, true
+	return id, device{nonce: nonce}, true
 }
 
 // rememberDevice gives the browser a device cookie for userID after a

@@ -20,16 +20,17 @@ type addrLimit struct {
 	name   string
 	limit  int
 	window time.Duration
+	hashes bool // the route hashes a password: refused at once while the hash queue is full
 }
 
 // The per-address limits (README "Limits").
 var (
-	limitLogin     = addrLimit{"login", 50, 15 * time.Minute}
-	limitSetup     = addrLimit{"setup", 10, 15 * time.Minute}
-	limitInvite    = addrLimit{"invite", 20, 15 * time.Minute}
-	limitCode      = addrLimit{"code", 30, 15 * time.Minute}
-	limitEmergency = addrLimit{"emergency", 20, 15 * time.Minute}
-	limitRecheck   = addrLimit{"recheck", 20, 15 * time.Minute}
+	limitLogin     = addrLimit{"login", 50, 15 * time.Minute, true}
+	limitSetup     = addrLimit{"setup", 10, 15 * time.Minute, true}
+	limitInvite    = addrLimit{"invite", 20, 15 * time.Minute, true}
+	limitCode      = addrLimit{"code", 30, 15 * time.Minute, false}
+	limitEmergency = addrLimit{"emergency", 20, 15 * time.Minute, true}
+	limitRecheck   = addrLimit{"recheck", 20, 15 * time.Minute, true}
 )
 
 // addrLimitedRoutes are the routes limited as a whole: an answer of 4xx
@@ -119,9 +120,14 @@ func (s *Server) guard(rt route) handlerFunc {
 }
 
 // limitByAddr counts each request to h toward l before h runs, and takes
-// it back unless h answered 4xx.
+// it back unless h answered 4xx. A route that hashes is refused at once,
+// before anything is counted or read, while the hash queue would refuse
+// its work anyway: under a flood, a refusal must cost next to nothing.
 func (s *Server) limitByAddr(l addrLimit, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if l.hashes && !s.cfg.Hasher.Admits(s.hashContext(r)) {
+			return phonegate.ErrHasherBusy
+		}
 		id, err := s.takeAttempt(r, l)
 		if err != nil {
 			return err
@@ -140,6 +146,19 @@ func (s *Server) limitByAddr(l addrLimit, h handlerFunc) handlerFunc {
 		}
 		return err
 	}
+}
+
+// hashContext returns r's context with the priority its hashes will
+// likely have: authenticated with a session or a valid device cookie
+// (which verifyPassword then checks against the account), else anonymous.
+func (s *Server) hashContext(r *http.Request) context.Context {
+	if a := authFrom(r); a != nil && a.token != "" {
+		return phonegate.WithPriority(r.Context(), phonegate.Authenticated)
+	}
+	if _, _, ok := s.anyDevice(r); ok {
+		return phonegate.WithPriority(r.Context(), phonegate.Authenticated)
+	}
+	return r.Context()
 }
 
 // noStore keeps the answers of h out of every cache: the login, setup and
