@@ -48,20 +48,54 @@ func TestHashQueuePriority(t *testing.T) {
 	auth, _ := q.enter(Authenticated)
 	order := []struct {
 		name string
+		p    Priority
 		ch   chan struct{}
-	}{{"authenticated", auth}, {"first anonymous", anon1}, {"second anonymous", anon2}}
+	}{{"authenticated", Authenticated, auth}, {"first anonymous", Anonymous, anon1}, {"second anonymous", Anonymous, anon2}}
+	holder := Anonymous
 	for i, want := range order {
-		q.release()
+		q.release(holder)
 		for j, w := range order {
 			_, closed := recvNow(w.ch)
 			if got, wantClosed := closed, j <= i; got != wantClosed {
 				t.Errorf("after release %d: %s has the slot = %v, want %v (%s next)", i+1, w.name, got, wantClosed, want.name)
 			}
 		}
+		holder = want.p
 	}
-	q.release()
-	if q.free != 1 {
-		t.Errorf("free slots after everyone released = %d, want 1", q.free)
+	q.release(holder)
+	if q.free != 1 || q.running != [2]int{} {
+		t.Errorf("after everyone released: free %d, running %v; want 1 and none", q.free, q.running)
+	}
+}
+
+// TestHashQueueReserve: while the anonymous queue is full, anonymous work
+// holds at most all slots but one, so that authenticated work gets a slot
+// at once; once the queue is short again, the slot goes back to anonymous
+// work.
+func TestHashQueueReserve(t *testing.T) {
+	q := newHashQueue(2)
+	q.enter(Anonymous)
+	q.enter(Anonymous) // both slots: the queue was empty
+	var waiters []chan struct{}
+	for range 2 * anonQueuePerSlot {
+		ch, _ := q.enter(Anonymous)
+		waiters = append(waiters, ch)
+	}
+	q.release(Anonymous)
+	if _, handed := recvNow(waiters[0]); handed || q.free != 1 {
+		t.Fatalf("release under a full anonymous queue: handed to anonymous %v, free %d; want kept free", handed, q.free)
+	}
+	if ch, err := q.enter(Authenticated); ch != nil || err != nil {
+		t.Fatalf("authenticated under a flood = (%v, %v), want the kept slot at once", ch, err)
+	}
+	q.release(Authenticated)
+	// The flood ebbs: the newest waiter gives up, and the queue is no
+	// longer full.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	q.wait(ctx, Anonymous, waiters[len(waiters)-1])
+	if _, handed := recvNow(waiters[0]); !handed {
+		t.Errorf("with the queue no longer full, the free slot stayed free (free %d, waiting %d)", q.free, len(q.waiting[Anonymous]))
 	}
 }
 
@@ -79,7 +113,7 @@ func TestHashQueueCancelledWaiter(t *testing.T) {
 	if n := len(q.waiting[Anonymous]); n != 0 {
 		t.Errorf("waiters after the cancel = %d, want 0", n)
 	}
-	q.release()
+	q.release(Anonymous)
 	if ch, err := q.enter(Authenticated); ch != nil || err != nil {
 		t.Errorf("enter after the release = (%v, %v), want the free slot", ch, err)
 	}
@@ -109,7 +143,7 @@ func TestHasherBusy(t *testing.T) {
 	for h.slots.waiters(Authenticated) == 0 {
 		runtime.Gosched()
 	}
-	h.slots.release() // the running hash ends: the authenticated one is next
+	h.slots.release(Anonymous) // the running hash ends: the authenticated one is next
 	if err := <-done; err != nil {
 		t.Errorf("authenticated Hash: %v", err)
 	}

@@ -85,7 +85,7 @@ func hashSlots(procs int) int { return max(1, procs) }
 // (WithPriority), or returns ErrHasherBusy.
 func (h *Hasher) acquire(ctx context.Context) error { return h.slots.acquire(ctx, priorityOf(ctx)) }
 
-func (h *Hasher) release() { h.slots.release() }
+func (h *Hasher) release(ctx context.Context) { h.slots.release(priorityOf(ctx)) }
 
 // Admits reports whether a hash with the priority ctx carries would now
 // run or queue rather than fail with ErrHasherBusy: a cheap check before
@@ -98,7 +98,7 @@ func (h *Hasher) Hash(ctx context.Context, secret string) (string, error) {
 	if err := h.acquire(ctx); err != nil {
 		return "", err
 	}
-	defer h.release()
+	defer h.release(ctx)
 	return h.hash(secret), nil
 }
 
@@ -133,7 +133,7 @@ func (h *Hasher) Verify(ctx context.Context, secret, phc string) (ok, rehash boo
 	if err := h.acquire(ctx); err != nil {
 		return false, false, err
 	}
-	defer h.release()
+	defer h.release(ctx)
 	got := argon2.IDKey([]byte(secret), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
 	if phc == "" {
 		return false, false, nil

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,7 @@ type floodStats struct {
 	OwnerFailed  int
 	OwnerLat     result // P50, P99, Max of the real logins
 	FirstOwnerEr string
+	OtherCPU     float64 // share of the machine other processes took meanwhile
 }
 
 // flood sends floodLogins anonymous logins at once, each from an address
@@ -46,6 +48,9 @@ func (r *runner) flood(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.settle(ctx)
+	// The load tool's own share is no neighbour's: it is the attacker.
+	cpu := newCPUMeter(r.pg.pid(), r.base.pid(), os.Getpid())
 	fctx, stop := context.WithTimeout(ctx, r.opt.Warmup+r.opt.Duration)
 	defer stop()
 	var st floodStats
@@ -99,10 +104,12 @@ func (r *runner) flood(ctx context.Context) error {
 	tick.Stop()
 	wg.Wait()
 	summarize(&st.OwnerLat, lat)
+	st.OtherCPU = cpu.otherShare()
 	r.floodStats = st
 
-	r.logf("flood: %d anonymous logins at once: answers %v, %d transport errors; the owner's logins: %d ok, %d failed, p50 %s ms, p99 %s ms, max %s ms",
-		floodLogins, st.Statuses, st.Transport, st.OwnerOK, st.OwnerFailed, ms(st.OwnerLat.P50), ms(st.OwnerLat.P99), ms(st.OwnerLat.Max))
+	r.logf("flood: %d anonymous logins at once: answers %v, %d transport errors; the owner's logins: %d ok, %d failed, p50 %s ms, p99 %s ms, max %s ms; other cpu %s",
+		floodLogins, st.Statuses, st.Transport, st.OwnerOK, st.OwnerFailed, ms(st.OwnerLat.P50), ms(st.OwnerLat.P99), ms(st.OwnerLat.Max),
+		percent(st.OtherCPU))
 	if st.FirstOwnerEr != "" {
 		r.logf("    first owner login error: %s", st.FirstOwnerEr)
 	}
