@@ -104,7 +104,7 @@ func (s *Server) recheckPassword(r *http.Request, password string) (bool, error)
 		return false, err
 	}
 	ok, err := s.verifyPassword(r, authFrom(r).user, password)
-	if ok || (err != nil && !errors.Is(err, store.ErrLimited)) {
+	if ok || err != nil { // only a wrong password is a failure
 		s.forgetAttempt(r, id)
 	}
 	return ok, err
