@@ -29,22 +29,31 @@ type Failure struct {
 	LockedUntil   time.Time // when the lock ends, if Locked
 }
 
-// TakeCheck counts one check of a pending challenge's code and returns the
-// MAC to compare the typed code with. The count is taken before the
-// comparison and in the same statement as the conditions, so that no
-// number of concurrent requests gets more than MaxChecks comparisons, and
-// a locked user gets none. It returns ErrCodeRefused when the challenge is
-// not pending, has expired, has no check left, belongs to another session
-// or its user is locked.
+// TakeCheck counts one check of a pending challenge's code, and one
+// second-factor attempt of its user, and returns the MAC to compare the
+// typed code with. Both counts are taken before the comparison and in the
+// transaction that reads the MAC, so that no number of concurrent requests
+// gets more than MaxChecks comparisons of a challenge, nor more than
+// MaxMFAFailures of a user in a lock period, and a locked user gets none.
+// It returns ErrCodeRefused when the challenge is not pending, has
+// expired, has no check left, belongs to another session or its user is
+// locked; then nothing is counted.
 func (db *DB) TakeCheck(ctx context.Context, challengeID string, sessionHash []byte, now time.Time) ([]byte, error) {
 	var mac []byte
-	err := db.write.QueryRowContext(ctx, `UPDATE challenges SET checks = checks + 1
-		WHERE id = ? AND session_hash = ? AND state = 'pending' AND checks < ? AND expires_at > ?
-			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = challenges.user_id AND u.mfa_locked_until > ?)
-		RETURNING code_mac`, challengeID, sessionHash, MaxChecks, now.Unix(), now.Unix()).Scan(&mac)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: check code: %w", ErrCodeRefused)
-	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var userID int64
+		err := tx.QueryRowContext(ctx, `UPDATE challenges SET checks = checks + 1
+			WHERE id = ? AND session_hash = ? AND state = 'pending' AND checks < ? AND expires_at > ?
+			RETURNING user_id, code_mac`, challengeID, sessionHash, MaxChecks, now.Unix()).Scan(&userID, &mac)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrCodeRefused
+		}
+		if err != nil {
+			return err
+		}
+		_, err = takeAttempt(ctx, tx, userID, now)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: check code: %w", err)
 	}
@@ -168,11 +177,12 @@ func verifyPhone(ctx context.Context, tx *sql.Tx, c Challenge, p Pass, now time.
 }
 
 // FailSecondFactor records a wrong code (challengeID names its challenge)
-// or a wrong emergency code (challengeID empty). A challenge whose last
-// check this was dies, its sealed code wiped. The user's consecutive
-// failures grow by one; the MaxMFAFailures-th locks the second factor for
-// MFALockDuration and starts the count again. Each failure and each lock
-// is audited; detail says in words what failed and holds no secret.
+// or a wrong emergency code (challengeID empty), whose attempt TakeCheck or
+// TakeEmergencyCheck counted already. A challenge whose last check this
+// was dies, its sealed code wiped. Each failure is audited, and so is the
+// lock, once, when this failure is the first to find the lock period's
+// attempts all taken; detail says in words what failed and holds no
+// secret.
 func (db *DB) FailSecondFactor(ctx context.Context, userID int64, challengeID, detail string, now time.Time) (Failure, error) {
 	var f Failure
 	err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -185,37 +195,22 @@ func (db *DB) FailSecondFactor(ctx context.Context, userID int64, challengeID, d
 			n, _ := res.RowsAffected()
 			f.ChallengeDead = n > 0
 		}
-		var failures int
-		if err := tx.QueryRowContext(ctx, `UPDATE users SET mfa_failures = mfa_failures + 1 WHERE id = ?
-			RETURNING mfa_failures`, userID).Scan(&failures); err != nil {
-			return notFound(err, "user")
-		}
-		if err := addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: userID, Kind: "2fa.failed",
-			Detail: detail, At: now}); err != nil {
-			return err
-		}
-		if failures < MaxMFAFailures {
-			return nil
-		}
-		f.Locked, f.LockedUntil = true, now.Add(MFALockDuration).UTC().Truncate(time.Second)
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_failures = 0, mfa_locked_until = ? WHERE id = ?`,
-			f.LockedUntil.Unix(), userID); err != nil {
-			return fmt.Errorf("store: lock second factor: %w", err)
-		}
-		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, Kind: "2fa.locked",
-			Detail: fmt.Sprintf("locked for %d minutes after %d failed attempts", int(MFALockDuration/time.Minute), MaxMFAFailures),
-			At:     now})
+		locked, err := recordFailure(ctx, tx, userID, detail, now)
+		f.Locked, f.LockedUntil = locked.Locked, locked.LockedUntil
+		return err
 	})
 	return f, err
 }
 
 // UseEmergencyCode consumes the user's emergency code, which the caller
-// verified against hash outside any transaction (Argon2id is slow). The
+// verified against hash outside any transaction (Argon2id is slow), after
+// TakeEmergencyCheck counted the attempt: that is where a locked user is
+// refused, and the attempt that set the lock may still succeed here. The
 // consumption is conditional on the hash still being the stored one, so
-// that of several concurrent uses exactly one succeeds; the others, and a
-// locked user, get ErrCodeRefused. Using it unverifies the phone (the user
-// must verify one again), forgets every trusted computer, cancels the
-// user's open challenges and clears the failure count.
+// that of several concurrent uses exactly one succeeds; the others get
+// ErrCodeRefused. Using it unverifies the phone (the user must verify one
+// again), forgets every trusted computer, cancels the user's open
+// challenges and clears the failure count and the lock.
 //
 // It also ends the user's other sessions that passed only the password
 // (sessionHash names the session that used the code): with the phone
@@ -225,8 +220,8 @@ func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, s
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET emergency_hash = '', phone_verified = 0,
 			mfa_failures = 0, mfa_locked_until = 0, last_mfa_at = ?
-			WHERE id = ? AND emergency_hash = ? AND emergency_hash != '' AND mfa_locked_until <= ?`,
-			now.Unix(), userID, hash, now.Unix())
+			WHERE id = ? AND emergency_hash = ? AND emergency_hash != ''`,
+			now.Unix(), userID, hash)
 		if err != nil {
 			return fmt.Errorf("store: use emergency code: %w", err)
 		}
