@@ -25,6 +25,8 @@ var auditKinds = map[string]string{
 	"2fa.failed":            "Failed attempt",
 	"2fa.locked":            "Two-factor verification locked",
 	"2fa.emergency":         "Emergency code used",
+	"recovery.issued":       "Recovery code issued",
+	"recovery.used":         "Recovery code used",
 	"phone.verified":        "Phone verified",
 	"emergency.regenerated": "Emergency code replaced",
 	"trust.revoked":         "Trusted computer forgotten",

@@ -277,8 +277,10 @@ const pendingResetMsg = "That member has not accepted the invitation to this pro
 	"so their two-factor authentication cannot be reset from here."
 
 // resetMember resets a member's second factor, for one who lost both the
-// phone and the emergency code. It needs an elevated session and a member
-// who accepted the project.
+// phone and the emergency code. It needs an elevated session, a member who
+// accepted the project, and authority over every project the member
+// accepted. The member then needs the one-time recovery code made here to
+// verify a new phone; the next page shows it to the admin, once.
 func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	m, t, err := s.memberTarget(r)
 	if err != nil {
@@ -296,14 +298,21 @@ func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The store checks consent again in the reset's own transaction: the
 	// membership may have changed since it was read above.
-	err = s.db.ResetMemberSecondFactor(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
+	code, mac := s.newRecoveryCode(t.User.ID)
+	err = s.db.ResetMemberSecondFactor(r.Context(), m.Project.ID, t.User.ID, a.user.ID, mac, s.now())
 	if errors.Is(err, store.ErrPending) {
 		return s.membersError(w, r, m, http.StatusForbidden, pendingResetMsg)
+	}
+	if errors.Is(err, store.ErrOutsideAuthority) {
+		return s.membersError(w, r, m, http.StatusForbidden, outsideResetMsg)
 	}
 	if err != nil {
 		return err
 	}
 	s.log.Info().Int64("project", m.Project.ID).Int64("user", t.User.ID).Int64("by", a.user.ID).Msg("second factor reset")
-	http.Redirect(w, r, membersPath(m.Project.ID)+"?done=reset", http.StatusSeeOther)
+	if err := s.keepReveal(r, RevealRecovery, t.User.Email+"\n"+code); err != nil {
+		return err
+	}
+	http.Redirect(w, r, projectPath(m.Project.ID)+"/recovery", http.StatusSeeOther)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
 )
 
 func TestMembersAccess(t *testing.T) {
@@ -155,9 +156,15 @@ func TestResetMemberSecondFactor(t *testing.T) {
 		t.Fatalf("reset without elevation: got %d", res.StatusCode)
 	}
 	b.post("/projects/"+strconvFormat(p.ID)+"/settings/authenticate", url.Values{"password": {goodPassword}, "next": {members}})
+	// The developer owns a project of their own: the owner may reset them
+	// only as an admin of it too.
+	ownerUser, _ := h.db.UserByEmail(ctx, "owner@example.com")
+	if err := h.db.AddMember(ctx, ownProject(t, h, devUser.ID).ID, ownerUser.ID, store.RoleAdmin, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	b.get(members)
 	res, _ = b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}})
-	expectRedirect(t, res, members)
+	expectRedirect(t, res, "/projects/"+strconvFormat(p.ID)+"/recovery")
 
 	got, _ := h.db.User(ctx, devUser.ID)
 	if got.PhoneVerified || got.EmergencyHash != "" {

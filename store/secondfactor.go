@@ -93,9 +93,11 @@ type Pass struct {
 //
 // An enrollment passes only while the user has no verified phone, or when
 // its session has passed the second factor (p.SessionPassed): a session
-// that passed only the password must never replace a verified phone. The
-// phone is checked in the statement that consumes the challenge, so that
-// an enrollment cannot slip in after another verified a phone.
+// that passed only the password must never replace a verified phone. After
+// the emergency code or a reset, it passes only in the session the
+// re-enrollment is bound to (see Reenrollment), whatever else the session
+// passed. Both are checked in the statement that consumes the challenge,
+// so that an enrollment cannot slip in after another verified a phone.
 func (db *DB) PassChallenge(ctx context.Context, challengeID string, sessionHash []byte, p Pass, now time.Time) (Challenge, error) {
 	from := ChallengePending
 	if p.Claim {
@@ -138,6 +140,8 @@ const passSQL = `UPDATE challenges SET state = 'used', code_sealed = NULL
 	WHERE id = ? AND session_hash = ? AND state = ? AND expires_at > ?
 		AND (purpose != 'enroll' OR ?
 			OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = challenges.user_id AND u.phone_verified = 1))
+		AND (purpose != 'enroll' OR NOT EXISTS (SELECT 1 FROM reenrollments r
+			WHERE r.user_id = challenges.user_id AND r.session_hash IS NOT challenges.session_hash))
 	RETURNING ` + challengeColumns
 
 // verifyPhone makes an enrollment's phone the user's verified phone. The
@@ -146,7 +150,7 @@ const passSQL = `UPDATE challenges SET state = 'used', code_sealed = NULL
 // login challenges to another phone, which the user no longer holds as
 // their second factor. Emergency codes that other sessions had still to
 // show no longer work: they go, and the new one waits for the session
-// that passed.
+// that passed. What bound the enrollment to this session goes too.
 func verifyPhone(ctx context.Context, tx *sql.Tx, c Challenge, p Pass, now time.Time) error {
 	if p.EmergencyHash == "" {
 		return errors.New("store: verify phone: an enrollment needs an emergency code")
@@ -160,6 +164,7 @@ func verifyPhone(ctx context.Context, tx *sql.Tx, c Challenge, p Pass, now time.
 		args []any
 	}{
 		{`DELETE FROM trusted_computers WHERE user_id = ?`, []any{c.UserID}},
+		{`DELETE FROM reenrollments WHERE user_id = ?`, []any{c.UserID}},
 		{`UPDATE challenges SET state = 'cancelled', code_sealed = NULL
 			WHERE user_id = ? AND id != ? AND state IN ('pending', 'approved') AND (purpose = 'enroll' OR phone != ?)`,
 			[]any{c.UserID, c.ID, c.Phone}},
@@ -212,10 +217,11 @@ func (db *DB) FailSecondFactor(ctx context.Context, userID int64, challengeID, d
 // again), forgets every trusted computer, cancels the user's open
 // challenges and clears the failure count and the lock.
 //
-// It also ends the user's other sessions that passed only the password
-// (sessionHash names the session that used the code): with the phone
-// unverified, any of them could otherwise verify a phone of its own
-// without ever passing a second factor.
+// Only the session that used it (sessionHash) may then verify the new
+// phone: the re-enrollment is bound to it, in the store, so that no other
+// session, not even one that logs in later, can verify a phone of its own
+// in its place. The user's other sessions that passed only the password
+// end here as well: they have nothing left to do.
 func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, sessionHash []byte, now time.Time) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET emergency_hash = '', phone_verified = 0,
@@ -239,6 +245,9 @@ func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, s
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ? AND mfa_at = 0`,
 			userID, sessionHash); err != nil {
 			return fmt.Errorf("store: use emergency code: %w", err)
+		}
+		if err := bindReenrollment(ctx, tx, userID, sessionHash, now); err != nil {
+			return err
 		}
 		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: userID, Kind: "2fa.emergency",
 			Detail: "emergency code used; the phone must be verified again", At: now})
