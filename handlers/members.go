@@ -97,7 +97,6 @@ func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage,
 var membersFlash = map[string]string{
 	"role":    "The role was changed.",
 	"removed": "The member was removed.",
-	"reset":   "Their two-factor authentication was reset: they will verify a phone at their next login.",
 	"auth":    "You can make changes for the next 10 minutes.",
 }
 
