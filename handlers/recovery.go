@@ -47,6 +47,8 @@ type reenrollPage struct {
 	Recovery bool
 	// Expired says that the recovery code expired unused.
 	Expired bool
+	// Orphaned says that the session that could verify the phone ended.
+	Orphaned bool
 }
 
 // reenrollRefusal shows, instead of the phone page, why this session may
@@ -64,7 +66,7 @@ func (s *Server) reenrollRefusal(w http.ResponseWriter, r *http.Request, status 
 		return false, err
 	}
 	p := &reenrollPage{page: page{Title: "Verify your phone", Error: msg}, Next: nextPath(r), Reason: re.Reason,
-		Recovery: re.RecoveryLive, Expired: re.RecoveryExpired}
+		Recovery: re.RecoveryLive, Expired: re.RecoveryExpired, Orphaned: re.Orphaned}
 	if msg == "" && s.locked(a.user) && re.RecoveryLive {
 		p.Error = noticeLocked
 	}

@@ -212,3 +212,22 @@ func TestRecoveryCodesLock(t *testing.T) {
 	f.clock.Add(store.MFALockDuration)
 	expectRedirect(t, useRecovery(b, code), "/phone")
 }
+
+// TestEmergencyBindingOrphaned: once the session that used the emergency
+// code logs out, no session may verify the phone, and the phone page says
+// that an admin's reset is the way back.
+func TestEmergencyBindingOrphaned(t *testing.T) {
+	h, _, emergency := emergencySetup(t)
+	p := h.pending()
+	h.useEmergency(p, emergency)
+	p.get("/phone")
+	p.post("/logout", url.Values{})
+	n := h.pending()
+	res, body := n.get("/phone")
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "its session has ended") {
+		t.Errorf("GET /phone after the emergency session ended: got %d, want 403 pointing to a reset\n%s", res.StatusCode, body)
+	}
+	if res, _ := n.post("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /phone: got %d, want 403", res.StatusCode)
+	}
+}

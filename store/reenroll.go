@@ -28,6 +28,9 @@ type Reenrollment struct {
 	// Bound reports that the asking session is the one that may verify
 	// the new phone.
 	Bound bool
+	// Orphaned reports that no session holds the binding any more: the
+	// session that used the emergency code or the recovery code ended.
+	Orphaned bool
 	// RecoveryLive reports that a recovery code waits to be typed and has
 	// not expired; RecoveryExpired that one was issued and expired unused.
 	RecoveryLive, RecoveryExpired bool
@@ -40,12 +43,14 @@ func (db *DB) Reenrollment(ctx context.Context, userID int64, sessionHash []byte
 	var re Reenrollment
 	var recovery bool
 	var expires int64
+	var held bool
 	err := db.read.QueryRowContext(ctx, `SELECT reason, session_hash IS NOT NULL AND session_hash = ?,
-		recovery_mac IS NOT NULL, expires_at FROM reenrollments WHERE user_id = ?`, sessionHash, userID).
-		Scan(&re.Reason, &re.Bound, &recovery, &expires)
+		session_hash IS NOT NULL, recovery_mac IS NOT NULL, expires_at FROM reenrollments WHERE user_id = ?`,
+		sessionHash, userID).Scan(&re.Reason, &re.Bound, &held, &recovery, &expires)
 	if err != nil {
 		return Reenrollment{}, notFound(err, "re-enrollment")
 	}
+	re.Orphaned = !held && !recovery
 	re.RecoveryLive = recovery && expires > now.Unix()
 	re.RecoveryExpired = recovery && !re.RecoveryLive
 	return re, nil

@@ -93,7 +93,7 @@ func TestEmergencyBindingEndsWithTheSession(t *testing.T) {
 		t.Errorf("an enrollment of an ended session: err = %v, want ErrCodeRefused", err)
 	}
 	addSession(t, db, u.ID, "a", false) // the same token hash, a new row
-	if re, err := db.Reenrollment(ctx, u.ID, a, t0); err != nil || re.Bound {
+	if re, err := db.Reenrollment(ctx, u.ID, a, t0); err != nil || re.Bound || !re.Orphaned {
 		t.Errorf("Reenrollment = %+v, %v; want bound to no session", re, err)
 	}
 }
