@@ -74,7 +74,7 @@ type Server struct {
 	secure  bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
 	cookie  string // the session cookie's name
 	tpl     *templates
-	mail    *mail.Outbox // nil: no mail can be sent
+	mail    *mail.Outbox                // nil: no mail can be sent
 	cop     *http.CrossOriginProtection // one check shared by every browser route
 	router  *httprouter.Router
 	handler http.Handler
