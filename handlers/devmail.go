@@ -45,7 +45,7 @@ func (s *Server) devMailPage(w http.ResponseWriter, r *http.Request) error {
 		for _, m := range ms {
 			dm := devMailMessage{ID: m.ID, To: m.To, Kind: m.Kind, Subject: m.Subject, At: when(m.At), Text: m.Text}
 			for _, l := range devMailLink.FindAllString(m.Text, -1) {
-				if strings.HasPrefix(l, s.base+"/") || l == s.base {
+				if strings.HasPrefix(l, s.base+"/") && len(l) > len(s.base)+1 {
 					dm.Links = append(dm.Links, l)
 				}
 			}

@@ -243,3 +243,26 @@ func TestDevMailbox(t *testing.T) {
 		t.Error("the dev phone does not link to the dev mailbox")
 	}
 }
+
+// TestSetupNeedsNoEmailProof: the first owner, whom the setup link from
+// the log vouches for, gets a password at once, with no mail.
+func TestSetupNeedsNoEmailProof(t *testing.T) {
+	h := newHarness(t)
+	link, err := h.srv.SetupLink(context.Background())
+	if err != nil || link == "" {
+		t.Fatalf("setup link %q, %v", link, err)
+	}
+	path := strings.TrimPrefix(link, "http://127.0.0.1:8080")
+	b := h.browser()
+	b.get(path)
+	res, body := b.post(path, url.Values{"email": {"ada@example.com"}, "password": {goodPassword}, "project": {"Engine"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setup: got %d\n%s", res.StatusCode, body)
+	}
+	if res, _ := b.get("/"); res.StatusCode != http.StatusOK {
+		t.Errorf("home after setup: got %d", res.StatusCode)
+	}
+	if got := h.mailTo("ada@example.com"); len(got) != 0 {
+		t.Errorf("setup sent mail: %+v", got)
+	}
+}
