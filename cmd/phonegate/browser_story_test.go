@@ -79,7 +79,7 @@ func TestBrowserStory(t *testing.T) {
 			t.Fatalf("the owner is shown an invite link:\n%s", owner.bodyText())
 		}
 		ms := waitMail(t, pit, devEmail)
-		inviteURL = regexp.MustCompile(regexp.QuoteMeta(e.url)+`/invite/[A-Za-z0-9_-]+`).FindString(ms[0].Text)
+		inviteURL = regexp.MustCompile(regexp.QuoteMeta(e.url) + `/invite/[A-Za-z0-9_-]+`).FindString(ms[0].Text)
 		if inviteURL == "" {
 			t.Fatalf("no invite link in the mail to %s:\n%s", devEmail, ms[0].Text)
 		}
