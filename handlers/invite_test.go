@@ -132,6 +132,9 @@ func TestAddMemberSaysTheSameEitherWay(t *testing.T) {
 			if got := linkIn(t, ms[0], "/invite/") != ""; got != (tt.wantKind == "email-proof") {
 				t.Errorf("the message holds an invite link: %v", got)
 			}
+			if got, want := strings.Contains(ms[0].Text, "not set up yet"), tt.email == "bob@example.com"; got != want {
+				t.Errorf("the message says the account is not set up: %v, want %v", got, want)
+			}
 		})
 	}
 	_, page := eve.get("/projects/" + strconvFormat(evecorp.ID) + "/members")

@@ -20,7 +20,7 @@ const noMailInviteMsg = "That email has no account, and this server sends no ema
 // the invitation on its home page. Either way the message goes only to the
 // account's address.
 func (s *Server) mailInvitation(ctx context.Context, u store.User, p store.Project, role, by, token string, invited bool) error {
-	d := mail.Data{Project: p.Name, Role: role, By: by}
+	d := mail.Data{Project: p.Name, Role: role, By: by, Unclaimed: !invited && u.PasswordHash == ""}
 	kind := mail.KindInvite
 	d.Link = s.publicURL("/")
 	if invited {
