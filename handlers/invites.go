@@ -84,6 +84,7 @@ func (s *Server) ResetSecondFactor(ctx context.Context, email string, actorID in
 	if err := s.db.ResetSecondFactor(ctx, u.ID, actorID, mac, s.now()); err != nil {
 		return "", err
 	}
+	s.notifyReset(ctx, u, "", "The server's operator", code)
 	return code, nil
 }
 

@@ -132,6 +132,10 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 			log.Warn().Str("public_url", pub).Msg(w)
 		}
 	}
+	if hc.Mail, err = newOutbox(cfg, db, keys, log); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
 	srv, err := handlers.New(hc)
 	if err != nil {
 		db.Close()
@@ -175,6 +179,8 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	}
 
 	go maintain(ctx, srv, log)
+	stopMail := runOutbox(ctx, srv.Outbox())
+	defer stopMail() // before the database closes
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
