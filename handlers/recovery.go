@@ -119,6 +119,7 @@ type recoveryPage struct {
 	Email   string // the member whose second factor was reset
 	Code    string
 	Hours   int
+	Mailed  bool // the notice of the reset carries the code to the member's email
 }
 
 // recoveryShown shows the admin who reset a member's second factor the
@@ -136,6 +137,7 @@ func (s *Server) recoveryShown(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	s.render(w, r, http.StatusOK, "recovery", &recoveryPage{page: page{Title: "Recovery code"},
-		Project: m.Project, Shown: !ok, Email: email, Code: code, Hours: int(store.RecoveryLife / time.Hour)})
+		Project: m.Project, Shown: !ok, Email: email, Code: code, Hours: int(store.RecoveryLife / time.Hour),
+		Mailed: s.mail != nil})
 	return nil
 }
