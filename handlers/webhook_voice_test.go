@@ -67,7 +67,7 @@ func TestVoiceCall(t *testing.T) {
 		want []string
 	}{
 		{"answered: the gate, without the code", "/twilio/voice?d=" + d.ID, "voice", false, []string{
-			"Hello. This is Apollo with your verification code.", "[gather " + gather + "]",
+			"Hello. This is a call with your phonegate verification code for Apollo.", "[gather " + gather + "]",
 			"Press any key to hear your code.", "No key was pressed. Goodbye.", "[hangup]"}},
 		{"a key at the gate: the code", gather, "gather-digit", true,
 			append(append([]string{}, codeReading...), "[gather "+gather+"&r=2]", "Press 1 to hear it again.", "Goodbye.", "[hangup]")},
