@@ -54,6 +54,11 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	Voice          string // <Say> voice
 	VoiceLanguage  string // <Say> language
+
+	// DailySMS and DailyCalls cap the codes sent per UTC day by each
+	// channel, for the whole server; 0 means store.DefaultDailySMS and
+	// store.DefaultDailyCalls.
+	DailySMS, DailyCalls int
 }
 
 // Server serves phonegate's HTTP routes.
@@ -70,6 +75,7 @@ type Server struct {
 	cop     *http.CrossOriginProtection // one check shared by every browser route
 	router  *httprouter.Router
 	handler http.Handler
+	caps    store.DailyCaps // the global daily send caps
 }
 
 // New checks cfg and returns a Server.
@@ -122,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 		secure: u.Scheme == "https",
 		cookie: "phonegate_session",
 		tpl:    tpl,
+		caps:   store.DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
 	}
 	if s.secure {
 		s.cookie = "__Host-phonegate_session"

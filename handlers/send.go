@@ -26,6 +26,14 @@ const callTimeout = 30
 // store.ErrChallengeEnded, or the Sender's reasons (ErrOptedOut, ErrNoSMS
 // and the rest), so that a page can offer the other method.
 func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel string, automatic bool) (store.Delivery, error) {
+	return s.sendCodeFrom(ctx, ch, channel, "", automatic)
+}
+
+// sendCodeFrom is sendCode for a send that the client at clientAddr asked
+// for (sendAddr), which the per-address cap counts. An automatic send has
+// no client: it counts against the address of the challenge's earlier
+// sends.
+func (s *Server) sendCodeFrom(ctx context.Context, ch store.Challenge, channel, clientAddr string, automatic bool) (store.Delivery, error) {
 	if channel != store.ChannelSMS && channel != store.ChannelCall {
 		return store.Delivery{}, badRequest("Choose a text message or a voice call.")
 	}
@@ -42,9 +50,10 @@ func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel strin
 		return store.Delivery{}, refused(http.StatusConflict, msgEnded, store.ErrChallengeEnded)
 	}
 	now := s.now()
-	d, err := s.db.ReserveSend(ctx, ch.ID, channel, ch.Phone, now, automatic)
+	d, err := s.db.ReserveSend(ctx, store.SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
+		ClientAddr: clientAddr, Automatic: automatic, Now: now, Caps: s.caps})
 	if err != nil {
-		return store.Delivery{}, s.limitRefusal(err, now)
+		return store.Delivery{}, s.limitRefusal(ctx, ch, channel, err, now)
 	}
 	code, err := s.cfg.Keys.Open(ch.ID, ch.CodeSealed)
 	if err != nil {

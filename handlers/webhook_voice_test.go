@@ -223,7 +223,7 @@ func TestVoiceFirstCallBinds(t *testing.T) {
 	c := h.challenge(whPhone, "")
 	reserve := func() store.Delivery {
 		t.Helper()
-		d, err := h.db.ReserveSend(ctx, c.ID, "call", whPhone, h.clock.Now(), true)
+		d, err := h.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: whPhone, Now: h.clock.Now(), Automatic: true})
 		if err != nil {
 			t.Fatal(err)
 		}
