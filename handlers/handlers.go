@@ -149,15 +149,19 @@ func (s *Server) publicURL(path string) string {
 	return s.base + path
 }
 
-// Maintain ends expired challenges (wiping their sealed codes) and deletes
-// expired sessions and old counter events. Run it now
-// and then; it is safe to run from several processes.
+// Maintain ends expired challenges (wiping their sealed codes), deletes
+// expired sessions and old counter events, and watches the conversion
+// rate of the codes sent. Run it now and then; it is safe to run from
+// several processes.
 func (s *Server) Maintain(ctx context.Context) error {
 	now := s.now()
 	if err := s.db.EndExpiredChallenges(ctx, now); err != nil {
 		return err
 	}
 	if _, err := s.db.DeleteExpiredSessions(ctx, now.Add(-SessionIdle), now.Add(-SessionAbsolute)); err != nil {
+		return err
+	}
+	if err := s.watchConversion(ctx, now); err != nil {
 		return err
 	}
 	return s.db.PruneEvents(ctx, now.Add(-24*time.Hour))

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
@@ -162,5 +163,46 @@ func TestSendAddr(t *testing.T) {
 		if got := srv.SendAddrForTest(r); got != tt.want {
 			t.Errorf("peer %s, X-Forwarded-For %q: got %q, want %q", tt.peer, tt.xff, got, tt.want)
 		}
+	}
+}
+
+// TestConversionAlarm: Maintain measures the conversion rate with the
+// injected clock; 20 codes sent and none typed log an error line and
+// write an audit event once, however often it runs within the hour.
+func TestConversionAlarm(t *testing.T) {
+	h := newWebhookHarness(t)
+	ctx := context.Background()
+	for i := range store.ConversionMinSends {
+		h.send(labelled(h, fmt.Sprintf("+1415%03d2671", 200+i), "Apollo"), "sms")
+	}
+	h.clock.Add(store.ChallengeLife - time.Second)
+	if err := h.srv.Maintain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(h.logs.String(), "conversion rate low") {
+		t.Fatal("the alarm went before the challenges ended")
+	}
+	h.clock.Add(time.Second)
+	for range 3 {
+		if err := h.srv.Maintain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		h.clock.Add(5 * time.Minute)
+	}
+	var lines []string
+	for _, l := range strings.Split(h.logs.String(), "\n") {
+		if strings.Contains(l, "conversion rate low") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], `"level":"error"`) || !strings.Contains(lines[0], `"sent":20`) {
+		t.Errorf("alarm log lines = %q, want one error line with the figures", lines)
+	}
+	es, err := h.db.SystemAuditEvents(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].Kind != "send.conversion_low" || !strings.Contains(es[0].Detail, "0 of 20 codes") {
+		t.Errorf("system audit events = %+v, want one send.conversion_low", es)
 	}
 }
