@@ -26,6 +26,8 @@ type config struct {
 	TrustedProxies   []netip.Prefix // nil: the handlers' default (loopback)
 	Voice            string
 	VoiceLanguage    string
+	DailySMS         int // global caps of codes per UTC day, by channel
+	DailyCalls       int
 	LogJSON          bool
 	LogLevel         zerolog.Level
 	NgrokAPI         string
@@ -113,6 +115,11 @@ func parseConfig(getenv func(string) string) (config, error) {
 			return config{}, usagef("PHONEGATE_ALLOWED_COUNTRIES must list ISO country codes such as US,CA,GB, got %q", cc)
 		}
 		c.AllowedCountries = append(c.AllowedCountries, cc)
+	}
+
+	var err error
+	if c.DailySMS, c.DailyCalls, err = dailyCaps(getenv); err != nil {
+		return config{}, err
 	}
 
 	if v := strings.TrimSpace(getenv("PHONEGATE_TRUSTED_PROXIES")); v != "" {
