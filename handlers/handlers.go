@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/mail"
 	"github.com/phonegate/phonegate/store"
 )
 
@@ -59,6 +60,12 @@ type Config struct {
 	// channel, for the whole server; 0 means store.DefaultDailySMS and
 	// store.DefaultDailyCalls.
 	DailySMS, DailyCalls int
+
+	// Mail queues the messages that tell users what happened to their
+	// account, and invitations. In dev mode it may be nil: mail then goes
+	// to the dev mailbox (Server.Outbox runs it). Outside dev mode nil
+	// means no mail can be sent.
+	Mail *mail.Outbox
 }
 
 // Server serves phonegate's HTTP routes.
@@ -72,6 +79,7 @@ type Server struct {
 	secure  bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
 	cookie  string // the session cookie's name
 	tpl     *templates
+	mail    *mail.Outbox                // nil: no mail can be sent
 	cop     *http.CrossOriginProtection // one check shared by every browser route
 	router  *httprouter.Router
 	handler http.Handler
@@ -118,6 +126,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Mail == nil && cfg.DevMode {
+		if cfg.Mail, err = mail.New(mail.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Logger: cfg.Logger}); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		cfg:    cfg,
 		db:     cfg.Store,
@@ -129,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 		cookie: "phonegate_session",
 		tpl:    tpl,
 		caps:   store.DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
+		mail:   cfg.Mail,
 	}
 	if s.secure {
 		s.cookie = "__Host-phonegate_session"

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/phonegate/phonegate/mail"
 )
 
 // config is the server's configuration, read from the environment only
@@ -31,6 +33,7 @@ type config struct {
 	LogJSON          bool
 	LogLevel         zerolog.Level
 	NgrokAPI         string
+	SMTP             *mail.SMTPConfig // nil: no SMTP server (the dev mailbox in dev mode)
 }
 
 // parseConfig reads the configuration. Any bad value is a usageError that
@@ -135,6 +138,10 @@ func parseConfig(getenv func(string) string) (config, error) {
 			}
 			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 		}
+	}
+
+	if c.SMTP, err = parseMailConfig(getenv); err != nil {
+		return config{}, err
 	}
 
 	switch f := getenv("LOG_FORMAT"); f {

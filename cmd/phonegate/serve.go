@@ -137,6 +137,10 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 			log.Warn().Msg(w)
 		}
 	}
+	if hc.Mail, err = newOutbox(cfg, db, keys, log); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
 	srv, err := handlers.New(hc)
 	if err != nil {
 		db.Close()
@@ -180,6 +184,8 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	}
 
 	go maintain(ctx, srv, log)
+	stopMail := runOutbox(ctx, srv.Outbox())
+	defer stopMail() // before the database closes
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
