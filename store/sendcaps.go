@@ -89,7 +89,10 @@ func checkSendCaps(ctx context.Context, tx *sql.Tx, req SendRequest) (sendOrigin
 		return o, notFound(err, "challenge")
 	}
 	if !req.Automatic && req.ClientAddr != "" {
-		o.addr, o.newAddr = req.ClientAddr, req.ClientAddr
+		if req.ClientAddr != o.addr {
+			o.newAddr = req.ClientAddr
+		}
+		o.addr = req.ClientAddr
 	}
 	now := req.Now
 	if at, limited, err := windowLimited(ctx, tx, sessionSendsKey(o.sessionHash), MaxSessionSends, SessionSendWindow, now); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -279,4 +280,36 @@ func TestSendCapWindows(t *testing.T) {
 			t.Errorf("the automatic call past the session's cap: refused by %q, want %q", r, store.LimitSession)
 		}
 	})
+}
+
+// BenchmarkReserveSend is the send path: one send of a login challenge,
+// through every limit and cap, for a client address seen before.
+func BenchmarkReserveSend(b *testing.B) {
+	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	u, err := db.CreateUser(ctx, "ada@example.com", "h", t0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cs := make([]store.Challenge, b.N)
+	for i := range cs {
+		id := fmt.Sprintf("bench%d", i)
+		cs[i] = store.Challenge{ID: id, UserID: u.ID, SessionHash: []byte(id), Purpose: store.PurposeLogin, Label: "Bench",
+			Phone: fmt.Sprintf("+1202%07d", i), CodeMAC: []byte("mac"), CodeSealed: []byte("sealed"),
+			CreatedAt: t0, ExpiresAt: t0.Add(store.ChallengeLife)}
+		if err := db.CreateChallenge(ctx, cs[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i, c := range cs {
+		if _, err := db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "sms", To: c.Phone,
+			ClientAddr: fmt.Sprintf("198.51.%d.%d", i/200%256, i%200), Now: t0, Caps: seedCaps}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
