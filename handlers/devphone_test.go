@@ -87,7 +87,7 @@ func TestDevPhone(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /dev/phone: %d", res.StatusCode)
 	}
-	for _, want := range []string{"042917 is your Apollo verification code.", whPhone, "Sent", "Undelivered (30003)"} {
+	for _, want := range []string{"Your phonegate code is 042917 for Apollo.", whPhone, "Sent", "Undelivered (30003)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the dev phone does not show %q", want)
 		}

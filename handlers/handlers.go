@@ -56,6 +56,11 @@ type Config struct {
 	Voice          string // <Say> voice
 	VoiceLanguage  string // <Say> language
 
+	// DailySMS and DailyCalls cap the codes sent per UTC day by each
+	// channel, for the whole server; 0 means store.DefaultDailySMS and
+	// store.DefaultDailyCalls.
+	DailySMS, DailyCalls int
+
 	// Mail queues the messages that tell users what happened to their
 	// account, and invitations. In dev mode it may be nil: mail then goes
 	// to the dev mailbox (Server.Outbox runs it). Outside dev mode nil
@@ -78,6 +83,7 @@ type Server struct {
 	cop     *http.CrossOriginProtection // one check shared by every browser route
 	router  *httprouter.Router
 	handler http.Handler
+	caps    store.DailyCaps // the global daily send caps
 }
 
 // New checks cfg and returns a Server.
@@ -135,6 +141,7 @@ func New(cfg Config) (*Server, error) {
 		secure: u.Scheme == "https",
 		cookie: "phonegate_session",
 		tpl:    tpl,
+		caps:   store.DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
 		mail:   cfg.Mail,
 	}
 	if s.secure {
@@ -156,15 +163,19 @@ func (s *Server) publicURL(path string) string {
 	return s.base + path
 }
 
-// Maintain ends expired challenges (wiping their sealed codes) and deletes
-// expired sessions and old counter events. Run it now
-// and then; it is safe to run from several processes.
+// Maintain ends expired challenges (wiping their sealed codes), deletes
+// expired sessions and old counter events, and watches the conversion
+// rate of the codes sent. Run it now and then; it is safe to run from
+// several processes.
 func (s *Server) Maintain(ctx context.Context) error {
 	now := s.now()
 	if err := s.db.EndExpiredChallenges(ctx, now); err != nil {
 		return err
 	}
 	if _, err := s.db.DeleteExpiredSessions(ctx, now.Add(-SessionIdle), now.Add(-SessionAbsolute)); err != nil {
+		return err
+	}
+	if err := s.watchConversion(ctx, now); err != nil {
 		return err
 	}
 	return s.db.PruneEvents(ctx, now.Add(-24*time.Hour))

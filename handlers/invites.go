@@ -39,6 +39,11 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 	if err != nil && !create {
 		return AddUserResult{}, err
 	}
+	if create {
+		if err := phonegate.CheckProjectName(projectName); err != nil {
+			return AddUserResult{}, fmt.Errorf("project %q: %w", projectName, err)
+		}
+	}
 	res := AddUserResult{Project: projectName, Role: role}
 	token := phonegate.NewToken()
 	u, invited, err := s.db.ProvisionMember(ctx, email, p.ID, role, phonegate.HashToken(token), now.Add(InviteLife), now)

@@ -96,7 +96,7 @@ func newFuzzServer(f *testing.F) (*handlers.Server, map[string]string) {
 	}
 	ids := map[string]string{}
 	for _, channel := range []string{"sms", "call"} {
-		d, err := db.ReserveSend(ctx, c.ID, channel, c.Phone, now, true)
+		d, err := db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: channel, To: c.Phone, Now: now, Automatic: true})
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -82,7 +82,7 @@ func (s *benchStore) deliveries(channel string, n int) []store.Delivery {
 	for len(ds) < n {
 		c := s.challenge()
 		for range min(store.MaxChallengeSends, n-len(ds)) {
-			d, err := s.db.ReserveSend(context.Background(), c.ID, channel, c.Phone, s.now, true)
+			d, err := s.db.ReserveSend(context.Background(), store.SendRequest{ChallengeID: c.ID, Channel: channel, To: c.Phone, Now: s.now, Automatic: true, Caps: seedCaps})
 			if err != nil {
 				s.b.Fatal(err)
 			}

@@ -28,6 +28,8 @@ type config struct {
 	TrustedProxies   []netip.Prefix // nil: the handlers' default (loopback)
 	Voice            string
 	VoiceLanguage    string
+	DailySMS         int // global caps of codes per UTC day, by channel
+	DailyCalls       int
 	LogJSON          bool
 	LogLevel         zerolog.Level
 	NgrokAPI         string
@@ -118,6 +120,11 @@ func parseConfig(getenv func(string) string) (config, error) {
 		c.AllowedCountries = append(c.AllowedCountries, cc)
 	}
 
+	var err error
+	if c.DailySMS, c.DailyCalls, err = dailyCaps(getenv); err != nil {
+		return config{}, err
+	}
+
 	if v := strings.TrimSpace(getenv("PHONEGATE_TRUSTED_PROXIES")); v != "" {
 		c.TrustedProxies = []netip.Prefix{}
 		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -133,7 +140,6 @@ func parseConfig(getenv func(string) string) (config, error) {
 		}
 	}
 
-	var err error
 	if c.SMTP, err = parseMailConfig(getenv); err != nil {
 		return config{}, err
 	}

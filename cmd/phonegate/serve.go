@@ -118,6 +118,8 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		TrustedProxies:   cfg.TrustedProxies,
 		Voice:            cfg.Voice,
 		VoiceLanguage:    cfg.VoiceLanguage,
+		DailySMS:         cfg.DailySMS,
+		DailyCalls:       cfg.DailyCalls,
 	}
 	if !cfg.DevMode {
 		sender, err := newTwilioSender(cfg.Twilio)
@@ -130,6 +132,9 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		hc.FromNumber = cfg.Twilio.From
 		if w := publicURLWarning(pub); w != "" {
 			log.Warn().Str("public_url", pub).Msg(w)
+		}
+		if w := countriesWarning(cfg); w != "" {
+			log.Warn().Msg(w)
 		}
 	}
 	if hc.Mail, err = newOutbox(cfg, db, keys, log); err != nil {
