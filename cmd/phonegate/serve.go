@@ -137,6 +137,9 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		db.Close()
 		return nil, nil, err
 	}
+	if cfg.DevMode && !srv.DevTools() {
+		log.Warn().Str("public_url", pub).Msg(devPhoneOffMessage(cfg))
+	}
 	return srv, db, nil
 }
 
@@ -163,8 +166,11 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	mode := "twilio"
-	if cfg.DevMode {
+	switch {
+	case cfg.DevMode && srv.DevTools():
 		mode = "dev (no Twilio account: the dev phone plays Twilio's part)"
+	case cfg.DevMode:
+		mode = "dev (no Twilio account; the dev phone is off behind a public URL)"
 	}
 	log.Info().Str("addr", ln.Addr().String()).Str("db", cfg.DB).Str("mode", mode).Msg("phonegate listening")
 
@@ -191,6 +197,15 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// devPhoneOffMessage says why the dev phone is off and how to turn it on:
+// it lists every code sent, so it never answers behind a public URL such as
+// an ngrok tunnel, where anyone on the internet could read it.
+func devPhoneOffMessage(cfg config) string {
+	return "the dev phone is off: PUBLIC_URL is not a loopback address (an ngrok tunnel or another public URL), " +
+		"and the dev phone, which lists every code sent, must not be reachable from there; codes sent now are shown nowhere. " +
+		"Unset PUBLIC_URL and stop ngrok (or set PUBLIC_URL=http://127.0.0.1:" + cfg.Port + ") to use it at /dev/phone"
 }
 
 // maintain prunes expired sessions and old counters every few minutes.
