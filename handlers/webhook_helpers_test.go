@@ -72,7 +72,7 @@ func (h *whHarness) challenge(phone, reply string) store.Challenge {
 		Phone:       phone,
 		CodeMAC:     h.keys.CodeMAC(id, whCode),
 		CodeSealed:  h.keys.Seal(id, whCode),
-		ReplyCode:   reply,
+		ReplyMAC:    h.keys.ReplyMAC(phone, reply),
 		CreatedAt:   now,
 		ExpiresAt:   now.Add(10 * time.Minute),
 	}

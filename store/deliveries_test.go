@@ -53,7 +53,7 @@ func (f *deliveryFixture) challenge(phone, replyCode string) store.Challenge {
 		Phone:       phone,
 		CodeMAC:     []byte("mac"),
 		CodeSealed:  []byte("sealed"),
-		ReplyCode:   replyCode,
+		ReplyMAC:    replyMAC(phone, replyCode),
 		CreatedAt:   t0,
 		ExpiresAt:   t0.Add(10 * time.Minute),
 	}
