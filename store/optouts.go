@@ -78,17 +78,24 @@ func (db *DB) CancelPendingForPhone(ctx context.Context, phone string, now time.
 // reply MAC is replyMAC (phonegate.Keys.ReplyMAC of the sender and the
 // text): its holder texted the code shown on the page from that very
 // number. phone must be the sender's number exactly as Twilio reports it
-// (E.164). The lookup is one read of the challenges_reply index; the MAC
-// binds the phone as well, and the phone is checked again. It returns
-// ErrNotFound when no challenge matches.
+// (E.164). The lookup is one read of the challenges_reply index on the read
+// pool, so that the common message that is no reply code ("ok", "thanks")
+// takes no write lock; the MAC binds the phone as well, and the phone is
+// checked again. It returns ErrNotFound when no challenge matches.
 func (db *DB) ApproveByReply(ctx context.Context, phone string, replyMAC []byte, now time.Time) (Challenge, error) {
 	if len(replyMAC) == 0 || phone == "" {
 		return Challenge{}, fmt.Errorf("store: approve by reply: %w", ErrNotFound)
 	}
+	var id string
+	if err := db.read.QueryRowContext(ctx, findReplySQL, replyMAC, phone, now.Unix()).Scan(&id); err != nil {
+		return Challenge{}, notFound(err, "reply code")
+	}
 	var c Challenge
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		c, err = scanChallenge(tx.QueryRowContext(ctx, approveByReplySQL, replyMAC, phone, now.Unix()))
+		// The state is checked again: the challenge may have ended since.
+		c, err = scanChallenge(tx.QueryRowContext(ctx, `UPDATE challenges SET state = 'approved'
+			WHERE id = ? AND state = 'pending' AND expires_at > ? RETURNING `+challengeColumns, id, now.Unix()))
 		if err != nil {
 			return notFound(err, "challenge")
 		}
@@ -104,10 +111,8 @@ func (db *DB) ApproveByReply(ctx context.Context, phone string, replyMAC []byte,
 	return c, nil
 }
 
-// approveByReplySQL approves the newest pending challenge with a reply MAC;
-// see ApproveByReply. Two live challenges of one phone share a MAC only if
+// findReplySQL finds the newest pending challenge with a reply MAC; see
+// ApproveByReply. Two live challenges of one phone share a MAC only if
 // they drew the same code (one chance in 27^6): the newest wins.
-const approveByReplySQL = `UPDATE challenges SET state = 'approved'
-	WHERE id = (SELECT id FROM challenges WHERE reply_mac = ? AND state = 'pending' AND phone = ? AND expires_at > ?
-		ORDER BY created_at DESC, rowid DESC LIMIT 1)
-	RETURNING ` + challengeColumns
+const findReplySQL = `SELECT id FROM challenges WHERE reply_mac = ? AND state = 'pending' AND phone = ? AND expires_at > ?
+	ORDER BY created_at DESC, rowid DESC LIMIT 1`

@@ -67,7 +67,7 @@ func TestMigrationDropsReadableReplyCodes(t *testing.T) {
 	}
 
 	var plan []string
-	rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+approveByReplySQL, []byte("mac"), "+14155552671", now)
+	rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+findReplySQL, []byte("mac"), "+14155552671", now)
 	if err != nil {
 		t.Fatal(err)
 	}
