@@ -118,6 +118,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		Kind: "password.changed", At: s.now()}); err != nil {
 		return err
 	}
+	s.notifyPasswordChanged(r.Context(), a.user)
 	if err := s.renewSession(w, r, a.sess.MFAAt); err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		s.log.Info().Int64("user", a.user.ID).Bool("locked", f.Locked).Msg("wrong emergency code")
+		s.noteFailedCode(r)
 		return refuse()
 	}
 	err = s.db.UseEmergencyCode(ctx, a.user.ID, a.user.EmergencyHash, a.sess.TokenHash, now)
@@ -58,6 +59,7 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.clearCookie(w, s.trustCookie())
 	s.log.Warn().Int64("user", a.user.ID).Msg("emergency code used")
+	s.notifyEmergencyUsed(ctx, a.user)
 	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
 	return nil
 }

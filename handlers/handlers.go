@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/mail"
 	"github.com/phonegate/phonegate/store"
 )
 
@@ -54,6 +55,12 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	Voice          string // <Say> voice
 	VoiceLanguage  string // <Say> language
+
+	// Mail queues the messages that tell users what happened to their
+	// account, and invitations. In dev mode it may be nil: mail then goes
+	// to the dev mailbox (Server.Outbox runs it). Outside dev mode nil
+	// means no mail can be sent.
+	Mail *mail.Outbox
 }
 
 // Server serves phonegate's HTTP routes.
@@ -67,6 +74,7 @@ type Server struct {
 	secure  bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
 	cookie  string // the session cookie's name
 	tpl     *templates
+	mail    *mail.Outbox                // nil: no mail can be sent
 	cop     *http.CrossOriginProtection // one check shared by every browser route
 	router  *httprouter.Router
 	handler http.Handler
@@ -112,6 +120,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Mail == nil && cfg.DevMode {
+		if cfg.Mail, err = mail.New(mail.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Logger: cfg.Logger}); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		cfg:    cfg,
 		db:     cfg.Store,
@@ -122,6 +135,7 @@ func New(cfg Config) (*Server, error) {
 		secure: u.Scheme == "https",
 		cookie: "phonegate_session",
 		tpl:    tpl,
+		mail:   cfg.Mail,
 	}
 	if s.secure {
 		s.cookie = "__Host-phonegate_session"

@@ -77,7 +77,11 @@ func (s *Server) ResetSecondFactor(ctx context.Context, email string, actorID in
 	if err != nil {
 		return err
 	}
-	return s.db.ResetSecondFactor(ctx, u.ID, actorID, s.now())
+	if err := s.db.ResetSecondFactor(ctx, u.ID, actorID, s.now()); err != nil {
+		return err
+	}
+	s.notifyReset(ctx, u, "", "The server's operator", "")
+	return nil
 }
 
 type invitePage struct {

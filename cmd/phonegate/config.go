@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/phonegate/phonegate/mail"
 )
 
 // config is the server's configuration, read from the environment only
@@ -29,6 +31,7 @@ type config struct {
 	LogJSON          bool
 	LogLevel         zerolog.Level
 	NgrokAPI         string
+	SMTP             *mail.SMTPConfig // nil: no SMTP server (the dev mailbox in dev mode)
 }
 
 // parseConfig reads the configuration. Any bad value is a usageError that
@@ -128,6 +131,11 @@ func parseConfig(getenv func(string) string) (config, error) {
 			}
 			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 		}
+	}
+
+	var err error
+	if c.SMTP, err = parseMailConfig(getenv); err != nil {
+		return config{}, err
 	}
 
 	switch f := getenv("LOG_FORMAT"); f {

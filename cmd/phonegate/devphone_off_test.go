@@ -52,7 +52,7 @@ func TestDevPhoneOffBehindTunnel(t *testing.T) {
 			if got := srv.DevTools(); got != tt.on {
 				t.Errorf("DevTools() = %v, want %v", got, tt.on)
 			}
-			logged := strings.Contains(logs.String(), "the dev phone is off")
+			logged := strings.Contains(logs.String(), "the dev phone and the dev mailbox are off")
 			if logged == tt.on {
 				t.Errorf("the log says the dev phone is off: %v, want %v\n%s", logged, !tt.on, logs.String())
 			}

@@ -132,6 +132,10 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 			log.Warn().Str("public_url", pub).Msg(w)
 		}
 	}
+	if hc.Mail, err = newOutbox(cfg, db, keys, log); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
 	srv, err := handlers.New(hc)
 	if err != nil {
 		db.Close()
@@ -170,7 +174,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	case cfg.DevMode && srv.DevTools():
 		mode = "dev (no Twilio account: the dev phone plays Twilio's part)"
 	case cfg.DevMode:
-		mode = "dev (no Twilio account; the dev phone is off behind a public URL)"
+		mode = "dev (no Twilio account; the dev phone and mailbox are off behind a public URL)"
 	}
 	log.Info().Str("addr", ln.Addr().String()).Str("db", cfg.DB).Str("mode", mode).Msg("phonegate listening")
 
@@ -181,6 +185,8 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	}
 
 	go maintain(ctx, srv, log)
+	stopMail := runOutbox(ctx, srv.Outbox())
+	defer stopMail() // before the database closes
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -199,13 +205,14 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	return nil
 }
 
-// devPhoneOffMessage says why the dev phone is off and how to turn it on:
-// it lists every code sent, so it never answers behind a public URL such as
-// an ngrok tunnel, where anyone on the internet could read it.
+// devPhoneOffMessage says why the dev phone and mailbox are off and how to
+// turn them on: they show every code and invite link, so they never answer
+// behind a public URL such as an ngrok tunnel, where anyone on the internet
+// could read them.
 func devPhoneOffMessage(cfg config) string {
-	return "the dev phone is off: PUBLIC_URL is not a loopback address (an ngrok tunnel or another public URL), " +
-		"and the dev phone, which lists every code sent, must not be reachable from there; codes sent now are shown nowhere. " +
-		"Unset PUBLIC_URL and stop ngrok (or set PUBLIC_URL=http://127.0.0.1:" + cfg.Port + ") to use it at /dev/phone"
+	return "the dev phone and the dev mailbox are off: PUBLIC_URL is not a loopback address (an ngrok tunnel or another public URL), " +
+		"and they show every code and invite link, which must not be reachable from there; codes sent now are shown nowhere. " +
+		"Unset PUBLIC_URL and stop ngrok (or set PUBLIC_URL=http://127.0.0.1:" + cfg.Port + ") to use /dev/phone and /dev/mail"
 }
 
 // maintain prunes expired sessions and old counters every few minutes.

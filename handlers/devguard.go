@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// devOnly guards a dev mode tool (the dev phone, which lists every code
-// sent): it answers only when
+// devGuard wraps every page of dev mode's stand-ins, the dev phone (which
+// lists every code sent) and the dev mailbox (invite links): one place
+// decides who may open what they show. It answers only when
 //
 //   - the server is in dev mode with a loopback public URL (DevTools),
 //   - the request's Host is a loopback name or address (localhost,
@@ -21,7 +22,7 @@ import (
 // A request that fails the first two gets the same 404 as a path that does
 // not exist, so that nothing hints at the tool. One on loopback without a
 // session is sent to the login page, as every page that needs one is.
-func (s *Server) devOnly(h handlerFunc) http.Handler {
+func (s *Server) devGuard(h handlerFunc) http.Handler {
 	allowed := s.browser(s.requireSession(h))
 	hidden := s.browser(func(http.ResponseWriter, *http.Request) error { return errNotFound })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +34,8 @@ func (s *Server) devOnly(h handlerFunc) http.Handler {
 	})
 }
 
-// DevTools reports whether the dev mode tools (the dev phone) answer at
+// DevTools reports whether the dev mode tools (the dev phone, the dev
+// mailbox) answer at
 // all: only in dev mode, and only while the public URL is a loopback one.
 // With a tunnel or any other public URL they are off, because whoever
 // reaches that URL is not the developer at this machine.

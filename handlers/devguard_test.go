@@ -39,9 +39,9 @@ func devRequest(b *browser, method, path, host string, header ...string) *http.R
 	return res
 }
 
-// TestDevPhoneOnlyOnLoopback: the dev phone answers a logged-in session on
-// a loopback Host, and nothing else; a tunnelled request looks like a path
-// that does not exist.
+// TestDevPhoneOnlyOnLoopback: the dev phone and the dev mailbox answer a
+// logged-in session on a loopback Host, and nothing else; a tunnelled
+// request looks like a path that does not exist.
 func TestDevPhoneOnlyOnLoopback(t *testing.T) {
 	h := newDevPhoneHarness(t)
 	in := h.browser()
@@ -70,7 +70,10 @@ func TestDevPhoneOnlyOnLoopback(t *testing.T) {
 		{name: "[::1], logged in", b: in, method: "GET", path: "/dev/phone", host: "[::1]" + port, status: 200},
 		{name: "127.0.0.2, logged in", b: in, method: "GET", path: "/dev/phone", host: "127.0.0.2", status: 200},
 		{name: "a button, logged in", b: in, method: "POST", path: "/dev/phone/sms", status: 303, to: "/dev/phone?done=sms"},
+		{name: "the mailbox, logged in", b: in, method: "GET", path: "/dev/mail", status: 200},
 		{name: "ngrok host, logged in", b: in, method: "GET", path: "/dev/phone", host: "example.ngrok.app", status: 404},
+		{name: "ngrok host, the mailbox", b: in, method: "GET", path: "/dev/mail", host: "example.ngrok.app", status: 404},
+		{name: "the mailbox, no session", b: anon, method: "GET", path: "/dev/mail", status: 303, to: "/login?next=%2Fdev%2Fmail"},
 		{name: "ngrok host, a button", b: in, method: "POST", path: "/dev/phone/sms", host: "example.ngrok.app", status: 404},
 		{name: "ngrok host, answer", b: in, method: "POST", path: "/dev/phone/answer", host: "example.ngrok.app", status: 404},
 		{name: "ngrok host, press", b: in, method: "POST", path: "/dev/phone/press", host: "example.ngrok.app", status: 404},
@@ -143,13 +146,9 @@ func TestDevPhoneOffBehindPublicURL(t *testing.T) {
 		t.Fatalf("login: %d", res.StatusCode)
 	}
 	b.get("/")
-	for _, method := range []string{"GET", "POST"} {
-		path := "/dev/phone"
-		if method == "POST" {
-			path = "/dev/phone/sms"
-		}
-		if res := devRequest(b, method, path, ""); res.StatusCode != http.StatusNotFound {
-			t.Errorf("%s %s behind a public URL: got %d, want 404", method, path, res.StatusCode)
+	for _, rt := range [][2]string{{"GET", "/dev/phone"}, {"POST", "/dev/phone/sms"}, {"GET", "/dev/mail"}} {
+		if res := devRequest(b, rt[0], rt[1], ""); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s %s behind a public URL: got %d, want 404", rt[0], rt[1], res.StatusCode)
 		}
 	}
 }
