@@ -66,7 +66,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err := s.accountData(r, p); err != nil {
 		return err
 	}
-	p.Flash = flashMessages[r.URL.Query().Get("done")]
+	p.Flash = accountFlash(r)
 	s.render(w, r, http.StatusOK, "account", p)
 	return nil
 }
@@ -118,6 +118,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		Kind: "password.changed", At: s.now()}); err != nil {
 		return err
 	}
+	s.notifyPasswordChanged(r.Context(), a.user)
 	if err := s.renewSession(w, r, a.sess.MFAAt); err != nil {
 		return err
 	}

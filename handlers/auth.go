@@ -284,12 +284,18 @@ func validEmail(email string) bool {
 	return len(email) <= 254 && at > 0 && at < len(email)-1 && !strings.ContainsAny(email, " <>") && cleanText(email)
 }
 
+// checkProjectName returns, in words, what is wrong with a project name,
+// or "". The name goes into the SMS and the call that carry codes, so it
+// must fit phonegate.ProjectNameFits.
 func checkProjectName(name string) string {
-	if n := len([]rune(name)); n < 1 || n > 100 {
-		return "Give the project a name of 1 to 100 characters."
+	if n := len([]rune(name)); n < 1 || n > phonegate.MaxProjectName {
+		return "Give the project a name of 1 to 30 characters."
 	}
 	if !cleanText(name) {
 		return "The project name may not hold control characters or text-direction overrides."
+	}
+	if !phonegate.ProjectNameFits(name) {
+		return "A project name may hold only letters, digits, spaces and the signs - . _ (it is said in the text messages and calls that carry codes)."
 	}
 	return ""
 }

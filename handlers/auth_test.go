@@ -371,7 +371,7 @@ func TestProjects(t *testing.T) {
 	b.login("ada@example.com", goodPassword)
 	b.get("/")
 	res, body := b.post("/projects", url.Values{"name": {""}})
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1 to 100 characters") {
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1 to 30 characters") {
 		t.Errorf("empty name: got %d", res.StatusCode)
 	}
 	res, _ = b.post("/projects", url.Values{"name": {"Second"}})

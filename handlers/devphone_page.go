@@ -12,16 +12,18 @@ import (
 	"github.com/phonegate/phonegate/store"
 )
 
-// devPhoneRoutes registers the dev phone's pages. They need no login (dev
-// mode listens on loopback only) but go through s.browser, so every button
-// carries the CSRF token. Every button acts through the signed webhooks,
-// as Twilio would, and never through the store.
+// devPhoneRoutes registers the dev phone's pages and the dev mailbox's,
+// each behind devGuard (loopback, a session, off with a public URL that is
+// not loopback) and s.browser, so every button carries the CSRF token.
+// Every button acts through the signed webhooks, as Twilio would, and never
+// through the store.
 func (s *Server) devPhoneRoutes(r *httprouter.Router) {
-	r.Handler(http.MethodGet, "/dev/phone", s.browser(s.devPhonePage))
-	r.Handler(http.MethodPost, "/dev/phone/status", s.browser(s.devPhoneStatus))
-	r.Handler(http.MethodPost, "/dev/phone/answer", s.browser(s.devPhoneAnswer))
-	r.Handler(http.MethodPost, "/dev/phone/press", s.browser(s.devPhonePress))
-	r.Handler(http.MethodPost, "/dev/phone/sms", s.browser(s.devPhoneSMS))
+	r.Handler(http.MethodGet, "/dev/phone", s.devGuard(s.devPhonePage))
+	r.Handler(http.MethodPost, "/dev/phone/status", s.devGuard(s.devPhoneStatus))
+	r.Handler(http.MethodPost, "/dev/phone/answer", s.devGuard(s.devPhoneAnswer))
+	r.Handler(http.MethodPost, "/dev/phone/press", s.devGuard(s.devPhonePress))
+	r.Handler(http.MethodPost, "/dev/phone/sms", s.devGuard(s.devPhoneSMS))
+	r.Handler(http.MethodGet, "/dev/mail", s.devGuard(s.devMailPage))
 }
 
 // devPhoneView is the dev phone page.

@@ -83,11 +83,12 @@ func TestDevPhone(t *testing.T) {
 	waitFor(t, "the sent callback", func() bool { return h.delivery(sms.ID).Status == "sent" })
 
 	b := h.browser()
+	b.login("ada@example.com", "correct horse battery") // the dev phone answers a session only
 	res, body := b.get("/dev/phone")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /dev/phone: %d", res.StatusCode)
 	}
-	for _, want := range []string{"042917 is your Apollo verification code.", whPhone, "Sent", "Undelivered (30003)"} {
+	for _, want := range []string{"Your phonegate code is 042917 for Apollo.", whPhone, "Sent", "Undelivered (30003)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the dev phone does not show %q", want)
 		}

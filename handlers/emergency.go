@@ -99,6 +99,7 @@ func (s *Server) regenerateEmergency(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	s.log.Info().Int64("user", a.user.ID).Msg("emergency code regenerated")
+	s.notifyEmergencyRenewed(r.Context(), a.user)
 	http.Redirect(w, r, "/phone/done?next=%2Faccount", http.StatusSeeOther)
 	return nil
 }

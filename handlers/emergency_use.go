@@ -12,7 +12,9 @@ import (
 const maxEmergencyInput = 64
 
 // verifyEmergency accepts the emergency code in place of a code, once. The
-// Argon2id hash is verified outside any transaction; the code is then
+// attempt is counted toward the lock first (store.TakeEmergencyCheck),
+// before the slow Argon2id verification, which runs outside any
+// transaction against the hash that call returned; the code is then
 // consumed only if the hash is still the stored one, so that of concurrent
 // uses exactly one wins. The user gets in for this login, but the phone is
 // no longer verified, trusted computers are forgotten, and the gate sends
@@ -33,8 +35,15 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 	if len(typed) > maxEmergencyInput {
 		typed = typed[:maxEmergencyInput]
 	}
+	hash, err := s.db.TakeEmergencyCheck(ctx, a.user.ID, now)
+	if errors.Is(err, store.ErrCodeRefused) {
+		return refuse()
+	}
+	if err != nil {
+		return err
+	}
 	// An empty hash is checked against a dummy, taking the same time.
-	ok, _, err := s.cfg.Hasher.Verify(ctx, typed, a.user.EmergencyHash)
+	ok, _, err := s.cfg.Hasher.Verify(ctx, typed, hash)
 	if err != nil {
 		return err
 	}
@@ -44,9 +53,10 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		s.log.Info().Int64("user", a.user.ID).Bool("locked", f.Locked).Msg("wrong emergency code")
+		s.noteFailedCode(r)
 		return refuse()
 	}
-	err = s.db.UseEmergencyCode(ctx, a.user.ID, a.user.EmergencyHash, a.sess.TokenHash, now)
+	err = s.db.UseEmergencyCode(ctx, a.user.ID, hash, a.sess.TokenHash, now)
 	if errors.Is(err, store.ErrCodeRefused) {
 		return refuse()
 	}
@@ -58,6 +68,7 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.clearCookie(w, s.trustCookie())
 	s.log.Warn().Int64("user", a.user.ID).Msg("emergency code used")
+	s.notifyEmergencyUsed(ctx, a.user)
 	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
 	return nil
 }

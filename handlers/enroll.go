@@ -61,17 +61,24 @@ func (s *Server) phoneForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if done, err := s.reenrollRefusal(w, r, http.StatusForbidden, ""); done || err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "phone", s.phoneData(r))
 	return nil
 }
 
 // enroll starts the verification of the user's first phone (or of a new
-// one after the emergency code or a reset).
+// one after the emergency code or a reset: then only in the session that
+// used the emergency code or typed the recovery code).
 func (s *Server) enroll(w http.ResponseWriter, r *http.Request) error {
 	if dest, err := s.enrollGuard(r); err != nil || dest != "" {
 		if err == nil {
 			http.Redirect(w, r, dest, http.StatusSeeOther)
 		}
+		return err
+	}
+	if done, err := s.reenrollRefusal(w, r, http.StatusForbidden, ""); done || err != nil {
 		return err
 	}
 	return s.startEnrollment(w, r, func(status int, msg string) error {

@@ -154,31 +154,32 @@ func TestEmergencyCodeEndsOtherPendingSessions(t *testing.T) {
 	}
 }
 
-// TestEnrollmentCancelledWhenAnotherVerifies: a session that logged in
-// after the emergency code was used starts verifying its own phone; the
-// session that used the code verifies another first. The first
-// enrollment is then dead: its code no longer works.
-func TestEnrollmentCancelledWhenAnotherVerifies(t *testing.T) {
+// TestEmergencyWindowReplay: after the emergency code is used in session
+// p, a session n that logs in afterwards with the password alone may not
+// verify a phone of its own: the phone page says in words where the phone
+// can be verified, no code goes to n's number, and p still verifies its
+// new phone.
+func TestEmergencyWindowReplay(t *testing.T) {
 	h, u, emergency := emergencySetup(t)
 	p := h.pending()
 	h.useEmergency(p, emergency)
 	n := h.pending()
-	if res := startEnroll(n, phoneX); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("enroll from a new session: got %d", res.StatusCode)
-	}
-	codeX := h.sender.codeTo(phoneX)
-	fresh := h.enroll(p, phoneY)
 
-	n.get("/verify")
-	res, body := n.post("/verify", url.Values{"code": {codeX}})
-	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, msgInvalid) {
-		t.Errorf("the other enrollment's code: got %d, want 401 with the generic message", res.StatusCode)
+	res, body := n.get("/phone")
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "from the browser that used the emergency code") ||
+		strings.Contains(body, `name="phone"`) {
+		t.Errorf("GET /phone from a new session: got %d, want 403 with the words and no phone form\n%s", res.StatusCode, body)
 	}
+	res, body = n.post("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}})
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "from the browser that used the emergency code") {
+		t.Errorf("POST /phone from a new session: got %d, want 403 with the words\n%s", res.StatusCode, body)
+	}
+	if got := h.sender.sentTo(phoneX); got != 0 {
+		t.Errorf("%d codes went to the new session's phone, want none", got)
+	}
+	fresh := h.enroll(p, phoneY)
 	h.checkPhone(u.ID, phoneY, fresh)
 	checkOut(t, "the other session", n)
-	if ch := h.sessionChallenge(n); ch.Purpose == store.PurposeEnroll && ch.State != store.ChallengeCancelled {
-		t.Errorf("the other enrollment is %s, want cancelled", ch.State)
-	}
 }
 
 // TestEnrollmentNotRenewedOnceVerified: an enrollment that expired is not

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/mail"
 	"github.com/phonegate/phonegate/store"
 )
 
@@ -54,6 +55,17 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	Voice          string // <Say> voice
 	VoiceLanguage  string // <Say> language
+
+	// DailySMS and DailyCalls cap the codes sent per UTC day by each
+	// channel, for the whole server; 0 means store.DefaultDailySMS and
+	// store.DefaultDailyCalls.
+	DailySMS, DailyCalls int
+
+	// Mail queues the messages that tell users what happened to their
+	// account, and invitations. In dev mode it may be nil: mail then goes
+	// to the dev mailbox (Server.Outbox runs it). Outside dev mode nil
+	// means no mail can be sent.
+	Mail *mail.Outbox
 }
 
 // Server serves phonegate's HTTP routes.
@@ -67,9 +79,11 @@ type Server struct {
 	secure  bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
 	cookie  string // the session cookie's name
 	tpl     *templates
+	mail    *mail.Outbox                // nil: no mail can be sent
 	cop     *http.CrossOriginProtection // one check shared by every browser route
 	router  *httprouter.Router
 	handler http.Handler
+	caps    store.DailyCaps // the global daily send caps
 }
 
 // New checks cfg and returns a Server.
@@ -112,6 +126,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Mail == nil && cfg.DevMode {
+		if cfg.Mail, err = mail.New(mail.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Logger: cfg.Logger}); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		cfg:    cfg,
 		db:     cfg.Store,
@@ -122,6 +141,8 @@ func New(cfg Config) (*Server, error) {
 		secure: u.Scheme == "https",
 		cookie: "phonegate_session",
 		tpl:    tpl,
+		caps:   store.DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
+		mail:   cfg.Mail,
 	}
 	if s.secure {
 		s.cookie = "__Host-phonegate_session"
@@ -142,15 +163,19 @@ func (s *Server) publicURL(path string) string {
 	return s.base + path
 }
 
-// Maintain ends expired challenges (wiping their sealed codes) and deletes
-// expired sessions and old counter events. Run it now
-// and then; it is safe to run from several processes.
+// Maintain ends expired challenges (wiping their sealed codes), deletes
+// expired sessions and old counter events, and watches the conversion
+// rate of the codes sent. Run it now and then; it is safe to run from
+// several processes.
 func (s *Server) Maintain(ctx context.Context) error {
 	now := s.now()
 	if err := s.db.EndExpiredChallenges(ctx, now); err != nil {
 		return err
 	}
 	if _, err := s.db.DeleteExpiredSessions(ctx, now.Add(-SessionIdle), now.Add(-SessionAbsolute)); err != nil {
+		return err
+	}
+	if err := s.watchConversion(ctx, now); err != nil {
 		return err
 	}
 	return s.db.PruneEvents(ctx, now.Add(-24*time.Hour))

@@ -115,7 +115,7 @@ func (s *benchServer) deliveries(channel string, n int) []store.Delivery {
 			s.b.Fatal(err)
 		}
 		for range min(store.MaxChallengeSends, n-len(ds)) {
-			d, err := s.db.ReserveSend(ctx, id, channel, c.Phone, s.now, true)
+			d, err := s.db.ReserveSend(ctx, store.SendRequest{ChallengeID: id, Channel: channel, To: c.Phone, Now: s.now, Automatic: true, Caps: seedCaps})
 			if err != nil {
 				s.b.Fatal(err)
 			}

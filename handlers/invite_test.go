@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,8 +14,7 @@ import (
 
 // invitedWords is the confirmation shown after adding a member, whether
 // the email had an account or not.
-const invitedWords = "was invited. A new account gets a one-time invite link, shown below once; " +
-	"an existing account sees the invitation when they next log in."
+const invitedWords = "was invited by email. A new account gets a one-time link to choose its password, valid for 7 days;"
 
 // addByPage adds email to the project through its members page, as the
 // browser's user, and returns the page shown after the redirect.
@@ -31,36 +31,49 @@ func addByPage(t *testing.T, b *browser, projectID int64, email, role string) st
 	return body
 }
 
-// inviteLink returns the invite link on page, or "" when there is none.
-func inviteLink(page string) string {
-	_, rest, ok := strings.Cut(page, `id="invite-link">`)
-	if !ok {
-		return ""
+// inviteLinkIn returns the newest invite link in addr's mailbox, or "".
+func (h *harness) inviteLinkIn(addr string) string {
+	h.t.Helper()
+	for _, m := range h.mailTo(addr) {
+		if l := linkIn(h.t, m, "/invite/"); l != "" {
+			return l
+		}
 	}
-	link, _, _ := strings.Cut(rest, "<")
-	return strings.TrimPrefix(link, "http://127.0.0.1:8080")
+	return ""
 }
 
 // TestInviteTakeover is the attack of the security review: Alice invites
 // Bob, who has no account yet; Eve adds Bob to her own project before he
-// uses the link. Eve must get no link to Bob's account, and Alice's link
-// must still work.
+// uses the link. Neither inviter sees a link; Alice's reaches Bob's
+// mailbox alone, Eve's add sends him a note to accept, and Alice's link
+// still works.
 func TestInviteTakeover(t *testing.T) {
-	h := newTwoFactor(t)
+	h := newTwoFactor(t, withMailbox())
 	_, alpha := h.addUser("alice@example.com", goodPassword, "Alpha")
 	_, evecorp := h.addUser("eve@example.com", goodPassword, "EveCorp")
 	alice, eve := h.as("alice@example.com"), h.as("eve@example.com")
 
-	alicesLink := inviteLink(addByPage(t, alice, alpha.ID, "bob@example.com", "developer"))
+	if page := addByPage(t, alice, alpha.ID, "bob@example.com", "developer"); strings.Contains(page, "/invite/") {
+		t.Fatalf("Alice's page shows an invite link:\n%s", page)
+	}
+	alicesLink := h.inviteLinkIn("bob@example.com")
 	if alicesLink == "" {
-		t.Fatal("Alice got no invite link for a new account")
+		t.Fatal("Bob's mailbox holds no invite link")
 	}
 	page := addByPage(t, eve, evecorp.ID, "bob@example.com", "developer")
-	if link := inviteLink(page); link != "" {
-		t.Fatalf("Eve got an invite link for Bob's account: %s", link)
+	if strings.Contains(page, "/invite/") {
+		t.Fatalf("Eve's page shows an invite link:\n%s", page)
 	}
 	if !strings.Contains(page, invitedWords) {
 		t.Errorf("Eve's confirmation lacks %q:\n%s", invitedWords, page)
+	}
+	if got, want := h.mailKinds("bob@example.com"), []string{"email-proof", "invite"}; !slices.Equal(got, want) {
+		t.Errorf("Bob's mailbox holds %v, want %v", got, want)
+	}
+	for _, who := range []string{"alice@example.com", "eve@example.com"} {
+		if got := h.mailTo(who); len(got) != 0 {
+			t.Errorf("%s got mail: %+v", who, got)
+		}
 	}
 
 	bob := h.browser()
@@ -81,32 +94,46 @@ func TestInviteTakeover(t *testing.T) {
 	}
 }
 
-// TestAddMemberSaysTheSameEitherWay: the page after adding a member does
-// not tell whether the email had an account, except for the link that
-// only a new account can have.
+// TestAddMemberSaysTheSameEitherWay: the page after adding a member is the
+// same, but for the email, whether the email had an account or not; what
+// differs is the message that goes to that address.
 func TestAddMemberSaysTheSameEitherWay(t *testing.T) {
 	tests := []struct {
 		name     string
 		email    string
-		wantLink bool
+		wantKind string
 	}{
-		{"a new account", "carol@example.com", true},
-		{"an account with a password", "alice@example.com", false},
-		{"an account whose invite is unused", "bob@example.com", false},
+		{"a new account", "carol@example.com", "email-proof"},
+		{"an account with a password", "alice@example.com", "invite"},
+		{"an account whose invite is unused", "bob@example.com", "invite"},
 	}
-	h := newTwoFactor(t)
+	h := newTwoFactor(t, withMailbox())
 	_, alpha := h.addUser("alice@example.com", goodPassword, "Alpha")
 	_, evecorp := h.addUser("eve@example.com", goodPassword, "EveCorp")
 	addByPage(t, h.as("alice@example.com"), alpha.ID, "bob@example.com", "developer")
 	eve := h.as("eve@example.com")
+	var first string
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			page := addByPage(t, eve, evecorp.ID, tt.email, "developer")
 			if !strings.Contains(page, tt.email+" "+invitedWords) {
 				t.Errorf("the page lacks %q:\n%s", tt.email+" "+invitedWords, page)
 			}
-			if got := inviteLink(page) != ""; got != tt.wantLink {
-				t.Errorf("invite link shown = %v, want %v", got, tt.wantLink)
+			page = strings.ReplaceAll(page, tt.email, "EMAIL")
+			if first == "" {
+				first = page
+			} else if page != first {
+				t.Errorf("the page differs from the first one's:\n%s\n---\n%s", page, first)
+			}
+			ms := h.mailTo(tt.email)
+			if len(ms) == 0 || ms[0].Kind != tt.wantKind || !strings.Contains(ms[0].Text, "EveCorp") {
+				t.Fatalf("the newest message to %s: %+v; want %s about EveCorp", tt.email, ms, tt.wantKind)
+			}
+			if got := linkIn(t, ms[0], "/invite/") != ""; got != (tt.wantKind == "email-proof") {
+				t.Errorf("the message holds an invite link: %v", got)
+			}
+			if got, want := strings.Contains(ms[0].Text, "not set up yet"), tt.email == "bob@example.com"; got != want {
+				t.Errorf("the message says the account is not set up: %v, want %v", got, want)
 			}
 		})
 	}

@@ -39,6 +39,11 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 	if err != nil && !create {
 		return AddUserResult{}, err
 	}
+	if create {
+		if err := phonegate.CheckProjectName(projectName); err != nil {
+			return AddUserResult{}, fmt.Errorf("project %q: %w", projectName, err)
+		}
+	}
 	if msg := newPasswordProblem(password, email); password != "" && msg != "" {
 		return AddUserResult{}, errors.New(msg)
 	}
@@ -72,15 +77,23 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 }
 
 // ResetSecondFactor resets the second factor of the user with email, with
-// no project's authority: for the command line (actorID 0). A project's
-// members page resets through the store's ResetMemberSecondFactor, which
-// needs the member's consent.
-func (s *Server) ResetSecondFactor(ctx context.Context, email string, actorID int64) error {
+// no project's authority: for the command line (actorID 0). It returns the
+// one-time recovery code the user needs to verify a new phone, valid
+// store.RecoveryLife, for the operator to hand over; only its keyed hash
+// is kept. A project's members page resets through the store's
+// ResetMemberSecondFactor, which needs the member's consent and authority
+// over their projects.
+func (s *Server) ResetSecondFactor(ctx context.Context, email string, actorID int64) (recoveryCode string, err error) {
 	u, err := s.db.UserByEmail(ctx, email)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return s.db.ResetSecondFactor(ctx, u.ID, actorID, s.now())
+	code, mac := s.newRecoveryCode(u.ID)
+	if err := s.db.ResetSecondFactor(ctx, u.ID, actorID, mac, s.now()); err != nil {
+		return "", err
+	}
+	s.notifyReset(ctx, u, "", "The server's operator", code)
+	return code, nil
 }
 
 type invitePage struct {

@@ -33,6 +33,7 @@ type membersPage struct {
 	Roles      []string // the roles the viewer may give a new member
 	EmailValue string
 	RoleValue  string
+	NoMail     bool // no mail can be sent: a new account is made on the command line
 }
 
 // grantable lists the roles a member with role may give: owners give any
@@ -80,6 +81,7 @@ func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage,
 		Project:  m.Project,
 		Elevated: s.elevated(r),
 		Roles:    grantable(m.Role),
+		NoMail:   !s.canMail(),
 	}
 	for _, x := range ms {
 		row := memberRow{
@@ -97,7 +99,6 @@ func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage,
 var membersFlash = map[string]string{
 	"role":    "The role was changed.",
 	"removed": "The member was removed.",
-	"reset":   "Their two-factor authentication was reset: they will verify a phone at their next login.",
 	"auth":    "You can make changes for the next 10 minutes.",
 }
 
@@ -129,11 +130,15 @@ func (s *Server) membersError(w http.ResponseWriter, r *http.Request, m store.Me
 	return nil
 }
 
-// addMember adds a member by email. Someone without an account gets a new
-// account and a one-time invite link, valid InviteLife, shown once on the
-// next page; an existing account gets an invitation to accept. Both land
-// on the same page with the same words, so that the form does not tell
-// whether an email has an account, except by the link itself.
+// addMember adds a member by email and tells them by email: a new account
+// gets a one-time link, valid InviteLife, that proves the address and sets
+// its password; an existing account gets an invitation to accept on its
+// home page. The link goes only to that address, never to this page, so
+// that an inviter cannot set the password of an account that is not
+// theirs; and the inviter sees the same page, in the same words, whether
+// the email had an account or not. Without mail (Twilio mode without
+// SMTP) an email that has no account cannot be invited from here: the
+// page says so and points to the command line.
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.projectManager(r)
 	if err != nil {
@@ -147,10 +152,18 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(grantable(m.Role), role) {
 		return s.membersError(w, r, m, http.StatusBadRequest, "Choose a role you can give.")
 	}
+	ctx := r.Context()
+	if !s.canMail() {
+		if _, err := s.db.UserByEmail(ctx, email); errors.Is(err, store.ErrNotFound) {
+			return s.membersError(w, r, m, http.StatusBadRequest, noMailInviteMsg)
+		} else if err != nil {
+			return err
+		}
+	}
 	a := authFrom(r)
 	now := s.now()
 	token := phonegate.NewToken()
-	u, invited, err := s.db.InviteMember(r.Context(), email, m.Project.ID, role, a.user.ID,
+	u, invited, err := s.db.InviteMember(ctx, email, m.Project.ID, role, a.user.ID,
 		phonegate.HashToken(token), now.Add(InviteLife), now)
 	if errors.Is(err, store.ErrConflict) {
 		return s.membersError(w, r, m, http.StatusConflict, "That person is already a member of this project.")
@@ -160,13 +173,12 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info().Int64("project", m.Project.ID).Int64("user", u.ID).Str("role", role).Bool("new_account", invited).
 		Msg("member added")
-	link := ""
-	if invited {
-		link = s.publicURL("/invite/" + token)
+	if err := s.mailInvitation(ctx, u, m.Project, role, a.user.Email, token, invited); err != nil {
+		return err
 	}
 	// The email as typed, not as stored: the stored spelling of an existing
 	// account would tell that it exists.
-	if err := s.keepReveal(r, store.RevealInvite, email+"\n"+link); err != nil {
+	if err := s.keepReveal(r, store.RevealInvite, email); err != nil {
 		return err
 	}
 	http.Redirect(w, r, projectPath(m.Project.ID)+"/invited", http.StatusSeeOther)
@@ -178,24 +190,21 @@ type invitedPage struct {
 	Project store.Project
 	Shown   bool   // the confirmation was shown already
 	Email   string // the email that was invited
-	Link    string // a new account's one-time invite link; empty for an existing account
 }
 
-// invited confirms that a member was added, once, with a new account's
-// invite link.
+// invited confirms, once, that a member was invited by email.
 func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.projectManager(r)
 	if err != nil {
 		return err
 	}
-	secret, ok, err := s.takeReveal(r, store.RevealInvite)
+	email, ok, err := s.takeReveal(r, store.RevealInvite)
 	if err != nil {
 		return err
 	}
-	email, link, _ := strings.Cut(secret, "\n")
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "invited", &invitedPage{page: page{Title: "Member invited"},
-		Project: m.Project, Shown: !ok, Email: email, Link: link})
+		Project: m.Project, Shown: !ok, Email: email})
 	return nil
 }
 
@@ -277,8 +286,10 @@ const pendingResetMsg = "That member has not accepted the invitation to this pro
 	"so their two-factor authentication cannot be reset from here."
 
 // resetMember resets a member's second factor, for one who lost both the
-// phone and the emergency code. It needs an elevated session and a member
-// who accepted the project.
+// phone and the emergency code. It needs an elevated session, a member who
+// accepted the project, and authority over every project the member
+// accepted. The member then needs the one-time recovery code made here to
+// verify a new phone; the next page shows it to the admin, once.
 func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	m, t, err := s.memberTarget(r)
 	if err != nil {
@@ -296,14 +307,22 @@ func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The store checks consent again in the reset's own transaction: the
 	// membership may have changed since it was read above.
-	err = s.db.ResetMemberSecondFactor(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
+	code, mac := s.newRecoveryCode(t.User.ID)
+	err = s.db.ResetMemberSecondFactor(r.Context(), m.Project.ID, t.User.ID, a.user.ID, mac, s.now())
 	if errors.Is(err, store.ErrPending) {
 		return s.membersError(w, r, m, http.StatusForbidden, pendingResetMsg)
+	}
+	if errors.Is(err, store.ErrOutsideAuthority) {
+		return s.membersError(w, r, m, http.StatusForbidden, outsideResetMsg)
 	}
 	if err != nil {
 		return err
 	}
 	s.log.Info().Int64("project", m.Project.ID).Int64("user", t.User.ID).Int64("by", a.user.ID).Msg("second factor reset")
-	http.Redirect(w, r, membersPath(m.Project.ID)+"?done=reset", http.StatusSeeOther)
+	s.notifyReset(r.Context(), t.User, m.Project.Name, a.user.Email, code)
+	if err := s.keepReveal(r, RevealRecovery, t.User.Email+"\n"+code); err != nil {
+		return err
+	}
+	http.Redirect(w, r, projectPath(m.Project.ID)+"/recovery", http.StatusSeeOther)
 	return nil
 }

@@ -31,6 +31,7 @@ var (
 	limitCode      = addrLimit{"code", 30, 15 * time.Minute, false}
 	limitEmergency = addrLimit{"emergency", 20, 15 * time.Minute, true}
 	limitRecheck   = addrLimit{"recheck", 20, 15 * time.Minute, true}
+	limitRecovery  = addrLimit{"recovery", 20, 15 * time.Minute, false}
 )
 
 // addrLimitedRoutes are the routes limited as a whole: an answer of 4xx
@@ -44,6 +45,7 @@ var addrLimitedRoutes = map[string]addrLimit{
 	"POST /invite/:token":    limitInvite,
 	"POST /verify":           limitCode,
 	"POST /verify/emergency": limitEmergency,
+	"POST /phone/recovery":   limitRecovery,
 }
 
 // retryError is an answer that tells the client when to come back:

@@ -65,6 +65,7 @@ func (s *Server) routeTable() []route {
 		get("/account", accessFull, s.account),
 		post("/account/password", accessFull, s.changePassword),
 		post("/account/sessions/revoke", accessFull, s.revokeSession),
+		post("/account/sessions/revoke-others", accessFull, s.revokeOtherSessions),
 	}
 	return append(t, s.twoFactorRoutes()...)
 }

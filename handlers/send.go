@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/phonegate/phonegate"
@@ -25,6 +26,14 @@ const callTimeout = 30
 // store.ErrChallengeEnded, or the Sender's reasons (ErrOptedOut, ErrNoSMS
 // and the rest), so that a page can offer the other method.
 func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel string, automatic bool) (store.Delivery, error) {
+	return s.sendCodeFrom(ctx, ch, channel, "", automatic)
+}
+
+// sendCodeFrom is sendCode for a send that the client at clientAddr asked
+// for (sendAddr), which the per-address cap counts. An automatic send has
+// no client: it counts against the address of the challenge's earlier
+// sends.
+func (s *Server) sendCodeFrom(ctx context.Context, ch store.Challenge, channel, clientAddr string, automatic bool) (store.Delivery, error) {
 	if channel != store.ChannelSMS && channel != store.ChannelCall {
 		return store.Delivery{}, badRequest("Choose a text message or a voice call.")
 	}
@@ -41,9 +50,10 @@ func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel strin
 		return store.Delivery{}, refused(http.StatusConflict, msgEnded, store.ErrChallengeEnded)
 	}
 	now := s.now()
-	d, err := s.db.ReserveSend(ctx, ch.ID, channel, ch.Phone, now, automatic)
+	d, err := s.db.ReserveSend(ctx, store.SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
+		ClientAddr: clientAddr, Automatic: automatic, Now: now, Caps: s.caps})
 	if err != nil {
-		return store.Delivery{}, s.limitRefusal(err, now)
+		return store.Delivery{}, s.limitRefusal(ctx, ch, channel, err, now)
 	}
 	code, err := s.cfg.Keys.Open(ch.ID, ch.CodeSealed)
 	if err != nil {
@@ -83,20 +93,39 @@ func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel strin
 	return d, nil
 }
 
-// smsBody is the text that carries a code. It names the project, says how
-// long the code lasts and not to share it, and ends with the line that lets
-// a browser offer the code for the page on this host (WebOTP).
+// smsBody is the text that carries a code. Its fixed words come first,
+// so that nothing a user typed can lead the message; the project is named
+// only by a name that fits phonegate.ProjectNameFits, else as "your
+// project". It says how long the code lasts and not to share it, and ends
+// with the line that lets a browser offer the code for the page on this
+// host (WebOTP).
 func (s *Server) smsBody(code, label string, left time.Duration) string {
-	name := "your verification code"
-	if label != "" {
-		name = "your " + label + " verification code"
-	}
 	mins := int((left + time.Minute - 1) / time.Minute)
 	life := "It expires in 1 minute."
 	if mins > 1 {
 		life = fmt.Sprintf("It expires in %d minutes.", mins)
 	}
-	return code + " is " + name + ". " + life + " Don't share it with anyone.\n\n@" + s.public.Hostname() + " #" + code
+	return "Your phonegate code is " + code + projectPhrase(label) + ". " + life +
+		" Don't share it with anyone.\n\n@" + s.public.Hostname() + " #" + code
+}
+
+// projectPhrase names the project a code is for, " for Apollo", in an SMS.
+func projectPhrase(label string) string {
+	if p := codeProject(label); p != "" {
+		return " for " + phonegate.ProjectWords(p)
+	}
+	return ""
+}
+
+// codeProject is the project an SMS or a call names for a challenge's
+// label: none when the label is empty or the product's own name (the
+// default of a challenge outside any project), which the message says
+// already.
+func codeProject(label string) string {
+	if strings.EqualFold(strings.TrimSpace(label), "phonegate") {
+		return ""
+	}
+	return label
 }
 
 // sender returns what sends codes: the configured Sender, or in dev mode

@@ -39,9 +39,9 @@ func refused(status int, msg string, cause error) error {
 func (e *sendRefusal) Error() string   { return e.user.msg }
 func (e *sendRefusal) Unwrap() []error { return []error{e.user, e.cause} }
 
-// limitRefusal turns what ReserveSend refused into words; other errors
-// pass through.
-func (s *Server) limitRefusal(err error, now time.Time) error {
+// limitRefusal turns what ReserveSend refused for a send of ch by channel
+// into words; other errors pass through.
+func (s *Server) limitRefusal(ctx context.Context, ch store.Challenge, channel string, err error, now time.Time) error {
 	var le *store.SendLimitError
 	switch {
 	case errors.Is(err, store.ErrChallengeEnded):
@@ -53,8 +53,10 @@ func (s *Server) limitRefusal(err error, now time.Time) error {
 	case le.Reason == store.LimitNumber:
 		return refused(http.StatusTooManyRequests, "Too many codes were sent to this number; try again after "+
 			le.RetryAt.UTC().Format("15:04")+" UTC.", err)
-	default:
+	case le.Reason == store.LimitChallenge:
 		return refused(http.StatusTooManyRequests, msgAllSends, err)
+	default:
+		return s.capRefusal(ctx, ch, channel, le, err)
 	}
 }
 

@@ -22,7 +22,7 @@ func TestSendSMS(t *testing.T) {
 	sms, calls := h.sender.sent()
 	want := []handlers.SMS{{
 		To: whPhone,
-		Body: "042917 is your Apollo verification code. It expires in 6 minutes. Don't share it with anyone.\n\n" +
+		Body: "Your phonegate code is 042917 for Apollo. It expires in 6 minutes. Don't share it with anyone.\n\n" +
 			"@phonegate.example.com #042917",
 		StatusCallback: whPublic + "/twilio/sms/status?d=" + d.ID,
 	}}

@@ -158,6 +158,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if old != string(level) {
 		s.log.Info().Int64("project", m.Project.ID).Int64("user", a.user.ID).
 			Str("old", old).Str("new", string(level)).Msg("two-factor level changed")
+		s.notifyLevelChanged(r.Context(), m.Project, a.user.Email, phonegate.Level(old), level)
 	}
 	http.Redirect(w, r, settingsPath(m.Project.ID)+"?done=level", http.StatusSeeOther)
 	return nil

@@ -15,9 +15,9 @@ import (
 
 // team makes a project owned by owner@ with admin@ and dev@, and a
 // stranger@ with a project of their own. All have passwords, no 2FA.
-func team(t *testing.T) (*twoFactor, store.Project) {
+func team(t *testing.T, opts ...harnessOption) (*twoFactor, store.Project) {
 	t.Helper()
-	h := newTwoFactor(t)
+	h := newTwoFactor(t, opts...)
 	_, p := h.addUser("owner@example.com", goodPassword, "Engine")
 	for _, m := range []struct{ email, role string }{{"admin@example.com", "admin"}, {"dev@example.com", "developer"}} {
 		u, _ := h.addUser(m.email, goodPassword, m.email+"'s own")

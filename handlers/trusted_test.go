@@ -222,7 +222,7 @@ func TestTrustRevoked(t *testing.T) {
 		}},
 		{"2FA reset", func(h *twoFactor, b *browser) {
 			u, _ := h.db.UserByEmail(context.Background(), "ada@example.com")
-			if err := h.db.ResetSecondFactor(context.Background(), u.ID, 0, h.clock.Now()); err != nil {
+			if err := h.db.ResetSecondFactor(context.Background(), u.ID, 0, []byte("recovery mac"), h.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}},

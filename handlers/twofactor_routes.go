@@ -12,6 +12,7 @@ func (s *Server) twoFactorRoutes() []route {
 		get("/verify/status", accessPending, s.verifyStatusJSON),
 		get("/phone", accessPending, s.phoneForm),
 		post("/phone", accessPending, s.enroll),
+		post("/phone/recovery", accessPending, s.useRecovery),
 		get("/phone/done", accessPending, s.emergencyDone),
 
 		get("/projects/:id/settings", accessFull, s.settings),
@@ -23,6 +24,7 @@ func (s *Server) twoFactorRoutes() []route {
 		post("/projects/:id/members/remove", accessFull, s.removeMember),
 		post("/projects/:id/members/reset", accessFull, s.resetMember),
 		get("/projects/:id/invited", accessFull, s.invited),
+		get("/projects/:id/recovery", accessFull, s.recoveryShown),
 		post("/projects/:id/accept", accessFull, s.acceptInvitation),
 		post("/projects/:id/decline", accessFull, s.declineInvitation),
 		get("/projects/:id/audit", accessFull, s.auditLog),

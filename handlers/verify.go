@@ -106,6 +106,7 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.log.Info().Int64("user", a.user.ID).Bool("challenge_dead", f.ChallengeDead).Bool("locked", f.Locked).
 			Msg("wrong code")
+		s.noteFailedCode(r)
 		return s.refuseCode(w, r, msgCodeInvalid)
 	}
 	next, err := s.completeChallenge(w, r, c, store.Pass{})

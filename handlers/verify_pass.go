@@ -17,6 +17,7 @@ import (
 func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c store.Challenge, pass store.Pass) (string, error) {
 	a := authFrom(r)
 	ctx := r.Context()
+	oldPhone := a.user.Phone
 	masked := phonegate.MaskPhone(c.Phone)
 	enroll := c.Purpose == store.PurposeEnroll
 	if enroll {
@@ -70,6 +71,9 @@ func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c sto
 		}
 	}
 	s.log.Info().Int64("user", u.ID).Str("purpose", c.Purpose).Bool("reply", pass.Claim).Msg("second factor passed")
+	if enroll && oldPhone != "" && oldPhone != c.Phone {
+		s.notifyPhoneChanged(ctx, u, oldPhone, c.Phone)
+	}
 	next := nextPath(r)
 	if enroll {
 		if next == "/" {

@@ -48,7 +48,7 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 // code page. A send the user can do something about is shown on the code
 // page itself: the challenge stands, and the page offers the other method.
 func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c store.Challenge, channel string) error {
-	if _, err := s.sendCode(r.Context(), c, channel, false); err != nil {
+	if _, err := s.sendCodeFrom(r.Context(), c, channel, s.sendAddr(r), false); err != nil {
 		var ue *userError
 		if errors.As(err, &ue) {
 			return s.renderVerify(w, r, c, ue.status, ue.msg)

@@ -90,13 +90,13 @@ func newFuzzServer(f *testing.F) (*handlers.Server, map[string]string) {
 	}
 	c := store.Challenge{ID: "fuzz", UserID: u.ID, SessionHash: []byte("fuzz"), Purpose: store.PurposeLogin,
 		Label: "Fuzz", Phone: whPhone, CodeMAC: keys.CodeMAC("fuzz", whCode), CodeSealed: keys.Seal("fuzz", whCode),
-		ReplyCode: "K7Q4M", CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)}
+		ReplyMAC: keys.ReplyMAC(whPhone, "K7Q4M"), CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)}
 	if err := db.CreateChallenge(ctx, c); err != nil {
 		f.Fatal(err)
 	}
 	ids := map[string]string{}
 	for _, channel := range []string{"sms", "call"} {
-		d, err := db.ReserveSend(ctx, c.ID, channel, c.Phone, now, true)
+		d, err := db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: channel, To: c.Phone, Now: now, Automatic: true})
 		if err != nil {
 			f.Fatal(err)
 		}

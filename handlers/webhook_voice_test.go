@@ -67,7 +67,7 @@ func TestVoiceCall(t *testing.T) {
 		want []string
 	}{
 		{"answered: the gate, without the code", "/twilio/voice?d=" + d.ID, "voice", false, []string{
-			"Hello. This is Apollo with your verification code.", "[gather " + gather + "]",
+			"Hello. This is a call with your phonegate verification code for Apollo.", "[gather " + gather + "]",
 			"Press any key to hear your code.", "No key was pressed. Goodbye.", "[hangup]"}},
 		{"a key at the gate: the code", gather, "gather-digit", true,
 			append(append([]string{}, codeReading...), "[gather "+gather+"&r=2]", "Press 1 to hear it again.", "Goodbye.", "[hangup]")},
@@ -223,7 +223,7 @@ func TestVoiceFirstCallBinds(t *testing.T) {
 	c := h.challenge(whPhone, "")
 	reserve := func() store.Delivery {
 		t.Helper()
-		d, err := h.db.ReserveSend(ctx, c.ID, "call", whPhone, h.clock.Now(), true)
+		d, err := h.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: whPhone, Now: h.clock.Now(), Automatic: true})
 		if err != nil {
 			t.Fatal(err)
 		}

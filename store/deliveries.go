@@ -34,7 +34,7 @@ var ErrChallengeEnded = errors.New("challenge has ended")
 // which limit and when the next send is allowed, so that the page can show
 // the wait.
 type SendLimitError struct {
-	Reason  string    // LimitCooldown, LimitChallenge or LimitNumber
+	Reason  string    // LimitCooldown, LimitChallenge, LimitNumber, or a cap of sendcaps.go
 	RetryAt time.Time // when a send may be tried again; zero when never (LimitChallenge)
 }
 
@@ -50,14 +50,16 @@ func (e *SendLimitError) Unwrap() error { return ErrLimited }
 // SendsKey is the counter key of the sends to a phone number.
 func SendsKey(phone string) string { return "sends:" + phone }
 
-// ReserveSend checks the send limits of a challenge and of its number and,
-// if they allow it, counts the send and records a queued delivery, all in
-// one transaction so that concurrent sends cannot slip past a limit. An
-// automatic send (the fallback call after a failed SMS) is exempt from the
-// cooldown but counts like any other. It returns ErrChallengeEnded for a
-// challenge that is not pending or has expired, and a *SendLimitError when
-// a limit is reached.
-func (db *DB) ReserveSend(ctx context.Context, challengeID, channel, to string, now time.Time, automatic bool) (Delivery, error) {
+// ReserveSend checks the send limits of a challenge and of its number,
+// and the caps of its session, client address, account, number range and
+// day (sendcaps.go), and, if they allow it, counts the send everywhere and
+// records a queued delivery, all in one transaction so that concurrent
+// sends cannot slip past a limit. An automatic send (the fallback call
+// after a failed SMS) is exempt from the cooldown but counts like any
+// other. It returns ErrChallengeEnded for a challenge that is not pending
+// or has expired, and a *SendLimitError when a limit is reached.
+func (db *DB) ReserveSend(ctx context.Context, req SendRequest) (Delivery, error) {
+	challengeID, channel, to, now, automatic := req.ChallengeID, req.Channel, req.To, req.Now, req.Automatic
 	if channel != ChannelSMS && channel != ChannelCall {
 		return Delivery{}, fmt.Errorf("store: reserve send: unknown channel %q", channel)
 	}
@@ -67,6 +69,13 @@ func (db *DB) ReserveSend(ctx context.Context, challengeID, channel, to string, 
 		if err := checkSendLimits(ctx, tx, challengeID, to, now, automatic); err != nil {
 			return err
 		}
+		origin, err := checkSendCaps(ctx, tx, req)
+		if err != nil {
+			return err
+		}
+		if err := countSendCaps(ctx, tx, req, origin); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE challenges SET sends = sends + 1, last_send_at = ? WHERE id = ?`,
 			now.Unix(), challengeID); err != nil {
 			return err
@@ -74,7 +83,7 @@ func (db *DB) ReserveSend(ctx context.Context, challengeID, channel, to string, 
 		if err := addEvent(ctx, tx, SendsKey(to), now); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, challenge_id, channel, to_number, status, rank,
+		_, err = tx.ExecContext(ctx, `INSERT INTO deliveries (id, challenge_id, channel, to_number, status, rank,
 			created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)`, d.ID, challengeID, channel, to, now.Unix(), now.Unix())
 		return err
 	})

@@ -36,6 +36,10 @@ func newDeliveryFixture(t *testing.T) *deliveryFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Apollo asks for the code: its log is where code events are written.
+	if _, err := db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0); err != nil {
+		t.Fatal(err)
+	}
 	return &deliveryFixture{t: t, db: db, user: u, project: p}
 }
 
@@ -53,7 +57,7 @@ func (f *deliveryFixture) challenge(phone, replyCode string) store.Challenge {
 		Phone:       phone,
 		CodeMAC:     []byte("mac"),
 		CodeSealed:  []byte("sealed"),
-		ReplyCode:   replyCode,
+		ReplyMAC:    replyMAC(phone, replyCode),
 		CreatedAt:   t0,
 		ExpiresAt:   t0.Add(10 * time.Minute),
 	}
@@ -122,7 +126,7 @@ func TestReserveSendLimits(t *testing.T) {
 					c = f.challenge(phoneA, "")
 				}
 				now := t0.Add(s.after)
-				d, err := f.db.ReserveSend(ctx, c.ID, s.channel, phoneA, now, s.automatic)
+				d, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: s.channel, To: phoneA, Now: now, Automatic: s.automatic})
 				if s.reason == "" {
 					if err != nil {
 						t.Fatalf("send %d: %v", i, err)
@@ -152,16 +156,16 @@ func TestReserveSendEnded(t *testing.T) {
 	f := newDeliveryFixture(t)
 	ctx := context.Background()
 	c := f.challenge(phoneA, "")
-	if _, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0.Add(10*time.Minute), false); !errors.Is(err, store.ErrChallengeEnded) {
+	if _, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "sms", To: phoneA, Now: t0.Add(10 * time.Minute), Automatic: false}); !errors.Is(err, store.ErrChallengeEnded) {
 		t.Errorf("expired: err = %v, want ErrChallengeEnded", err)
 	}
-	if _, err := f.db.ReserveSend(ctx, "nope", "sms", phoneA, t0, false); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: "nope", Channel: "sms", To: phoneA, Now: t0, Automatic: false}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown challenge: err = %v, want ErrNotFound", err)
 	}
 	if _, err := f.db.CancelPendingForPhone(ctx, phoneA, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false); !errors.Is(err, store.ErrChallengeEnded) {
+	if _, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "sms", To: phoneA, Now: t0, Automatic: false}); !errors.Is(err, store.ErrChallengeEnded) {
 		t.Errorf("cancelled: err = %v, want ErrChallengeEnded", err)
 	}
 }
@@ -172,7 +176,7 @@ func TestReserveSendConcurrent(t *testing.T) {
 	f := newDeliveryFixture(t)
 	c := f.challenge(phoneA, "")
 	ok := race(t, 20, func(int) (bool, error) {
-		_, err := f.db.ReserveSend(context.Background(), c.ID, "call", phoneA, t0, true)
+		_, err := f.db.ReserveSend(context.Background(), store.SendRequest{ChallengeID: c.ID, Channel: "call", To: phoneA, Now: t0, Automatic: true})
 		if errors.Is(err, store.ErrLimited) {
 			return false, nil
 		}
@@ -190,14 +194,14 @@ func TestFailDeliveryGivesTheSendBack(t *testing.T) {
 	f := newDeliveryFixture(t)
 	ctx := context.Background()
 	c := f.challenge(phoneA, "")
-	first, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false)
+	first, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "sms", To: phoneA, Now: t0, Automatic: false})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := f.db.SetDeliverySID(ctx, first.ID, "SM1"); err != nil {
 		t.Fatal(err)
 	}
-	refused, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0.Add(40*time.Second), false)
+	refused, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "sms", To: phoneA, Now: t0.Add(40 * time.Second), Automatic: false})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +222,7 @@ func TestFailDeliveryGivesTheSendBack(t *testing.T) {
 	if ch.Sends != 1 || !ch.LastSendAt.Equal(t0) {
 		t.Errorf("after the refusal: sends = %d, last send %v; want 1 and %v", ch.Sends, ch.LastSendAt, t0)
 	}
-	if _, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0.Add(42*time.Second), false); err != nil {
+	if _, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: phoneA, Now: t0.Add(42 * time.Second), Automatic: false}); err != nil {
 		t.Errorf("call right after a refused SMS: %v", err)
 	}
 	ds, err := f.db.Deliveries(ctx, c.ID)
@@ -290,7 +294,7 @@ func TestUpdateDeliveryStatus(t *testing.T) {
 			f := newDeliveryFixture(t)
 			ctx := context.Background()
 			c := f.challenge(phoneA, "")
-			d, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, false)
+			d, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "sms", To: phoneA, Now: t0, Automatic: false})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -369,7 +373,7 @@ func TestDeliveryForVoice(t *testing.T) {
 	f := newDeliveryFixture(t)
 	ctx := context.Background()
 	c := f.challenge(phoneA, "")
-	d, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, false)
+	d, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: phoneA, Now: t0, Automatic: false})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +419,7 @@ func TestDeliveryForVoiceCall(t *testing.T) {
 	f := newDeliveryFixture(t)
 	ctx := context.Background()
 	c := f.challenge(phoneA, "")
-	d, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, false)
+	d, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: phoneA, Now: t0, Automatic: false})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +445,7 @@ func TestDeliveryForVoiceCall(t *testing.T) {
 		t.Run(final, func(t *testing.T) {
 			f := newDeliveryFixture(t)
 			c := f.challenge(phoneA, "")
-			d, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, false)
+			d, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: phoneA, Now: t0, Automatic: false})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -466,11 +470,11 @@ func TestBindCallSID(t *testing.T) {
 	f := newDeliveryFixture(t)
 	ctx := context.Background()
 	c := f.challenge(phoneA, "")
-	call, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, true)
+	call, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: phoneA, Now: t0, Automatic: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sms, err := f.db.ReserveSend(ctx, c.ID, "sms", phoneA, t0, true)
+	sms, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "sms", To: phoneA, Now: t0, Automatic: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,7 +507,7 @@ func TestBindCallSID(t *testing.T) {
 	}
 
 	// Concurrent first requests of different calls: exactly one wins.
-	race, err := f.db.ReserveSend(ctx, c.ID, "call", phoneA, t0, true)
+	race, err := f.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: phoneA, Now: t0, Automatic: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -622,7 +626,7 @@ func race(t *testing.T, n int, fn func(i int) (bool, error)) int {
 func (f *deliveryFixture) delivery(channel string) store.Delivery {
 	f.t.Helper()
 	c := f.challenge(phoneA, "")
-	d, err := f.db.ReserveSend(context.Background(), c.ID, channel, phoneA, t0, false)
+	d, err := f.db.ReserveSend(context.Background(), store.SendRequest{ChallengeID: c.ID, Channel: channel, To: phoneA, Now: t0, Automatic: false})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -91,8 +91,10 @@ func (db *DB) DeclineMembership(ctx context.Context, projectID, userID int64, no
 // ResetMemberSecondFactor is ResetSecondFactor on behalf of a member of
 // projectID. The reset reaches the whole account, so it needs the account's
 // consent to the project: ErrPending when userID has not accepted its
-// membership, checked in the same transaction as the reset.
-func (db *DB) ResetMemberSecondFactor(ctx context.Context, projectID, userID, actorID int64, now time.Time) error {
+// membership; and the actor's authority over every project the account
+// accepted: ErrOutsideAuthority unless actorID is an owner or admin of
+// each. Both are checked in the same transaction as the reset.
+func (db *DB) ResetMemberSecondFactor(ctx context.Context, projectID, userID, actorID int64, recoveryMAC []byte, now time.Time) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var accepted int64
 		err := tx.QueryRowContext(ctx, `SELECT accepted_at FROM memberships WHERE project_id = ? AND user_id = ?`,
@@ -103,7 +105,10 @@ func (db *DB) ResetMemberSecondFactor(ctx context.Context, projectID, userID, ac
 		if accepted == 0 {
 			return fmt.Errorf("store: reset 2fa: %w", ErrPending)
 		}
-		return resetSecondFactor(ctx, tx, userID, actorID, now)
+		if err := checkResetAuthority(ctx, tx, userID, actorID); err != nil {
+			return err
+		}
+		return resetSecondFactor(ctx, tx, userID, actorID, recoveryMAC, now)
 	})
 }
 

@@ -126,7 +126,7 @@ func TestPendingMembershipGrantsNothing(t *testing.T) {
 		if err != nil || !m.Pending {
 			t.Errorf("Member = %+v, %v; want pending", m, err)
 		}
-		err = db.ResetMemberSecondFactor(ctx, evecorp.ID, alice.ID, eve.ID, t0)
+		err = db.ResetMemberSecondFactor(ctx, evecorp.ID, alice.ID, eve.ID, []byte("recovery mac"), t0)
 		if !errors.Is(err, store.ErrPending) {
 			t.Errorf("Eve resets Alice: err = %v, want ErrPending", err)
 		}
@@ -154,11 +154,20 @@ func TestPendingMembershipGrantsNothing(t *testing.T) {
 		if inv, _ := db.Invitations(ctx, alice.ID); len(inv) != 0 {
 			t.Errorf("Invitations after accepting = %+v", inv)
 		}
-		if err := db.ResetMemberSecondFactor(ctx, evecorp.ID, alice.ID, eve.ID, t0); err != nil {
+		// Alice owns Alpha too, which Eve does not administer: Eve may not
+		// reset what Alpha relies on, until she is an admin of Alpha.
+		err := db.ResetMemberSecondFactor(ctx, evecorp.ID, alice.ID, eve.ID, []byte("recovery mac"), t0)
+		if !errors.Is(err, store.ErrOutsideAuthority) {
+			t.Errorf("reset after consent, with Alpha outside Eve's authority: err = %v, want ErrOutsideAuthority", err)
+		}
+		if err := db.AddMember(ctx, alpha.ID, eve.ID, store.RoleAdmin, t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ResetMemberSecondFactor(ctx, evecorp.ID, alice.ID, eve.ID, []byte("recovery mac"), t0); err != nil {
 			t.Errorf("reset after consent: %v", err)
 		}
 		want := []string{"project.created eve@example.com", "member.added alice@example.com",
-			"member.accepted alice@example.com", "2fa.reset alice@example.com"}
+			"member.accepted alice@example.com", "2fa.reset alice@example.com", "recovery.issued alice@example.com"}
 		if diff := cmp.Diff(want, auditKinds(t, db, evecorp.ID)); diff != "" {
 			t.Errorf("EveCorp's audit (-want +got):\n%s", diff)
 		}

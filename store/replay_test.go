@@ -23,7 +23,7 @@ func TestReplayAnsweredWithoutTheWriter(t *testing.T) {
 	if err := db.CreateChallenge(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.ReserveSend(ctx, c.ID, ChannelSMS, c.Phone, now, false)
+	d, err := db.ReserveSend(ctx, SendRequest{ChallengeID: c.ID, Channel: ChannelSMS, To: c.Phone, Now: now, Automatic: false})
 	if err != nil {
 		t.Fatal(err)
 	}

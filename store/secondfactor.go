@@ -29,22 +29,31 @@ type Failure struct {
 	LockedUntil   time.Time // when the lock ends, if Locked
 }
 
-// TakeCheck counts one check of a pending challenge's code and returns the
-// MAC to compare the typed code with. The count is taken before the
-// comparison and in the same statement as the conditions, so that no
-// number of concurrent requests gets more than MaxChecks comparisons, and
-// a locked user gets none. It returns ErrCodeRefused when the challenge is
-// not pending, has expired, has no check left, belongs to another session
-// or its user is locked.
+// TakeCheck counts one check of a pending challenge's code, and one
+// second-factor attempt of its user, and returns the MAC to compare the
+// typed code with. Both counts are taken before the comparison and in the
+// transaction that reads the MAC, so that no number of concurrent requests
+// gets more than MaxChecks comparisons of a challenge, nor more than
+// MaxMFAFailures of a user in a lock period, and a locked user gets none.
+// It returns ErrCodeRefused when the challenge is not pending, has
+// expired, has no check left, belongs to another session or its user is
+// locked; then nothing is counted.
 func (db *DB) TakeCheck(ctx context.Context, challengeID string, sessionHash []byte, now time.Time) ([]byte, error) {
 	var mac []byte
-	err := db.write.QueryRowContext(ctx, `UPDATE challenges SET checks = checks + 1
-		WHERE id = ? AND session_hash = ? AND state = 'pending' AND checks < ? AND expires_at > ?
-			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = challenges.user_id AND u.mfa_locked_until > ?)
-		RETURNING code_mac`, challengeID, sessionHash, MaxChecks, now.Unix(), now.Unix()).Scan(&mac)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: check code: %w", ErrCodeRefused)
-	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var userID int64
+		err := tx.QueryRowContext(ctx, `UPDATE challenges SET checks = checks + 1
+			WHERE id = ? AND session_hash = ? AND state = 'pending' AND checks < ? AND expires_at > ?
+			RETURNING user_id, code_mac`, challengeID, sessionHash, MaxChecks, now.Unix()).Scan(&userID, &mac)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrCodeRefused
+		}
+		if err != nil {
+			return err
+		}
+		_, err = takeAttempt(ctx, tx, userID, now)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: check code: %w", err)
 	}
@@ -84,9 +93,11 @@ type Pass struct {
 //
 // An enrollment passes only while the user has no verified phone, or when
 // its session has passed the second factor (p.SessionPassed): a session
-// that passed only the password must never replace a verified phone. The
-// phone is checked in the statement that consumes the challenge, so that
-// an enrollment cannot slip in after another verified a phone.
+// that passed only the password must never replace a verified phone. After
+// the emergency code or a reset, it passes only in the session the
+// re-enrollment is bound to (see Reenrollment), whatever else the session
+// passed. Both are checked in the statement that consumes the challenge,
+// so that an enrollment cannot slip in after another verified a phone.
 func (db *DB) PassChallenge(ctx context.Context, challengeID string, sessionHash []byte, p Pass, now time.Time) (Challenge, error) {
 	from := ChallengePending
 	if p.Claim {
@@ -129,6 +140,8 @@ const passSQL = `UPDATE challenges SET state = 'used', code_sealed = NULL
 	WHERE id = ? AND session_hash = ? AND state = ? AND expires_at > ?
 		AND (purpose != 'enroll' OR ?
 			OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = challenges.user_id AND u.phone_verified = 1))
+		AND (purpose != 'enroll' OR NOT EXISTS (SELECT 1 FROM reenrollments r
+			WHERE r.user_id = challenges.user_id AND r.session_hash IS NOT challenges.session_hash))
 	RETURNING ` + challengeColumns
 
 // verifyPhone makes an enrollment's phone the user's verified phone. The
@@ -137,7 +150,7 @@ const passSQL = `UPDATE challenges SET state = 'used', code_sealed = NULL
 // login challenges to another phone, which the user no longer holds as
 // their second factor. Emergency codes that other sessions had still to
 // show no longer work: they go, and the new one waits for the session
-// that passed.
+// that passed. What bound the enrollment to this session goes too.
 func verifyPhone(ctx context.Context, tx *sql.Tx, c Challenge, p Pass, now time.Time) error {
 	if p.EmergencyHash == "" {
 		return errors.New("store: verify phone: an enrollment needs an emergency code")
@@ -151,6 +164,7 @@ func verifyPhone(ctx context.Context, tx *sql.Tx, c Challenge, p Pass, now time.
 		args []any
 	}{
 		{`DELETE FROM trusted_computers WHERE user_id = ?`, []any{c.UserID}},
+		{`DELETE FROM reenrollments WHERE user_id = ?`, []any{c.UserID}},
 		{`UPDATE challenges SET state = 'cancelled', code_sealed = NULL
 			WHERE user_id = ? AND id != ? AND state IN ('pending', 'approved') AND (purpose = 'enroll' OR phone != ?)`,
 			[]any{c.UserID, c.ID, c.Phone}},
@@ -168,11 +182,12 @@ func verifyPhone(ctx context.Context, tx *sql.Tx, c Challenge, p Pass, now time.
 }
 
 // FailSecondFactor records a wrong code (challengeID names its challenge)
-// or a wrong emergency code (challengeID empty). A challenge whose last
-// check this was dies, its sealed code wiped. The user's consecutive
-// failures grow by one; the MaxMFAFailures-th locks the second factor for
-// MFALockDuration and starts the count again. Each failure and each lock
-// is audited; detail says in words what failed and holds no secret.
+// or a wrong emergency code (challengeID empty), whose attempt TakeCheck or
+// TakeEmergencyCheck counted already. A challenge whose last check this
+// was dies, its sealed code wiped. Each failure is audited, and so is the
+// lock, once, when this failure is the first to find the lock period's
+// attempts all taken; detail says in words what failed and holds no
+// secret.
 func (db *DB) FailSecondFactor(ctx context.Context, userID int64, challengeID, detail string, now time.Time) (Failure, error) {
 	var f Failure
 	err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -185,48 +200,34 @@ func (db *DB) FailSecondFactor(ctx context.Context, userID int64, challengeID, d
 			n, _ := res.RowsAffected()
 			f.ChallengeDead = n > 0
 		}
-		var failures int
-		if err := tx.QueryRowContext(ctx, `UPDATE users SET mfa_failures = mfa_failures + 1 WHERE id = ?
-			RETURNING mfa_failures`, userID).Scan(&failures); err != nil {
-			return notFound(err, "user")
-		}
-		if err := addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: userID, Kind: "2fa.failed",
-			Detail: detail, At: now}); err != nil {
-			return err
-		}
-		if failures < MaxMFAFailures {
-			return nil
-		}
-		f.Locked, f.LockedUntil = true, now.Add(MFALockDuration).UTC().Truncate(time.Second)
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_failures = 0, mfa_locked_until = ? WHERE id = ?`,
-			f.LockedUntil.Unix(), userID); err != nil {
-			return fmt.Errorf("store: lock second factor: %w", err)
-		}
-		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, Kind: "2fa.locked",
-			Detail: fmt.Sprintf("locked for %d minutes after %d failed attempts", int(MFALockDuration/time.Minute), MaxMFAFailures),
-			At:     now})
+		locked, err := recordFailure(ctx, tx, userID, detail, now)
+		f.Locked, f.LockedUntil = locked.Locked, locked.LockedUntil
+		return err
 	})
 	return f, err
 }
 
 // UseEmergencyCode consumes the user's emergency code, which the caller
-// verified against hash outside any transaction (Argon2id is slow). The
+// verified against hash outside any transaction (Argon2id is slow), after
+// TakeEmergencyCheck counted the attempt: that is where a locked user is
+// refused, and the attempt that set the lock may still succeed here. The
 // consumption is conditional on the hash still being the stored one, so
-// that of several concurrent uses exactly one succeeds; the others, and a
-// locked user, get ErrCodeRefused. Using it unverifies the phone (the user
-// must verify one again), forgets every trusted computer, cancels the
-// user's open challenges and clears the failure count.
+// that of several concurrent uses exactly one succeeds; the others get
+// ErrCodeRefused. Using it unverifies the phone (the user must verify one
+// again), forgets every trusted computer, cancels the user's open
+// challenges and clears the failure count and the lock.
 //
-// It also ends the user's other sessions that passed only the password
-// (sessionHash names the session that used the code): with the phone
-// unverified, any of them could otherwise verify a phone of its own
-// without ever passing a second factor.
+// Only the session that used it (sessionHash) may then verify the new
+// phone: the re-enrollment is bound to it, in the store, so that no other
+// session, not even one that logs in later, can verify a phone of its own
+// in its place. The user's other sessions that passed only the password
+// end here as well: they have nothing left to do.
 func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, sessionHash []byte, now time.Time) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET emergency_hash = '', phone_verified = 0,
 			mfa_failures = 0, mfa_locked_until = 0, last_mfa_at = ?
-			WHERE id = ? AND emergency_hash = ? AND emergency_hash != '' AND mfa_locked_until <= ?`,
-			now.Unix(), userID, hash, now.Unix())
+			WHERE id = ? AND emergency_hash = ? AND emergency_hash != ''`,
+			now.Unix(), userID, hash)
 		if err != nil {
 			return fmt.Errorf("store: use emergency code: %w", err)
 		}
@@ -244,6 +245,9 @@ func (db *DB) UseEmergencyCode(ctx context.Context, userID int64, hash string, s
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ? AND mfa_at = 0`,
 			userID, sessionHash); err != nil {
 			return fmt.Errorf("store: use emergency code: %w", err)
+		}
+		if err := bindReenrollment(ctx, tx, userID, sessionHash, now); err != nil {
+			return err
 		}
 		return addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: userID, Kind: "2fa.emergency",
 			Detail: "emergency code used; the phone must be verified again", At: now})

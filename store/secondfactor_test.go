@@ -232,9 +232,14 @@ func TestLockAudited(t *testing.T) {
 	ctx := context.Background()
 	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
 	p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+	db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // a project whose gate asks for the code
 	var last store.Failure
 	for i := range store.MaxMFAFailures {
-		f, err := db.FailSecondFactor(ctx, u.ID, "", "wrong emergency code", t0.Add(time.Duration(i)*time.Second))
+		at := t0.Add(time.Duration(i) * time.Second)
+		if _, err := db.TakeEmergencyCheck(ctx, u.ID, at); err != nil {
+			t.Fatal(err)
+		}
+		f, err := db.FailSecondFactor(ctx, u.ID, "", "wrong emergency code", at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -326,12 +331,19 @@ func TestEmergencyCodeLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range store.MaxMFAFailures {
+		if _, err := db.TakeEmergencyCheck(ctx, u.ID, t0); err != nil {
+			t.Fatal(err)
+		}
 		db.FailSecondFactor(ctx, u.ID, "", "wrong emergency code", t0)
 	}
-	if err := db.UseEmergencyCode(ctx, u.ID, "H", []byte("s"), t0.Add(time.Minute)); !errors.Is(err, store.ErrCodeRefused) {
+	if _, err := db.TakeEmergencyCheck(ctx, u.ID, t0.Add(time.Minute)); !errors.Is(err, store.ErrCodeRefused) {
 		t.Errorf("emergency code while locked: err = %v, want ErrCodeRefused", err)
 	}
-	if err := db.UseEmergencyCode(ctx, u.ID, "H", []byte("s"), t0.Add(store.MFALockDuration)); err != nil {
+	hash, err := db.TakeEmergencyCheck(ctx, u.ID, t0.Add(store.MFALockDuration))
+	if err != nil || hash != "H" {
+		t.Fatalf("emergency code after the lock: hash %q, err %v", hash, err)
+	}
+	if err := db.UseEmergencyCode(ctx, u.ID, hash, []byte("s"), t0.Add(store.MFALockDuration)); err != nil {
 		t.Errorf("emergency code after the lock: %v", err)
 	}
 }

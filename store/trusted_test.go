@@ -56,7 +56,7 @@ func TestTrustedComputers(t *testing.T) {
 	t.Run("password change and reset forget all", func(t *testing.T) {
 		for _, end := range []func() error{
 			func() error { return db.ChangePassword(ctx, ada.ID, "h2", nil) },
-			func() error { return db.ResetSecondFactor(ctx, ada.ID, 0, t0) },
+			func() error { return db.ResetSecondFactor(ctx, ada.ID, 0, []byte("recovery mac"), t0) },
 		} {
 			db.AddTrustedComputer(ctx, tc)
 			if err := end(); err != nil {

@@ -148,14 +148,16 @@ func mustAffect(res sql.Result, what string) error {
 // ResetSecondFactor forgets a user's phone and emergency code, clears the
 // failure count and lock, forgets their trusted computers, cancels their
 // pending challenges and ends their sessions, so that at the next login
-// they verify a phone again. It is audited in each of the user's projects.
-// It checks no authority: it is for the command line; a project's members
-// page uses ResetMemberSecondFactor.
-func (db *DB) ResetSecondFactor(ctx context.Context, userID, actorID int64, now time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error { return resetSecondFactor(ctx, tx, userID, actorID, now) })
+// they verify a phone again; the new phone can be verified only by a
+// session that types the one-time recovery code whose keyed hash is
+// recoveryMAC, within RecoveryLife. It is audited in each of the user's
+// projects. It checks no authority: it is for the command line; a
+// project's members page uses ResetMemberSecondFactor.
+func (db *DB) ResetSecondFactor(ctx context.Context, userID, actorID int64, recoveryMAC []byte, now time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return resetSecondFactor(ctx, tx, userID, actorID, recoveryMAC, now) })
 }
 
-func resetSecondFactor(ctx context.Context, tx *sql.Tx, userID, actorID int64, now time.Time) error {
+func resetSecondFactor(ctx context.Context, tx *sql.Tx, userID, actorID int64, recoveryMAC []byte, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `UPDATE users SET phone = '', phone_verified = 0, emergency_hash = '',
 		mfa_failures = 0, mfa_locked_until = 0 WHERE id = ?`, userID)
 	if err != nil {
@@ -173,5 +175,8 @@ func resetSecondFactor(ctx context.Context, tx *sql.Tx, userID, actorID int64, n
 			return fmt.Errorf("store: reset 2fa: %w", err)
 		}
 	}
-	return addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: actorID, Kind: "2fa.reset", At: now})
+	if err := addUserAudit(ctx, tx, AuditEvent{UserID: userID, ActorID: actorID, Kind: "2fa.reset", At: now}); err != nil {
+		return err
+	}
+	return issueRecovery(ctx, tx, userID, actorID, recoveryMAC, now)
 }

@@ -31,7 +31,10 @@ const (
 
 // CallScript is what the documents of one code call need.
 type CallScript struct {
-	// Project names the project the code is for; the greeting says it.
+	// Project names the project the code is for. The greeting says it
+	// after its fixed words, and only when it fits the project name rule
+	// (letters, digits, spaces and "-._", up to 30); any other name is
+	// said as "your project".
 	Project string
 	// Code is the six-digit code. Only CallCode reads it.
 	Code string
@@ -50,9 +53,9 @@ type CallScript struct {
 // still requests GatherURL (with no Digits), which answers CallGoodbye; the
 // goodbye after the Gather is a safety net for a request that Twilio skips.
 func CallGate(s CallScript) *Response {
-	greeting := "Hello. This is a call with your verification code."
+	greeting := "Hello. This is a call with your phonegate verification code."
 	if p := strings.TrimSpace(s.Project); p != "" {
-		greeting = "Hello. This is " + p + " with your verification code."
+		greeting = "Hello. This is a call with your phonegate verification code for " + spokenName(p) + "."
 	}
 	return &Response{Verbs: []Verb{
 		s.say(greeting),
@@ -160,7 +163,7 @@ func Unknown() *Response {
 func InboundCall(project string) *Response {
 	text := "Hello. This number only places verification calls and does not take calls. Goodbye."
 	if p := strings.TrimSpace(project); p != "" {
-		text = "Hello. This number only places verification calls for " + p +
+		text = "Hello. This number only places verification calls for " + spokenName(p) +
 			" and does not take calls. Goodbye."
 	}
 	return goodbye(text)

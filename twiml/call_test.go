@@ -72,14 +72,14 @@ func TestCallScripts(t *testing.T) {
 		want []string
 	}{
 		{"gate", twiml.CallGate(script), []string{
-			"Say: Hello. This is Acme with your verification code.",
+			"Say: Hello. This is a call with your phonegate verification code for Acme.",
 			"Gather input=dtmf numDigits=1 timeout=10 action=" + gather + " method=POST actionOnEmptyResult=true",
 			"  Say: Press any key to hear your code.",
 			"Say: No key was pressed. Goodbye.",
 			"Hangup",
 		}},
 		{"gate without project", twiml.CallGate(with(func(s *twiml.CallScript) { s.Project = " " })), []string{
-			"Say: Hello. This is a call with your verification code.",
+			"Say: Hello. This is a call with your phonegate verification code.",
 			"Gather input=dtmf numDigits=1 timeout=10 action=" + gather + " method=POST actionOnEmptyResult=true",
 			"  Say: Press any key to hear your code.",
 			"Say: No key was pressed. Goodbye.",
@@ -169,16 +169,17 @@ func TestVoice(t *testing.T) {
 	}
 }
 
+// TestEscaping: text is escaped on the way out. A project name with such
+// signs is never spoken (it says "your project"), so a reply carries them.
 func TestEscaping(t *testing.T) {
-	const project = `Tom & Jerry's <Co>`
-	doc := twiml.CallGate(with(func(s *twiml.CallScript) { s.Project = project }))
+	const body = `Tom & Jerry's <Co>`
+	doc := twiml.Reply(body)
 	b := doc.Bytes()
 	if want := `Tom &amp; Jerry&#39;s &lt;Co&gt;`; !bytes.Contains(b, []byte(want)) {
-		t.Errorf("document lacks escaped project name %q:\n%s", want, b)
+		t.Errorf("document lacks escaped text %q:\n%s", want, b)
 	}
-	got := parse(t, doc).Nodes[0].Text
-	if want := "Hello. This is " + project + " with your verification code."; got != want {
-		t.Errorf("greeting parses as %q, want %q", got, want)
+	if got := parse(t, doc).Nodes[0].Text; got != body {
+		t.Errorf("message parses as %q, want %q", got, body)
 	}
 }
 

@@ -43,6 +43,9 @@ var documents = []struct {
 	{"gate-escaped", func() *twiml.Response {
 		return twiml.CallGate(with(func(s *twiml.CallScript) { s.Project = `Tom & Jerry's <Co>` }))
 	}},
+	{"gate-attacker-name", func() *twiml.Response {
+		return twiml.CallGate(with(func(s *twiml.CallScript) { s.Project = attackerName }))
+	}},
 	{"gate-no-project", func() *twiml.Response {
 		return twiml.CallGate(with(func(s *twiml.CallScript) { s.Project = "" }))
 	}},
@@ -62,6 +65,10 @@ var documents = []struct {
 	{"reply", func() *twiml.Response { return twiml.Reply("Reply STOP to stop, HELP for help.") }},
 	{"empty", twiml.Empty},
 }
+
+// attackerName is a project name written to be read out as a message of
+// its own: no call may speak it.
+const attackerName = "URGENT: Bank account locked. Call +1 415 555 0199 now"
 
 var customVoice = with(func(s *twiml.CallScript) {
 	s.Voice = "Polly.Vicki"

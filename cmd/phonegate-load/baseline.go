@@ -15,7 +15,7 @@ import (
 // shape and size of phonegate's answer to /twilio/voice.
 const baselineTwiML = `<?xml version="1.0" encoding="UTF-8"?>
 <Response>
-  <Say voice="Polly.Joanna" language="en-US">Hello. This is Load Test with your verification code.</Say>
+  <Say voice="Polly.Joanna" language="en-US">Hello. This is a call with your phonegate verification code for Load Test.</Say>
   <Gather input="dtmf" numDigits="1" timeout="10" action="http://127.0.0.1:8080/twilio/voice/gather?d=dxxxxxxxxxxxxxxxxxxxxxxxxxx" method="POST" actionOnEmptyResult="true">
     <Say voice="Polly.Joanna" language="en-US">Press any key to hear your code.</Say>
   </Gather>

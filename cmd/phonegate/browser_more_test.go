@@ -131,7 +131,7 @@ func firstChannelButton(b *tab) (string, error) {
 	return runString(ctx, `(function(){var x=document.querySelector("button[name=channel]"); return x ? x.value : ""})()`)
 }
 
-var devCodeRE = regexp.MustCompile(`\b(\d{6}) is your`)
+var devCodeRE = regexp.MustCompile(`code is (\d{6})\b`)
 
 // TestBrowserDevPhone enrolls through the dev phone alone: no Twilio
 // account, the code read off /dev/phone.
@@ -141,7 +141,7 @@ func TestBrowserDevPhone(t *testing.T) {
 	b.enroll(devPhone, "sms")
 
 	b.open("/dev/phone")
-	b.waitText("is your Apollo verification code")
+	b.waitText("for Apollo. It expires")
 	m := devCodeRE.FindStringSubmatch(b.bodyText())
 	if m == nil {
 		t.Fatalf("no code on the dev phone:\n%s", b.bodyText())

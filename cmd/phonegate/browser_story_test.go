@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/phonegate/phonegate/internal/mailpit"
 )
 
 // The story of issue 5, in a real browser: an owner turns 2FA on, an invited
@@ -24,7 +26,11 @@ const (
 var emergencyRE = regexp.MustCompile(`^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$`)
 
 func TestBrowserStory(t *testing.T) {
-	e := startE2E(t, false)
+	chromiumPath(t)
+	pit := mailpit.Start(t, mailpit.Options{})
+	e := startE2E(t, false, map[string]string{"PHONEGATE_SMTP_URL": "smtp://" + pit.Addr(),
+		"PHONEGATE_MAIL_FROM": "phonegate <noreply@example.com>"})
+	e.runMail()
 	ctx := context.Background()
 	var (
 		owner, dev, dev2 *tab
@@ -68,9 +74,14 @@ func TestBrowserStory(t *testing.T) {
 		owner.fill("#email", devEmail)
 		owner.do(setSelect("#role", "developer"))
 		owner.submit("form[action='/projects/1/members'] button")
-		inviteURL = owner.text("#invite-link")
-		if !strings.HasPrefix(inviteURL, e.url+"/invite/") {
-			t.Fatalf("invite link %q", inviteURL)
+		owner.waitText("was invited by email")
+		if strings.Contains(owner.bodyText(), "/invite/") {
+			t.Fatalf("the owner is shown an invite link:\n%s", owner.bodyText())
+		}
+		ms := waitMail(t, pit, devEmail)
+		inviteURL = regexp.MustCompile(regexp.QuoteMeta(e.url) + `/invite/[A-Za-z0-9_-]+`).FindString(ms[0].Text)
+		if inviteURL == "" {
+			t.Fatalf("no invite link in the mail to %s:\n%s", devEmail, ms[0].Text)
 		}
 	})
 

@@ -56,7 +56,7 @@ type e2e struct {
 	db       *store.DB
 }
 
-func startE2E(t *testing.T, devMode bool) *e2e {
+func startE2E(t *testing.T, devMode bool, extra ...map[string]string) *e2e {
 	t.Helper()
 	e := &e2e{t: t, chromium: chromiumPath(t), logs: &syncBuffer{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -70,6 +70,11 @@ func startE2E(t *testing.T, devMode bool) *e2e {
 		"PUBLIC_URL":          e.url,
 		"PHONEGATE_NGROK_API": "http://127.0.0.1:1/api/tunnels",
 		"LOG_LEVEL":           "debug",
+	}
+	for _, m := range extra {
+		for k, v := range m {
+			vars[k] = v
+		}
 	}
 	if !devMode {
 		e.fake = newFakeTwilio(t)

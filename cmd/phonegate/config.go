@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/phonegate/phonegate/mail"
 )
 
 // config is the server's configuration, read from the environment only
@@ -26,9 +28,12 @@ type config struct {
 	TrustedProxies   []netip.Prefix // nil: the handlers' default (loopback)
 	Voice            string
 	VoiceLanguage    string
+	DailySMS         int // global caps of codes per UTC day, by channel
+	DailyCalls       int
 	LogJSON          bool
 	LogLevel         zerolog.Level
 	NgrokAPI         string
+	SMTP             *mail.SMTPConfig // nil: no SMTP server (the dev mailbox in dev mode)
 }
 
 // parseConfig reads the configuration. Any bad value is a usageError that
@@ -115,6 +120,11 @@ func parseConfig(getenv func(string) string) (config, error) {
 		c.AllowedCountries = append(c.AllowedCountries, cc)
 	}
 
+	var err error
+	if c.DailySMS, c.DailyCalls, err = dailyCaps(getenv); err != nil {
+		return config{}, err
+	}
+
 	if v := strings.TrimSpace(getenv("PHONEGATE_TRUSTED_PROXIES")); v != "" {
 		c.TrustedProxies = []netip.Prefix{}
 		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -128,6 +138,10 @@ func parseConfig(getenv func(string) string) (config, error) {
 			}
 			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 		}
+	}
+
+	if c.SMTP, err = parseMailConfig(getenv); err != nil {
+		return config{}, err
 	}
 
 	switch f := getenv("LOG_FORMAT"); f {

@@ -44,7 +44,8 @@ const usage = `usage:
   phonegate user add --email E --project P [--role R] [--invite]
                                                       add a user; the password is read from standard input,
                                                       or --invite prints a one-time invite link
-  phonegate user reset-2fa --email E                  forget a user's phone and emergency code
+  phonegate user reset-2fa --email E                  forget a user's phone and emergency code, and print
+                                                      the one-time recovery code they need to verify a new one
   phonegate twilio configure [--number +1...]         point a Twilio number's webhooks at PUBLIC_URL
   phonegate version                                   print the version`
 

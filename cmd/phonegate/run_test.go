@@ -173,6 +173,9 @@ func TestUserCommands(t *testing.T) {
 	if err := run(ctx, []string{"user", "reset-2fa", "--email", "ada@example.com"}, e, nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
+	if !regexp.MustCompile(`recovery code .*\n[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\n`).MatchString(out.String()) {
+		t.Errorf("user reset-2fa printed no recovery code: %q", out.String())
+	}
 	if err := run(ctx, []string{"user", "reset-2fa", "--email", "nobody@example.com"}, e, nil, io.Discard, io.Discard); err == nil {
 		t.Error("reset-2fa of an unknown email succeeded")
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
@@ -102,12 +103,15 @@ func userReset2FA(ctx context.Context, cfg config, args []string, stdout io.Writ
 		return err
 	}
 	defer db.Close()
-	if err := srv.ResetSecondFactor(ctx, *email, 0); err != nil {
+	code, err := srv.ResetSecondFactor(ctx, *email, 0)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("no user with email %s", *email)
 		}
 		return err
 	}
 	fmt.Fprintf(stdout, "two-factor authentication reset for %s: they will verify a phone at their next login\n", *email)
+	fmt.Fprintf(stdout, "one-time recovery code (valid %d hours, shown once; they type it before verifying a phone):\n%s\n",
+		int(store.RecoveryLife/time.Hour), code)
 	return nil
 }

@@ -1,0 +1,145 @@
+package handlers
+
+import (
+	"context"
+	"encoding/hex"
+	"net/http"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/mail"
+	"github.com/phonegate/phonegate/store"
+)
+
+// Outbox returns the mail queue, for the command line to run; nil when no
+// mail can be sent.
+func (s *Server) Outbox() *mail.Outbox { return s.mail }
+
+// canMail reports whether messages can be sent: an SMTP server, or the
+// dev mailbox in dev mode.
+func (s *Server) canMail() bool { return s.mail != nil }
+
+// failedCodesNotice is how many wrong codes after the right password make
+// a login session tell its user, once.
+const failedCodesNotice = 3
+
+// queueMail renders a message of kind for to and queues it. A dedupe key
+// lets one such message go ever. Without mail it does nothing.
+func (s *Server) queueMail(ctx context.Context, kind, to string, d mail.Data, dedupe string) error {
+	if s.mail == nil {
+		return nil
+	}
+	d.Site = s.base
+	if d.When == "" {
+		d.When = when(s.now())
+	}
+	m, err := mail.Render(kind, to, d)
+	if err != nil {
+		return err
+	}
+	_, err = s.mail.Queue(ctx, m, dedupe)
+	return err
+}
+
+// notify queues a notice. The change it tells of is done already: a notice
+// that cannot be queued is logged, and the user's request goes on.
+func (s *Server) notify(ctx context.Context, kind string, u store.User, d mail.Data, dedupe string) {
+	if err := s.queueMail(ctx, kind, u.Email, d, dedupe); err != nil {
+		s.log.Error().Err(err).Str("kind", kind).Int64("user", u.ID).Msg("mail not queued")
+	}
+}
+
+func (s *Server) accountLink() string { return s.publicURL("/account") }
+
+// notifyPasswordChanged tells u that their password was changed.
+func (s *Server) notifyPasswordChanged(ctx context.Context, u store.User) {
+	s.notify(ctx, mail.KindPasswordChanged, u, mail.Data{Link: s.publicURL("/login")}, "")
+}
+
+// notifyPhoneChanged tells u that a new phone replaced old (E.164; the
+// message shows both masked).
+func (s *Server) notifyPhoneChanged(ctx context.Context, u store.User, old, phone string) {
+	s.notify(ctx, mail.KindPhoneChanged, u, mail.Data{Link: s.accountLink(),
+		OldPhone: phonegate.MaskPhone(old), NewPhone: phonegate.MaskPhone(phone)}, "")
+}
+
+// notifyEmergencyUsed tells u that their emergency code was used.
+func (s *Server) notifyEmergencyUsed(ctx context.Context, u store.User) {
+	s.notify(ctx, mail.KindEmergencyUsed, u, mail.Data{Link: s.accountLink()}, "")
+}
+
+// notifyEmergencyRenewed tells u that a new emergency code was made.
+func (s *Server) notifyEmergencyRenewed(ctx context.Context, u store.User) {
+	s.notify(ctx, mail.KindEmergencyRenewed, u, mail.Data{Link: s.accountLink()}, "")
+}
+
+// notifyReset tells u that by, managing project, reset their second
+// factor. recoveryCode, when not empty, is the one-time code their next
+// enrollment asks for, sent to them in the message; "" sends none.
+func (s *Server) notifyReset(ctx context.Context, u store.User, project, by, recoveryCode string) {
+	s.notify(ctx, mail.KindReset, u, mail.Data{Link: s.publicURL("/login"), Project: project, By: by,
+		RecoveryCode: recoveryCode}, "")
+}
+
+// notifyLevelChanged tells the owners and admins of p who accepted it
+// that by changed its two-factor level from old to level.
+func (s *Server) notifyLevelChanged(ctx context.Context, p store.Project, by string, old, level phonegate.Level) {
+	ms, err := s.db.Members(ctx, p.ID)
+	if err != nil {
+		s.log.Error().Err(err).Int64("project", p.ID).Msg("mail not queued: members")
+		return
+	}
+	d := mail.Data{Link: s.publicURL(settingsPath(p.ID)), Project: p.Name, By: by,
+		OldLevel: old.Label(), NewLevel: level.Label()}
+	for _, m := range ms {
+		if canManage(m.Role) && !m.Pending && !m.Invited {
+			s.notify(ctx, mail.KindLevelChanged, m.User, d, "")
+		}
+	}
+}
+
+// noteFailedCode counts a wrong code (or emergency code) of the session,
+// which got past the password; at the failedCodesNotice-th it tells the
+// user, once per session.
+func (s *Server) noteFailedCode(r *http.Request) {
+	a := authFrom(r)
+	ctx := r.Context()
+	key := store.FailedCodeKey(a.sess.TokenHash)
+	now := s.now()
+	if err := s.db.AddEvent(ctx, key, now); err != nil {
+		s.log.Error().Err(err).Msg("wrong code not counted for its notice")
+		return
+	}
+	n, err := s.db.CountEvents(ctx, key, now.Add(-SessionAbsolute))
+	if err != nil {
+		s.log.Error().Err(err).Msg("wrong codes not counted for their notice")
+		return
+	}
+	if n >= failedCodesNotice {
+		s.notify(ctx, mail.KindFailedCodes, a.user, mail.Data{Link: s.accountLink()},
+			"failed-codes:"+hex.EncodeToString(a.sess.TokenHash))
+	}
+}
+
+// noMailInviteMsg answers an invitation of an email that has no account
+// when this server cannot send mail: the link that sets a new account's
+// password goes only to its mailbox, or through the operator.
+const noMailInviteMsg = "That email has no account, and this server sends no email, so the link that lets its owner " +
+	"choose a password cannot reach them from here. The server's operator can make the account and hand over " +
+	"its link: phonegate user add --email ADDRESS --project PROJECT --invite."
+
+// mailInvitation queues the invitation of u to p with role, from by. A new
+// account (invited) gets the one-time link of token, which proves the
+// address and sets the password; an existing account gets a note to accept
+// the invitation on its home page. Either way the message goes only to the
+// account's address.
+func (s *Server) mailInvitation(ctx context.Context, u store.User, p store.Project, role, by, token string, invited bool) error {
+	d := mail.Data{Project: p.Name, Role: role, By: by, Unclaimed: !invited && u.PasswordHash == ""}
+	kind := mail.KindInvite
+	d.Link = s.publicURL("/")
+	if invited {
+		kind = mail.KindEmailProof
+		d.Link = s.publicURL("/invite/" + token)
+		d.Expires = when(s.now().Add(InviteLife))
+	}
+	return s.queueMail(ctx, kind, u.Email, d, "")
+}

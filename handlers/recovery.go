@@ -1,0 +1,143 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// RevealRecovery is the kind of reveal that shows an admin, once, the
+// recovery code of the member whose second factor they reset.
+const RevealRecovery = "recovery"
+
+// The words of re-enrollment: why this session may not verify a phone,
+// and what the user can do instead.
+const (
+	msgRecoveryInvalid = "That recovery code is not valid."
+	outsideResetMsg    = "This member also belongs to projects you do not administer, so you cannot reset their " +
+		"two-factor authentication: only someone who is an owner or admin of every project they belong to can, " +
+		"or an operator on the server with phonegate user reset-2fa --email followed by their address."
+)
+
+// newRecoveryCode makes a one-time recovery code for userID and the keyed
+// hash that the store keeps of it: the code is shown once and never stored.
+// It reads like an emergency code, with as many random bits.
+func (s *Server) newRecoveryCode(userID int64) (code string, mac []byte) {
+	code = phonegate.NewEmergencyCode()
+	return code, s.recoveryMAC(userID, code)
+}
+
+// recoveryMAC is the keyed hash of a recovery code, bound to its user so
+// that one user's code is worth nothing for another.
+func (s *Server) recoveryMAC(userID int64, code string) []byte {
+	return s.cfg.Keys.CodeMAC("recovery "+strconv.FormatInt(userID, 10), code)
+}
+
+type reenrollPage struct {
+	page
+	Next string
+	// Reason is store.ReenrollEmergency or store.ReenrollReset.
+	Reason string
+	// Recovery shows the recovery code field: a code waits to be typed.
+	Recovery bool
+	// Expired says that the recovery code expired unused.
+	Expired bool
+	// Orphaned says that the session that could verify the phone ended.
+	Orphaned bool
+}
+
+// reenrollRefusal shows, instead of the phone page, why this session may
+// not verify a phone, when the user's next phone is bound to another
+// session (the one that used the emergency code) or needs the recovery
+// code that an admin's reset issued. It reports whether it answered. The
+// store refuses such an enrollment anyway; this page says why in words.
+func (s *Server) reenrollRefusal(w http.ResponseWriter, r *http.Request, status int, msg string) (bool, error) {
+	a := authFrom(r)
+	re, err := s.db.Reenrollment(r.Context(), a.user.ID, a.sess.TokenHash, s.now())
+	if errors.Is(err, store.ErrNotFound) || (err == nil && re.Bound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	p := &reenrollPage{page: page{Title: "Verify your phone", Error: msg}, Next: nextPath(r), Reason: re.Reason,
+		Recovery: re.RecoveryLive, Expired: re.RecoveryExpired, Orphaned: re.Orphaned}
+	if msg == "" && s.locked(a.user) && re.RecoveryLive {
+		p.Error = noticeLocked
+	}
+	s.render(w, r, status, "reenroll", p)
+	return true, nil
+}
+
+// maxRecoveryInput bounds what is read of a typed recovery code.
+const maxRecoveryInput = 64
+
+// useRecovery takes the recovery code an admin's reset issued: if it is
+// the right one, still live and unused, this session, and no other, may
+// verify the new phone. A wrong one counts toward the second-factor lock.
+func (s *Server) useRecovery(w http.ResponseWriter, r *http.Request) error {
+	a := authFrom(r)
+	typed := phonegate.NormalizeEmergencyCode(r.PostFormValue("recovery_code"))
+	if len(typed) > maxRecoveryInput {
+		typed = typed[:maxRecoveryInput]
+	}
+	refuse := func(msg string) error {
+		if done, err := s.reenrollRefusal(w, r, http.StatusUnauthorized, msg); done || err != nil {
+			return err
+		}
+		http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+		return nil
+	}
+	if s.locked(a.user) {
+		return refuse(noticeLocked)
+	}
+	f, err := s.db.UseRecoveryCode(r.Context(), a.user.ID, s.recoveryMAC(a.user.ID, typed), a.sess.TokenHash, s.now())
+	if errors.Is(err, store.ErrCodeRefused) {
+		s.log.Info().Int64("user", a.user.ID).Bool("locked", f.Locked).Msg("wrong recovery code")
+		if f.Locked {
+			return refuse(noticeLocked)
+		}
+		return refuse(msgRecoveryInvalid)
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info().Int64("user", a.user.ID).Msg("recovery code used")
+	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+	return nil
+}
+
+type recoveryPage struct {
+	page
+	Project store.Project
+	Shown   bool   // the code was shown already
+	Email   string // the member whose second factor was reset
+	Code    string
+	Hours   int
+	Mailed  bool // the notice of the reset carries the code to the member's email
+}
+
+// recoveryShown shows the admin who reset a member's second factor the
+// member's one-time recovery code, once.
+func (s *Server) recoveryShown(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.projectManager(r)
+	if err != nil {
+		return err
+	}
+	secret, ok, err := s.takeReveal(r, RevealRecovery)
+	if err != nil {
+		return err
+	}
+	email, code, _ := strings.Cut(secret, "\n")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	s.render(w, r, http.StatusOK, "recovery", &recoveryPage{page: page{Title: "Recovery code"},
+		Project: m.Project, Shown: !ok, Email: email, Code: code, Hours: int(store.RecoveryLife / time.Hour),
+		Mailed: s.mail != nil})
+	return nil
+}

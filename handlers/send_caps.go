@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/netip"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store"
+)
+
+// sendAddr is the client address that the per-address send cap counts
+// (store.MaxAddressSends): clientAddr, with an IPv6 address taken as its
+// /64, since one subscriber usually holds a whole /64 and could otherwise
+// step past the cap one address at a time.
+func (s *Server) sendAddr(r *http.Request) string {
+	addr := s.clientAddr(r)
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		return netip.PrefixFrom(a, 64).Masked().String()
+	}
+	return a.String()
+}
+
+// capRefusal turns a send refused by one of the caps of store/sendcaps.go
+// into words. Past the global daily cap nothing is sent by that channel
+// until the next UTC day: the operator must know, so it is logged as an
+// error and written to the audit log of the user who was refused.
+func (s *Server) capRefusal(ctx context.Context, ch store.Challenge, channel string, le *store.SendLimitError, err error) error {
+	after := le.RetryAt.UTC().Format("15:04") + " UTC"
+	switch le.Reason {
+	case store.LimitSession:
+		return refused(http.StatusTooManyRequests, "Too many codes were asked for in this session; try again after "+after+".", err)
+	case store.LimitAddress:
+		return refused(http.StatusTooManyRequests, "Too many codes were asked for from your network; try again after "+after+".", err)
+	case store.LimitNewNumbers:
+		return refused(http.StatusTooManyRequests, fmt.Sprintf("This account has tried %d new phone numbers today, the most it may; "+
+			"use one of those, or try again after %s.", store.MaxNewNumbers, after), err)
+	case store.LimitRange:
+		return refused(http.StatusTooManyRequests, "Too many phone numbers close to this one were verified in the last hour; "+
+			"try again after "+after+".", err)
+	case store.LimitDaily:
+		return s.dailyCapReached(ctx, ch, channel, err)
+	default:
+		return refused(http.StatusTooManyRequests, "Too many codes were sent; try again later.", err)
+	}
+}
+
+// dailyCapReached answers a send past the global daily cap of channel.
+func (s *Server) dailyCapReached(ctx context.Context, ch store.Challenge, channel string, err error) error {
+	limit, what, other := s.caps.Of(channel), "text messages", "a voice call"
+	if channel == store.ChannelCall {
+		what, other = "calls", "a text message"
+	}
+	s.log.Error().Str("channel", channel).Int("daily_cap", limit).
+		Msgf("daily cap of %d %s reached: no more are sent until 00:00 UTC", limit, what)
+	detail := fmt.Sprintf("%s to %s not sent: the server's daily cap of %d %s is reached",
+		channelWords(channel), phonegate.MaskPhone(ch.Phone), limit, what)
+	if aerr := s.db.AddUserAudit(context.WithoutCancel(ctx), store.AuditEvent{UserID: ch.UserID, Kind: "code.daily_cap",
+		Detail: detail, At: s.now()}); aerr != nil {
+		s.log.Error().Err(aerr).Msg("audit the daily send cap")
+	}
+	return refused(http.StatusServiceUnavailable, "Codes cannot be sent now: this server has sent all the "+what+
+		" it may send today. Try "+other+", or try again after 00:00 UTC.", err)
+}
