@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -138,4 +139,22 @@ func TestPasswordNormalized(t *testing.T) {
 	}
 	expectRedirect(t, h.browser().login("ada@example.com", composed), "/")
 	expectRedirect(t, h.browser().login("ada@example.com", decomposed), "/")
+}
+
+// TestRecoveryAddrLimit: recovery codes refused from one address (wrong
+// ones, and any while the account is locked) are limited to 20 in 15
+// minutes.
+func TestRecoveryAddrLimit(t *testing.T) {
+	f := newResetFixture(t, true)
+	code := f.resetCode()
+	b := f.as("dev@example.com")
+	for i := range 20 {
+		if res := useRecovery(b, "0000-0000-0000-00"+fmt.Sprintf("%02d", i)); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong recovery code %d: got %d, want 401", i+1, res.StatusCode)
+		}
+	}
+	res := useRecovery(b, code)
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("the right code past the address's limit: got %d (Retry-After %q), want 429", res.StatusCode, res.Header.Get("Retry-After"))
+	}
 }
