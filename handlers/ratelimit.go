@@ -89,7 +89,7 @@ func (s *Server) retryPage(w http.ResponseWriter, r *http.Request, re *retryErro
 // takeAttempt counts an attempt of l from the request's client address
 // before the work it limits, or refuses it with a *store.LimitedError.
 func (s *Server) takeAttempt(r *http.Request, l addrLimit) (int64, error) {
-	return s.db.TakeAttempt(r.Context(), store.AddrLimitKey(l.name, s.clientAddr(r)), l.limit, l.window, s.now())
+	return s.db.TakeAttempt(r.Context(), store.AddrLimitKey(l.name, addrBucket(s.clientAddr(r))), l.limit, l.window, s.now())
 }
 
 // forgetAttempt takes back an attempt that was no failure. It runs to the
