@@ -93,7 +93,9 @@ func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, er
 	if p.Enroll {
 		p.Title = "Verify your phone"
 	}
-	if st.Kind != codeLocked {
+	// The deliveries of a code that no longer works are history: the page
+	// is about the new code.
+	if st.Kind != codeLocked && !st.NewCode {
 		for _, d := range f.Deliveries {
 			p.Deliveries = append(p.Deliveries, verifyDeliveryRow{Channel: verifyChannelLabel(d.Channel), Status: d.Status,
 				Words: deliveryWords(d), ErrorCode: d.ErrorCode})
