@@ -35,6 +35,9 @@ type verifyPage struct {
 	ResendAt   string // its end, RFC 3339, for the script's countdown
 	ReplyCode  string // shown when neither method reaches the phone
 	ReplyTo    string // the number to text it to, when known
+	// OtherPhone offers the phone page again: an enrollment of a user
+	// without a verified phone may start over with another number.
+	OtherPhone string
 }
 
 // verifyChannelLabel names a channel for people.
@@ -92,6 +95,9 @@ func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, er
 	}
 	if p.Enroll {
 		p.Title = "Verify your phone"
+		if renewable(authFrom(r).user) {
+			p.OtherPhone = withNext(stepPhone, r)
+		}
 	}
 	// The deliveries of a code that no longer works are history: the page
 	// is about the new code.

@@ -191,7 +191,10 @@ func codeStateOf(f codeFacts) codeState {
 	case allFailed:
 		st.Kind, st.Message = codeFailed, "The text message did not reach your phone."+otherWay(callOK, "You can get a call instead.")
 	default:
-		st.Kind, st.Message = codeSent, "The code is on its way by "+channelWords(last.Channel)+"."
+		st.Kind, st.Message = codeSent, "The code is on its way by text message."
+		if last.Channel == store.ChannelCall {
+			st.Message = "The code is on its way by voice call."
+		}
 	}
 	return st
 }

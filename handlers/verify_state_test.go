@@ -359,3 +359,28 @@ func TestMainButtonIsThePreferredChannel(t *testing.T) {
 		t.Errorf("the code page's main button is not the call the account page names\n%s", page)
 	}
 }
+
+// TestEnrollmentCancelledByNo: the holder of a number typed on the phone
+// page replies NO; the code page says so and offers another number.
+func TestEnrollmentCancelledByNo(t *testing.T) {
+	h := newTwoFactor(t)
+	_, p := h.addUser("ada@example.com", goodPassword, "Engine")
+	h.setLevel(p.ID, phonegate.LevelEveryLogin)
+	b := h.browser()
+	b.login("ada@example.com", goodPassword)
+	b.get("/phone")
+	b.submit("/phone", url.Values{"country": {"US"}, "phone": {testPhone}, "channel": {"sms"}})
+	if _, err := h.db.CancelPendingForPhone(context.Background(), testPhone, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, page := b.get("/verify")
+	if !strings.Contains(page, "replied NO") || !strings.Contains(page, `id="other-phone"`) || strings.Contains(page, codeBox) {
+		t.Errorf("the cancelled enrollment's page\n%s", page)
+	}
+	if st := b.status(t); st.State != "cancelled" {
+		t.Errorf("state: got %q, want cancelled", st.State)
+	}
+	if res, page := b.get("/phone"); res.StatusCode != 200 || !strings.Contains(page, `action="/phone"`) {
+		t.Errorf("the phone page to start over: got %d", res.StatusCode)
+	}
+}
