@@ -134,8 +134,11 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 
 // backToVerify answers a form of the code page that did not pass: 303 to
 // the code page, which shows the challenge's state afresh, with msg
-// flashed as an error when the state does not say it already.
+// flashed as an error when the state does not say it already. A code or
+// an emergency code that did not pass counts toward the per-address limit
+// of its route as the refusal it is.
 func (s *Server) backToVerify(w http.ResponseWriter, r *http.Request, msg string) error {
+	failedAttempt(r)
 	if msg != "" {
 		s.flash(w, r, flashError, msg)
 	}

@@ -111,8 +111,10 @@ func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, er
 		p.ResendWait = "You can ask for another code in " + seconds(st.ResendAt.Sub(f.Now)) + "."
 		p.ResendAt = st.ResendAt.UTC().Format(time.RFC3339)
 	}
+	// The reply code is derived again from the challenge ID: the store keeps
+	// only its MAC (codeStateOf offers it only to a challenge that has one).
 	if st.Reply {
-		p.ReplyCode = c.ReplyCode
+		p.ReplyCode = s.cfg.Keys.ReplyCode(c.ID)
 		p.ReplyTo = s.cfg.FromNumber
 	}
 	return p, nil

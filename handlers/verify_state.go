@@ -114,7 +114,8 @@ func codeStateOf(f codeFacts) codeState {
 	live := c.Live(now)
 	st.CodeBox = live && len(f.Deliveries) > 0
 	st.Emergency = f.Emergency
-	st.Reply = live && (smsFailed || callFailed || f.OptedOut)
+	// A challenge from before reply MACs has no reply code to offer.
+	st.Reply = live && len(c.ReplyMAC) > 0 && (smsFailed || callFailed || f.OptedOut)
 	if c.Checks > 0 && c.Checks < store.MaxChecks {
 		st.TriesLeft = store.MaxChecks - c.Checks
 	}
