@@ -9,11 +9,9 @@ import (
 	"github.com/phonegate/phonegate/store"
 )
 
-// The words of the code page (DESIGN §2: one message for a wrong, expired,
-// used or locked code, so that none can be told from another; the notices
-// say what the user must do next).
+// Words of the code page and the re-enrollment page; the code page's
+// states say the rest (codeStateOf).
 const (
-	msgCodeInvalid      = "That code is not valid. Check the latest message or call, or send a new code."
 	msgEmergencyInvalid = "That emergency code is not valid."
 	noticeLocked        = "Too many failed attempts. Two-factor verification is locked for 15 minutes."
 )
