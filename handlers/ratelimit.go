@@ -129,7 +129,7 @@ func (s *Server) guard(rt route) handlerFunc {
 }
 
 // limitByAddr counts each request to h toward l before h runs, and takes
-// it back unless h answered 4xx. A route that hashes is refused at once,
+// it back unless h answered 4xx or marked it failed (failedAttempt). A route that hashes is refused at once,
 // before anything is counted or read, while the hash queue would refuse
 // its work anyway: under a flood, a refusal must cost next to nothing.
 func (s *Server) limitByAddr(l addrLimit, sessionPriority bool, h handlerFunc) handlerFunc {
@@ -142,7 +142,8 @@ func (s *Server) limitByAddr(l addrLimit, sessionPriority bool, h handlerFunc) h
 			return err
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		err = h(sw, r)
+		out := &attemptOutcome{}
+		err = h(sw, r.WithContext(context.WithValue(r.Context(), attemptKey{}, out)))
 		status := sw.status
 		var ue *userError
 		if errors.As(err, &ue) {
@@ -150,10 +151,25 @@ func (s *Server) limitByAddr(l addrLimit, sessionPriority bool, h handlerFunc) h
 		} else if err != nil {
 			status = http.StatusServiceUnavailable
 		}
-		if status < 400 || status >= 500 {
+		if (status < 400 || status >= 500) && !out.failed {
 			s.forgetAttempt(r, id)
 		}
 		return err
+	}
+}
+
+// attemptOutcome is what a limited handler says of its attempt beside its
+// status (limitByAddr).
+type attemptOutcome struct{ failed bool }
+
+type attemptKey struct{}
+
+// failedAttempt marks the request's attempt, counted by limitByAddr, as a
+// failure although its answer is a redirect: a form that answers with
+// post, redirect, get (the code page's) still fails.
+func failedAttempt(r *http.Request) {
+	if o, ok := r.Context().Value(attemptKey{}).(*attemptOutcome); ok {
+		o.failed = true
 	}
 }
 

@@ -9,14 +9,10 @@ import (
 	"github.com/phonegate/phonegate/store"
 )
 
-// The words of the code page (DESIGN §2: one message for a wrong, expired,
-// used or locked code, so that none can be told from another; the notices
-// say what the user must do next).
+// Words of the code page and the re-enrollment page; the code page's
+// states say the rest (codeStateOf).
 const (
-	msgCodeInvalid      = "That code is not valid. Check the latest message or call, or send a new code."
 	msgEmergencyInvalid = "That emergency code is not valid."
-	noticeDead          = "Too many wrong codes: this code no longer works. Send a new one."
-	noticeExpired       = "This code has expired. Send a new one."
 	noticeLocked        = "Too many failed attempts. Two-factor verification is locked for 15 minutes."
 )
 
@@ -86,16 +82,3 @@ func normalizeCode(s string) string {
 
 // locked reports whether the user's second factor is locked now.
 func (s *Server) locked(u store.User) bool { return s.now().Before(u.MFALockedUntil) }
-
-// deadNotice says why an answered-to challenge no longer works, or "".
-func (s *Server) deadNotice(c store.Challenge) string {
-	switch {
-	case c.State == store.ChallengeUsed || c.State == store.ChallengeCancelled:
-		return ""
-	case c.Checks >= store.MaxChecks:
-		return noticeDead
-	case !s.now().Before(c.ExpiresAt) || c.State == store.ChallengeDead:
-		return noticeExpired
-	}
-	return ""
-}
