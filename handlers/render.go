@@ -28,6 +28,9 @@ type page struct {
 	DevMode  bool
 	Flash    string
 	Error    string
+	// ErrorFor names the form Error concerns on a page with several
+	// (flashForm); the layout shows Error on top only when it is empty.
+	ErrorFor string
 }
 
 // pageData lets render fill the layout fields of any page struct.
@@ -97,6 +100,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.CSRF = s.csrfToken(w, r)
 	}
 	p.DevMode = s.cfg.DevMode
+	s.showFlash(w, r, p)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		s.log.Error().Err(err).Str("template", name).Msg("render")
