@@ -85,10 +85,21 @@ func (s *Server) wrap(rt route) http.Handler {
 	case accessOpen:
 		return s.browser(rt.h)
 	case accessPending:
-		return s.browser(s.requireSession(rt.h))
+		return privatePage(s.browser(s.requireSession(rt.h)))
 	default:
-		return s.browser(s.requireLogin(rt.h))
+		return privatePage(s.browser(s.requireLogin(rt.h)))
 	}
+}
+
+// privatePage marks every answer of a route behind login, its redirects
+// and error pages included, as not to be kept by the browser or anything
+// between: after logout the back button must not show it again from a
+// cache.
+func privatePage(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
 }
 
 // routes registers every route. Browser routes go through s.browser
