@@ -118,7 +118,7 @@ func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	token := inviteToken(r)
-	in, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
+	_, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
 	}
@@ -127,9 +127,7 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	}
 	password := r.PostFormValue("password")
 	if err := phonegate.CheckPasswordRules(password); err != nil {
-		s.render(w, r, http.StatusBadRequest, "invite", &invitePage{
-			page: page{Title: "Join phonegate", Error: "The password must be 12 to 128 characters long."}, Token: token, Email: in.Email})
-		return nil
+		return s.formError(w, r, "/invite/"+token, "", "The password must be 12 to 128 characters long.", nil)
 	}
 	hash, err := s.cfg.Hasher.Hash(r.Context(), password)
 	if err != nil {
@@ -145,6 +143,5 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.startSession(w, r, u); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-	return nil
+	return s.done(w, r, "/", "Welcome: your account is ready.")
 }

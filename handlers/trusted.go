@@ -128,6 +128,5 @@ func (s *Server) revokeTrusted(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/account?done=trusted", http.StatusSeeOther)
-	return nil
+	return s.done(w, r, "/account", "The computer was forgotten: it will be asked for a code next time.")
 }
