@@ -122,7 +122,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	id, err := hex.DecodeString(r.PostFormValue("session"))
 	if err != nil {
-		return badRequest("That session is not known.")
+		return s.accountError(w, r, "", msgUnknownSession)
 	}
 	ss, err := s.db.UserSessions(r.Context(), a.user.ID)
 	if err != nil {
@@ -141,5 +141,9 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 			return s.done(w, r, "/account", "The session was ended.")
 		}
 	}
-	return badRequest("That session is not known.")
+	return s.accountError(w, r, "", msgUnknownSession)
 }
+
+// msgUnknownSession answers a session that is not the user's, or was
+// ended already (from a page left open, a double click).
+const msgUnknownSession = "That session is not known: it may have ended already."

@@ -235,13 +235,25 @@ func (s *Server) memberTarget(r *http.Request) (store.Membership, store.Member, 
 	return m, t, nil
 }
 
+// memberTargetFail answers a row form of the members page whose member
+// cannot be changed (one removed meanwhile, an owner for an admin) on the
+// members page, beside its table. A viewer who may not manage the
+// project gets memberTarget's error page.
+func (s *Server) memberTargetFail(w http.ResponseWriter, r *http.Request, m store.Membership, err error) error {
+	var ue *userError
+	if m.Project.ID == 0 || !canManage(m.Role) || !errors.As(err, &ue) || ue == errNotFound {
+		return err
+	}
+	return s.membersError(w, r, m, formMembers, ue.msg)
+}
+
 const lastOwnerMsg = "A project must keep at least one owner: make someone else an owner first."
 
 // changeRole gives a member another role.
 func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	m, t, err := s.memberTarget(r)
 	if err != nil {
-		return err
+		return s.memberTargetFail(w, r, m, err)
 	}
 	role := r.PostFormValue("role")
 	if !slices.Contains(grantable(m.Role), role) {
@@ -262,7 +274,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 	m, t, err := s.memberTarget(r)
 	if err != nil {
-		return err
+		return s.memberTargetFail(w, r, m, err)
 	}
 	a := authFrom(r)
 	err = s.db.RemoveMemberBy(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
@@ -296,7 +308,7 @@ const pendingResetMsg = "That member has not accepted the invitation to this pro
 func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	m, t, err := s.memberTarget(r)
 	if err != nil {
-		return err
+		return s.memberTargetFail(w, r, m, err)
 	}
 	a := authFrom(r)
 	if t.User.ID == a.user.ID {

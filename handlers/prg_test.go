@@ -73,7 +73,7 @@ func TestFormErrorsAfterRedirect(t *testing.T) {
 		post     string
 		form     url.Values
 		wantPath string
-		formID   string // the form the error must be shown in; "" for a page-wide error
+		formID   string // the form (or element) the error must be shown in; "" for the top of the page
 		msg      string
 		typed    []string // what must come back in that form
 	}{
@@ -113,6 +113,13 @@ func TestFormErrorsAfterRedirect(t *testing.T) {
 			form:     url.Values{"password": {goodPassword}, "country": {"GB"}, "phone": {"12"}, "channel": {"call"}},
 			wantPath: "/account", formID: "phone-form", msg: "That does not look like a valid phone number",
 			typed: []string{`value="12"`, `value="GB" selected`, `id="channel-call" name="channel" value="call" checked`}},
+		{name: "remove a member removed meanwhile", page: "/projects/{id}/members", post: "/projects/{id}/members/remove",
+			form: url.Values{"user": {"9999"}}, wantPath: "/projects/{id}/members", formID: "members-error",
+			msg: "That member is not known."},
+		{name: "end a session ended meanwhile", page: "/account", post: "/account/sessions/revoke",
+			form: url.Values{"session": {"00ff"}}, wantPath: "/account", formID: "", msg: "That session is not known"},
+		{name: "forget a computer forgotten meanwhile", page: "/account", post: "/account/trusted/revoke",
+			form: url.Values{"computer": {"00ff"}}, wantPath: "/account", formID: "", msg: "That computer is not known"},
 		{name: "new emergency code, wrong password", page: "/account", post: "/account/emergency",
 			form: url.Values{"password": {wrong}}, wantPath: "/account", formID: "emergency-form",
 			msg: "That password is not right."},
@@ -139,6 +146,9 @@ func TestFormErrorsAfterRedirect(t *testing.T) {
 				t.Fatalf("GET %s: got %d", want, res.StatusCode)
 			}
 			section := formSection(page, tt.formID)
+			if tt.formID == "" { // a page-wide error: at the top of the page, before its heading
+				section = page[strings.Index(page, "<main>"):strings.Index(page, "<h1>")]
+			}
 			if section == "" {
 				t.Fatalf("the page has no form %q:\n%s", tt.formID, page)
 			}
