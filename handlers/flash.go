@@ -118,16 +118,15 @@ func (s *Server) flashed(r *http.Request) (flashNote, bool) {
 }
 
 // showFlash puts the request's flash on page p and clears the cookie, so
-// that it is shown once. A message the handler set itself wins; a flash
-// kept by this same response (a new one) is left alone.
+// that it is shown once. A message the handler set itself wins. When this
+// response already sets the cookie (a new flash, or dropFlash) the
+// request's flash is not shown.
 func (s *Server) showFlash(w http.ResponseWriter, r *http.Request, p *page) {
-	if _, err := r.Cookie(s.flashCookie()); err != nil {
+	if _, err := r.Cookie(s.flashCookie()); err != nil || settingCookie(w, s.flashCookie()) {
 		return
 	}
 	n, ok := s.flashed(r)
-	if !settingCookie(w, s.flashCookie()) {
-		s.clearCookie(w, s.flashCookie())
-	}
+	s.clearCookie(w, s.flashCookie())
 	if !ok {
 		return
 	}
@@ -140,6 +139,14 @@ func (s *Server) showFlash(w http.ResponseWriter, r *http.Request, p *page) {
 		if p.Flash == "" {
 			p.Flash = n.Msg
 		}
+	}
+}
+
+// dropFlash discards the request's flash unseen: for a page whose state
+// says all there is to say (the code page while the lock holds).
+func (s *Server) dropFlash(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(s.flashCookie()); err == nil && !settingCookie(w, s.flashCookie()) {
+		s.clearCookie(w, s.flashCookie())
 	}
 }
 
