@@ -97,10 +97,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return s.accountError(w, r, formPassword, msgWrongPassword)
 	}
 	next := r.PostFormValue("new_password")
-	if err := phonegate.CheckPasswordRules(next); err != nil {
-		return s.accountError(w, r, formPassword, "The new password must be 12 to 128 characters long.")
+	if msg := newPasswordProblem(next, a.user.Email); msg != "" {
+		return s.accountError(w, r, formPassword, "The new password was not accepted. "+msg)
 	}
-	hash, err := s.cfg.Hasher.Hash(r.Context(), next)
+	hash, err := s.hashPassword(r.Context(), next)
 	if err != nil {
 		return err
 	}

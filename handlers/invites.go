@@ -44,6 +44,9 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 			return AddUserResult{}, fmt.Errorf("project %q: %w", projectName, err)
 		}
 	}
+	if msg := newPasswordProblem(password, email); password != "" && msg != "" {
+		return AddUserResult{}, errors.New(msg)
+	}
 	res := AddUserResult{Project: projectName, Role: role}
 	token := phonegate.NewToken()
 	u, invited, err := s.db.ProvisionMember(ctx, email, p.ID, role, phonegate.HashToken(token), now.Add(InviteLife), now)
@@ -58,7 +61,7 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 	}
 	switch {
 	case invited && password != "":
-		hash, err := s.cfg.Hasher.Hash(ctx, password)
+		hash, err := s.hashPassword(ctx, password)
 		if err != nil {
 			return AddUserResult{}, err
 		}
@@ -118,7 +121,7 @@ func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	token := inviteToken(r)
-	_, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
+	in, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
 	}
@@ -126,10 +129,10 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	password := r.PostFormValue("password")
-	if err := phonegate.CheckPasswordRules(password); err != nil {
-		return s.formError(w, r, "/invite/"+token, "", "The password must be 12 to 128 characters long.", nil)
+	if msg := newPasswordProblem(password, in.Email); msg != "" {
+		return s.formError(w, r, "/invite/"+token, "", msg, nil)
 	}
-	hash, err := s.cfg.Hasher.Hash(r.Context(), password)
+	hash, err := s.hashPassword(r.Context(), password)
 	if err != nil {
 		return err
 	}
@@ -143,5 +146,6 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.startSession(w, r, u); err != nil {
 		return err
 	}
+	s.rememberDevice(w, r, u.ID)
 	return s.done(w, r, "/", "Welcome: your account is ready.")
 }

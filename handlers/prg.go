@@ -23,6 +23,9 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, path, msg string) 
 // page) and fills it in with typed. typed must never hold a password or a
 // code.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, path, form, msg string, typed url.Values) error {
+	if f, ok := w.(interface{ formFailed() }); ok {
+		f.formFailed()
+	}
 	s.flashForm(w, r, flashError, msg, form, typed)
 	http.Redirect(w, r, path, http.StatusSeeOther)
 	return nil
@@ -46,3 +49,13 @@ func (p *page) FormError(form string) string {
 	}
 	return ""
 }
+
+// attemptWriter is the ResponseWriter of a route under a per-address
+// limit (limitByAddr): a form's error answers 303 like a success, so
+// formError tells it that the attempt failed and stays counted.
+type attemptWriter struct {
+	statusWriter
+	failed bool
+}
+
+func (w *attemptWriter) formFailed() { w.failed = true }

@@ -54,3 +54,18 @@ func loggedIn(res *http.Response) bool {
 	loc, _ := url.Parse(res.Header.Get("Location"))
 	return res.StatusCode == http.StatusSeeOther && loc != nil && loc.Path != "/login"
 }
+
+// refused reports whether the answer to a login form refused it: 303 back
+// to the login page, where the reason is shown.
+func refused(res *http.Response) bool {
+	loc, _ := url.Parse(res.Header.Get("Location"))
+	return res.StatusCode == http.StatusSeeOther && loc != nil && loc.Path == "/login"
+}
+
+// expectLoggedIn fails unless the answer to a login form let the user in.
+func expectLoggedIn(t *testing.T, res *http.Response) {
+	t.Helper()
+	if !loggedIn(res) {
+		t.Fatalf("login: got %d to %q, want 303 in", res.StatusCode, res.Header.Get("Location"))
+	}
+}

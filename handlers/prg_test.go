@@ -108,7 +108,7 @@ func TestFormErrorsAfterRedirect(t *testing.T) {
 			formID: "password-form", msg: "That password is not right."},
 		{name: "change the password, too short", page: "/account", post: "/account/password",
 			form: url.Values{"current_password": {goodPassword}, "new_password": {"short"}}, wantPath: "/account",
-			formID: "password-form", msg: "The new password must be 12 to 128 characters long."},
+			formID: "password-form", msg: "The new password was not accepted. The password must be 12 to 128 characters long."},
 		{name: "change the phone, a bad number", page: "/account", post: "/account/phone",
 			form:     url.Values{"password": {goodPassword}, "country": {"GB"}, "phone": {"12"}, "channel": {"call"}},
 			wantPath: "/account", formID: "phone-form", msg: "That does not look like a valid phone number",

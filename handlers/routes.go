@@ -65,6 +65,7 @@ func (s *Server) routeTable() []route {
 		get("/account", accessFull, s.account),
 		post("/account/password", accessFull, s.changePassword),
 		post("/account/sessions/revoke", accessFull, s.revokeSession),
+		post("/account/sessions/revoke-others", accessFull, s.revokeOtherSessions),
 	}
 	return append(t, s.twoFactorRoutes()...)
 }
@@ -79,27 +80,20 @@ func post(path string, a access, h handlerFunc) route {
 
 // wrap wraps a route's handler for its access.
 func (s *Server) wrap(rt route) http.Handler {
+	rt.h = s.guard(rt)
 	switch rt.access {
 	case accessRaw:
 		return rt.raw
 	case accessOpen:
-		return s.browser(rt.h)
+		return noStore(s.browser(rt.h))
+	// Every answer of a route behind login, its redirects and error pages
+	// included, is kept out of every cache too: after logout the back
+	// button must not show it again.
 	case accessPending:
-		return privatePage(s.browser(s.requireSession(rt.h)))
+		return noStore(s.browser(s.requireSession(rt.h)))
 	default:
-		return privatePage(s.browser(s.requireLogin(rt.h)))
+		return noStore(s.browser(s.requireLogin(rt.h)))
 	}
-}
-
-// privatePage marks every answer of a route behind login, its redirects
-// and error pages included, as not to be kept by the browser or anything
-// between: after logout the back button must not show it again from a
-// cache.
-func privatePage(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		h.ServeHTTP(w, r)
-	})
 }
 
 // routes registers every route. Browser routes go through s.browser

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"crypto/rand"
 	"errors"
 	"net/http"
 	"strings"
@@ -21,30 +20,10 @@ const (
 	noticeLocked        = "Too many failed attempts. Two-factor verification is locked for 15 minutes."
 )
 
-// replyAlphabet makes reply codes easy to read and type: no vowels (no
-// words), no 0/O or 1/I/L.
-const replyAlphabet = "BCDFGHJKMNPQRSTVWXZ23456789"
-
-// newReplyCode returns a short random code that the holder of the phone
-// may text back to prove they hold it ("verification by reply").
-func newReplyCode() string {
-	const n = len(replyAlphabet)
-	out := make([]byte, 0, 6)
-	var b [1]byte
-	for len(out) < cap(out) {
-		rand.Read(b[:])
-		// Bytes past the last whole multiple of the alphabet would favour
-		// its first letters: draw again.
-		if int(b[0]) < 256/n*n {
-			out = append(out, replyAlphabet[int(b[0])%n])
-		}
-	}
-	return string(out)
-}
-
 // newChallenge starts a challenge for the session: a fresh code, kept only
-// as a MAC and as the sealed copy the voice webhook needs, for phone, named
-// after label. It sends nothing; any earlier open challenge of the session
+// as a MAC and as the sealed copy the voice webhook needs, and a reply code
+// derived from the challenge ID, kept only as a MAC, for phone, named after
+// label. It sends nothing; any earlier open challenge of the session
 // is cancelled.
 func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (store.Challenge, error) {
 	a := authFrom(r)
@@ -63,7 +42,7 @@ func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (st
 		Phone:       phone,
 		CodeMAC:     s.cfg.Keys.CodeMAC(id, code),
 		CodeSealed:  s.cfg.Keys.Seal(id, code),
-		ReplyCode:   newReplyCode(),
+		ReplyMAC:    s.cfg.Keys.ReplyMAC(phone, s.cfg.Keys.ReplyCode(id)),
 		State:       store.ChallengePending,
 		CreatedAt:   now,
 		ExpiresAt:   now.Add(store.ChallengeLife),

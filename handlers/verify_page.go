@@ -138,8 +138,10 @@ func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, er
 		p.ResendIn = int((at.Sub(now) + time.Second - 1) / time.Second)
 		p.ResendAt = at.UTC().Format(time.RFC3339)
 	}
-	if p.Live && (p.SMSFailed || p.CallMissed || p.OptedOut) {
-		p.ReplyCode = c.ReplyCode
+	// The reply code is derived again from the challenge ID: the store keeps
+	// only its MAC. A challenge from before reply MACs has none to offer.
+	if p.Live && len(c.ReplyMAC) > 0 && (p.SMSFailed || p.CallMissed || p.OptedOut) {
+		p.ReplyCode = s.cfg.Keys.ReplyCode(c.ID)
 		p.ReplyTo = s.cfg.FromNumber
 	}
 	return p, nil

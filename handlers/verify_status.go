@@ -75,7 +75,7 @@ func (s *Server) verifyStatusJSON(w http.ResponseWriter, r *http.Request) error 
 				Words: deliveryWords(d), ErrorCode: d.ErrorCode})
 			failed := (d.Channel == store.ChannelSMS && verifySMSFailed[d.Status]) ||
 				(d.Channel == store.ChannelCall && verifyCallFailed[d.Status])
-			st.Reply = st.Reply || failed
+			st.Reply = st.Reply || (failed && len(c.ReplyMAC) > 0)
 		}
 	}
 	return writeStatusJSON(w, st)

@@ -386,7 +386,7 @@ func TestVerifyStatus(t *testing.T) {
 
 	// The page says the SMS failed, offers the call first and the reply code.
 	_, page := b.get("/verify")
-	if !strings.Contains(page, "did not reach your phone") || !strings.Contains(page, ch.ReplyCode) ||
+	if !strings.Contains(page, "did not reach your phone") || !strings.Contains(page, testKeys(t).ReplyCode(ch.ID)) ||
 		strings.Index(page, "Call me") > strings.Index(page, "Text me") {
 		t.Errorf("the page does not show the failed SMS, the call first and the reply code:\n%s", page)
 	}
@@ -399,7 +399,8 @@ func TestVerificationByReply(t *testing.T) {
 	b := h.pending()
 	h.sendSMS(b)
 	ch := h.sessionChallenge(b)
-	if _, err := h.db.ApproveByReply(context.Background(), ch.Phone, ch.ReplyCode, h.clock.Now()); err != nil {
+	keys := testKeys(t)
+	if _, err := h.db.ApproveByReply(context.Background(), ch.Phone, keys.ReplyMAC(ch.Phone, keys.ReplyCode(ch.ID)), h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	_, body := b.get("/verify/status")
