@@ -168,8 +168,18 @@ func TestLoggedOutHeader(t *testing.T) {
 			t.Errorf("%s: the header has no Log in link", path)
 		}
 	}
+	// An error page offers the way in, not "your projects", which the
+	// visitor cannot see yet.
+	if _, page := b.get("/nothing-here"); !strings.Contains(page, `<a href="/login" id="error-link">Log in</a>`) ||
+		strings.Contains(page, "Back to your projects") {
+		t.Errorf("a logged-out error page does not lead to the login:\n%s", page)
+	}
 	b.login("ada@example.com", goodPassword)
-	if _, page := b.get("/"); strings.Contains(page, link) {
+	_, page := b.get("/")
+	if strings.Contains(page, link) {
 		t.Error("a logged-in page has a Log in link")
+	}
+	if _, page := b.get("/nothing-here"); !strings.Contains(page, "Back to your projects") {
+		t.Errorf("a logged-in error page does not lead back to the projects:\n%s", page)
 	}
 }
