@@ -101,17 +101,24 @@ func (s *Server) forgetAttempt(r *http.Request, id int64) {
 }
 
 // guard wraps a route's handler with what its access and path ask for:
-// the per-address limit of addrLimitedRoutes, and, for a request with a
+// the per-address limit of addrLimitedRoutes, and, on a route that needs a
 // session, the authenticated priority of the password-hash queue (its
 // re-checks, emergency codes and new passwords are not starved by
-// anonymous logins).
+// anonymous logins). An open route (login, setup, invites) gets no
+// priority from a session, which anyone can have for their own account:
+// there, only a device cookie of the very account whose password is
+// checked earns it (loginThrottle).
 func (s *Server) guard(rt route) handlerFunc {
 	h := rt.h
 	if h == nil {
 		return nil
 	}
+	sessionPriority := rt.access == accessPending || rt.access == accessFull
 	if l, ok := addrLimitedRoutes[rt.method+" "+rt.path]; ok {
-		h = s.limitByAddr(l, h)
+		h = s.limitByAddr(l, sessionPriority, h)
+	}
+	if !sessionPriority {
+		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if a := authFrom(r); a != nil && a.token != "" {
@@ -126,9 +133,9 @@ func (s *Server) guard(rt route) handlerFunc {
 // redirect, get: formError). A route that hashes is refused at once,
 // before anything is counted or read, while the hash queue would refuse
 // its work anyway: under a flood, a refusal must cost next to nothing.
-func (s *Server) limitByAddr(l addrLimit, h handlerFunc) handlerFunc {
+func (s *Server) limitByAddr(l addrLimit, sessionPriority bool, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if l.hashes && !s.cfg.Hasher.Admits(s.hashContext(r)) {
+		if l.hashes && !s.cfg.Hasher.Admits(s.hashContext(r, sessionPriority)) {
 			return phonegate.ErrHasherBusy
 		}
 		id, err := s.takeAttempt(r, l)
@@ -155,10 +162,11 @@ func (s *Server) limitByAddr(l addrLimit, h handlerFunc) handlerFunc {
 }
 
 // hashContext returns r's context with the priority its hashes will
-// likely have: authenticated with a session or a valid device cookie
-// (which verifyPassword then checks against the account), else anonymous.
-func (s *Server) hashContext(r *http.Request) context.Context {
-	if a := authFrom(r); a != nil && a.token != "" {
+// likely have: authenticated with a session on a route that needs one
+// (sessionPriority), or with a valid device cookie (which verifyPassword
+// then checks against the account), else anonymous.
+func (s *Server) hashContext(r *http.Request, sessionPriority bool) context.Context {
+	if a := authFrom(r); sessionPriority && a != nil && a.token != "" {
 		return phonegate.WithPriority(r.Context(), phonegate.Authenticated)
 	}
 	if _, _, ok := s.anyDevice(r); ok {
