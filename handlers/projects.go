@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,10 +17,6 @@ type homePage struct {
 	Projects    []store.Membership
 	Invitations []store.Invitation // projects that added the user and wait for an answer
 	Name        string
-}
-
-var homeFlash = map[string]string{
-	"declined": "The invitation was declined.",
 }
 
 // homeData is the home page of the logged-in user.
@@ -41,7 +38,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Flash = homeFlash[r.URL.Query().Get("done")]
+	p.Name = s.typed(r).Get("name")
 	s.render(w, r, http.StatusOK, "home", p)
 	return nil
 }
@@ -50,21 +47,18 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	if msg := checkProjectName(name); msg != "" {
-		p, err := s.homeData(r)
-		if err != nil {
-			return err
-		}
-		p.Error, p.Name = msg, name
-		s.render(w, r, http.StatusBadRequest, "home", p)
-		return nil
+		return s.formError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}})
 	}
 	p, err := s.db.CreateProject(r.Context(), a.user.ID, name, s.now())
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/projects/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
-	return nil
+	return s.done(w, r, projectPath(p.ID), "Project created: "+p.Name+".")
 }
+
+// formCreateProject names the home page's create-project form, beside
+// which its errors show.
+const formCreateProject = "project"
 
 // routeProjectID returns the project ID of the route's id, or errNotFound.
 func routeProjectID(r *http.Request) (int64, error) {
@@ -134,8 +128,11 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 		return err // ErrNotFound: no invitation to this project, which looks like no project
 	}
 	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation accepted")
-	http.Redirect(w, r, projectPath(id), http.StatusSeeOther)
-	return nil
+	msg := "Invitation accepted."
+	if m, err := s.db.Membership(r.Context(), id, a.user.ID); err == nil {
+		msg = "Invitation accepted: you are a member of " + m.Project.Name + "."
+	}
+	return s.done(w, r, projectPath(id), msg)
 }
 
 // declineInvitation deletes the user's pending membership of the project.
@@ -145,10 +142,17 @@ func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	a := authFrom(r)
+	msg := "The invitation was declined."
+	if inv, err := s.db.Invitations(r.Context(), a.user.ID); err == nil {
+		for _, x := range inv {
+			if x.Project.ID == id {
+				msg = "The invitation to " + x.Project.Name + " was declined."
+			}
+		}
+	}
 	if err := s.db.DeclineMembership(r.Context(), id, a.user.ID, s.now()); err != nil {
 		return err
 	}
 	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation declined")
-	http.Redirect(w, r, "/?done=declined", http.StatusSeeOther)
-	return nil
+	return s.done(w, r, "/", msg)
 }
