@@ -44,6 +44,9 @@ type flashNote struct {
 	// (never a password or a code).
 	Fields url.Values `json:"v,omitempty"`
 	At     int64      `json:"t"`
+	// Retry is when a refusal by a cap ends (Unix seconds), for the page's
+	// 429 and Retry-After (capStatus); 0 for any other message.
+	Retry int64 `json:"r,omitempty"`
 }
 
 // flashLabel binds a sealed flash to its purpose: no other sealed value of

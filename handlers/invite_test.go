@@ -44,9 +44,11 @@ func (h *harness) inviteLinkIn(addr string) string {
 
 // TestInviteTakeover is the attack of the security review: Alice invites
 // Bob, who has no account yet; Eve adds Bob to her own project before he
-// uses the link. Neither inviter sees a link; Alice's reaches Bob's
-// mailbox alone, Eve's add sends him a note to accept, and Alice's link
-// still works.
+// uses the link. Neither inviter sees a link; each reaches Bob's mailbox
+// alone. Eve's add sends him a fresh one (his account has no password
+// yet), which replaces Alice's: Eve learns nothing she could use, and Bob,
+// through the link in his own mailbox, gets Alpha, with EveCorp waiting
+// for his answer.
 func TestInviteTakeover(t *testing.T) {
 	h := newTwoFactor(t, withMailbox())
 	_, alpha := h.addUser("alice@example.com", goodPassword, "Alpha")
@@ -67,7 +69,7 @@ func TestInviteTakeover(t *testing.T) {
 	if !strings.Contains(page, invitedWords) {
 		t.Errorf("Eve's confirmation lacks %q:\n%s", invitedWords, page)
 	}
-	if got, want := h.mailKinds("bob@example.com"), []string{"email-proof", "invite"}; !slices.Equal(got, want) {
+	if got, want := h.mailKinds("bob@example.com"), []string{"email-proof", "email-proof"}; !slices.Equal(got, want) {
 		t.Errorf("Bob's mailbox holds %v, want %v", got, want)
 	}
 	for _, who := range []string{"alice@example.com", "eve@example.com"} {
@@ -77,10 +79,17 @@ func TestInviteTakeover(t *testing.T) {
 	}
 
 	bob := h.browser()
-	if res, _ := bob.get(alicesLink); res.StatusCode != http.StatusOK {
-		t.Fatalf("Alice's link after Eve's add: got %d, want 200", res.StatusCode)
+	if res, _ := bob.get(alicesLink); res.StatusCode != http.StatusNotFound {
+		t.Errorf("Alice's link after Eve's add: got %d, want 404 (one link at a time)", res.StatusCode)
 	}
-	res, _ := bob.post(alicesLink, url.Values{"password": {"my own violet tractor spoon"}})
+	evesLink := h.inviteLinkIn("bob@example.com")
+	if evesLink == "" || evesLink == alicesLink {
+		t.Fatalf("Eve's add sent Bob no fresh link (%q)", evesLink)
+	}
+	if res, _ := bob.get(evesLink); res.StatusCode != http.StatusOK {
+		t.Fatalf("Eve's link: got %d, want 200", res.StatusCode)
+	}
+	res, _ := bob.post(evesLink, url.Values{"password": {"my own violet tractor spoon"}})
 	expectRedirect(t, res, "/")
 	res, home := bob.get("/")
 	if res.StatusCode != http.StatusOK || !strings.Contains(home, "Alpha") {
@@ -105,7 +114,7 @@ func TestAddMemberSaysTheSameEitherWay(t *testing.T) {
 	}{
 		{"a new account", "carol@example.com", "email-proof"},
 		{"an account with a password", "alice@example.com", "invite"},
-		{"an account whose invite is unused", "bob@example.com", "invite"},
+		{"an account whose invite is unused", "bob@example.com", "email-proof"},
 	}
 	h := newTwoFactor(t, withMailbox())
 	_, alpha := h.addUser("alice@example.com", goodPassword, "Alpha")

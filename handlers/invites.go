@@ -14,9 +14,12 @@ import (
 
 // AddUserResult says what AddUser did.
 type AddUserResult struct {
-	Project   string
-	Role      string
-	InviteURL string // a new account's one-time invite link when no password was given
+	Project string
+	Role    string
+	// InviteURL is the one-time invite link when no password was given: of
+	// a new account, or a fresh one of an account that never chose its
+	// password (its older link stops working).
+	InviteURL string
 	// PasswordIgnored reports that a password was given for an account
 	// that already existed, which was left as it was.
 	PasswordIgnored bool
@@ -26,9 +29,12 @@ type AddUserResult struct {
 // role, for the command line, whose operator speaks for the account: the
 // membership counts at once, without the user's consent. A new account is
 // ready with a password; with none the result carries a one-time invite
-// link. An existing account keeps its password, or its unused invite link:
-// adding never takes an account over. A project that does not exist is
-// created, owned by the user.
+// link, as does an existing account that never chose its password, whose
+// older link then stops working (the operator hands the new one over). An
+// account with a password keeps it and gets no link, and a password given
+// for an existing account is ignored: adding never takes an account over.
+// Nothing here is capped: the operator speaks for the server. A project
+// that does not exist is created, owned by the user.
 func (s *Server) AddUser(ctx context.Context, email, projectName, role, password string) (AddUserResult, error) {
 	if !validEmail(email) {
 		return AddUserResult{}, fmt.Errorf("%q is not a valid email address", email)
@@ -49,10 +55,12 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 	}
 	res := AddUserResult{Project: projectName, Role: role}
 	token := phonegate.NewToken()
-	u, invited, err := s.db.ProvisionMember(ctx, email, p.ID, role, phonegate.HashToken(token), now.Add(InviteLife), now)
+	inv, err := s.db.ProvisionMember(ctx, email, p.ID, role, phonegate.HashToken(token), password == "",
+		now.Add(InviteLife), now)
 	if err != nil {
 		return AddUserResult{}, err
 	}
+	u := inv.User
 	if create {
 		if _, err := s.db.CreateProject(ctx, u.ID, projectName, now); err != nil {
 			return AddUserResult{}, err
@@ -60,7 +68,7 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 		res.Role = store.RoleOwner
 	}
 	switch {
-	case invited && password != "":
+	case inv.NewAccount && password != "":
 		hash, err := s.hashPassword(ctx, password)
 		if err != nil {
 			return AddUserResult{}, err
@@ -68,7 +76,7 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 		if _, err := s.db.AcceptInvite(ctx, phonegate.HashToken(token), hash, now); err != nil {
 			return AddUserResult{}, err
 		}
-	case invited:
+	case inv.Link:
 		res.InviteURL = s.publicURL("/invite/" + token)
 	case password != "":
 		res.PasswordIgnored = true

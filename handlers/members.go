@@ -35,6 +35,7 @@ type membersPage struct {
 	EmailValue string
 	RoleValue  string
 	NoMail     bool // no mail can be sent: a new account is made on the command line
+	MaxInvites int  // invitations an account may send a day (store.MaxInvitesPerAccount)
 }
 
 // grantable lists the roles a member with role may give: owners give any
@@ -84,6 +85,7 @@ func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage,
 		Roles:    grantable(m.Role),
 		NoMail:   !s.canMail(),
 	}
+	p.MaxInvites = store.MaxInvitesPerAccount
 	for _, x := range ms {
 		row := memberRow{
 			UserID: x.User.ID, Email: x.User.Email, Role: x.Role, Pending: x.Pending || x.Invited,
@@ -123,7 +125,7 @@ func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
 	}
 	typed := s.typed(r)
 	p.EmailValue, p.RoleValue = typed.Get("email"), typed.Get("role")
-	s.render(w, r, http.StatusOK, "members", p)
+	s.render(w, r, s.capStatus(w, r), "members", p)
 	return nil
 }
 
@@ -137,12 +139,14 @@ func (s *Server) membersError(w http.ResponseWriter, r *http.Request, m store.Me
 	return s.formError(w, r, membersPath(m.Project.ID), form, msg, typed)
 }
 
-// addMember adds a member by email and tells them by email: a new account
-// gets a one-time link, valid InviteLife, that proves the address and sets
-// its password; an existing account gets an invitation to accept on its
-// home page. The link goes only to that address, never to this page, so
-// that an inviter cannot set the password of an account that is not
-// theirs; and the inviter sees the same page, in the same words, whether
+// addMember adds a member by email and tells them by email: a new account,
+// or one that never chose its password, gets a one-time link, valid
+// InviteLife, that proves the address and sets its password (a fresh one
+// replaces an older unused link); an account with a password gets an
+// invitation to accept on its home page. Invitations are capped per
+// inviting account and per client address (store.InviteMemberCapped).
+// The link goes only to that address, never to this page, so that an
+// inviter cannot set the password of an account that is not theirs; and the inviter sees the same page, in the same words, whether
 // the email had an account or not. Without mail (Twilio mode without
 // SMTP) an email that has no account cannot be invited from here: the
 // page says so and points to the command line.
@@ -161,7 +165,9 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	if !s.canMail() {
-		if _, err := s.db.UserByEmail(ctx, email); errors.Is(err, store.ErrNotFound) {
+		// An account that never chose its password would get a fresh link
+		// in place of its old one, and the fresh one could not reach it.
+		if u, err := s.db.UserByEmail(ctx, email); errors.Is(err, store.ErrNotFound) || (err == nil && u.PasswordHash == "") {
 			return s.membersError(w, r, m, formAddMember, noMailInviteMsg)
 		} else if err != nil {
 			return err
@@ -170,17 +176,24 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	now := s.now()
 	token := phonegate.NewToken()
-	u, invited, err := s.db.InviteMember(ctx, email, m.Project.ID, role, a.user.ID,
+	res, err := s.db.InviteMemberCapped(ctx, email, m.Project.ID, role,
+		store.Inviter{UserID: a.user.ID, Addr: addrBucket(s.clientAddr(r))},
 		phonegate.HashToken(token), now.Add(InviteLife), now)
 	if errors.Is(err, store.ErrConflict) {
 		return s.membersError(w, r, m, formAddMember, "That person is already a member of this project.")
 	}
+	if msg, retryAt, ok := s.createCapRefusal(err, a.user.ID); ok {
+		s.log.Warn().Int64("project", m.Project.ID).Int64("user", a.user.ID).Msg("invitation refused by its cap")
+		return s.capError(w, r, membersPath(m.Project.ID), formAddMember, msg,
+			url.Values{"email": {email}, "role": {role}}, retryAt)
+	}
 	if err != nil {
 		return err
 	}
-	s.log.Info().Int64("project", m.Project.ID).Int64("user", u.ID).Str("role", role).Bool("new_account", invited).
-		Msg("member added")
-	if err := s.mailInvitation(ctx, u, m.Project, role, a.user.Email, token, invited); err != nil {
+	u := res.User
+	s.log.Info().Int64("project", m.Project.ID).Int64("user", u.ID).Str("role", role).Bool("new_account", res.NewAccount).
+		Bool("link", res.Link).Msg("member added")
+	if err := s.mailInvitation(ctx, u, m.Project, role, a.user.Email, token, res); err != nil {
 		return err
 	}
 	// The email as typed, not as stored: the stored spelling of an existing

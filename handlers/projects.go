@@ -39,7 +39,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Name = s.typed(r).Get("name")
-	s.render(w, r, http.StatusOK, "home", p)
+	s.render(w, r, s.capStatus(w, r), "home", p)
 	return nil
 }
 
@@ -49,7 +49,10 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	if msg := checkProjectName(name); msg != "" {
 		return s.formError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}})
 	}
-	p, err := s.db.CreateProject(r.Context(), a.user.ID, name, s.now())
+	p, err := s.db.CreateProjectCapped(r.Context(), a.user.ID, name, s.now())
+	if msg, retryAt, ok := s.createCapRefusal(err, a.user.ID); ok {
+		return s.capError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}}, retryAt)
+	}
 	if err != nil {
 		return err
 	}

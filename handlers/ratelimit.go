@@ -32,6 +32,8 @@ var (
 	limitEmergency = addrLimit{"emergency", 20, 15 * time.Minute, true}
 	limitRecheck   = addrLimit{"recheck", 20, 15 * time.Minute, true}
 	limitRecovery  = addrLimit{"recovery", 20, 15 * time.Minute, false}
+	limitMembers   = addrLimit{"members", 60, 15 * time.Minute, false}
+	limitProjects  = addrLimit{"projects", 30, 15 * time.Minute, false}
 )
 
 // addrLimitedRoutes are the routes limited as a whole: an answer of 4xx
@@ -46,6 +48,11 @@ var addrLimitedRoutes = map[string]addrLimit{
 	"POST /verify":           limitCode,
 	"POST /verify/emergency": limitEmergency,
 	"POST /phone/recovery":   limitRecovery,
+	// Adding members and creating projects: refused forms (an address
+	// already a member, a bad name) and refusals by the daily caps of
+	// store/invitecaps.go count, so that probing for members is slow too.
+	"POST /projects/:id/members": limitMembers,
+	"POST /projects":             limitProjects,
 }
 
 // retryError is an answer that tells the client when to come back:

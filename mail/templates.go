@@ -39,8 +39,9 @@ type Data struct {
 	OldPhone, NewPhone string // masked numbers (phonegate.MaskPhone)
 	OldLevel, NewLevel string // two-factor levels in words
 	Expires            string // when a link stops working, in words
-	// Unclaimed marks an invitation to an account that never chose its
-	// password: the link of its first invitation is the way in.
+	// Unclaimed marks an invitation to an account that already existed but
+	// never chose its password: its message carries a fresh link, which
+	// replaces the older one.
 	Unclaimed bool
 	// RecoveryCode is the one-time code that a reset may send to its user,
 	// for their next enrollment; empty when the reset sends none.

@@ -20,51 +20,96 @@ type Invite struct {
 // of actorID, for a project's members page. An email without an account
 // gets a new account, already a member, and a one-time invite whose token
 // hashes to tokenHash (invited is true): choosing a password through it is
-// the new user's consent. An account that already exists, with or without
-// a password, gets a membership that waits for its user to accept it, and
-// no invite: a new link for an existing account, or dropping the link it
-// already has, would let any project owner take the account over.
-// projectID 0 adds to no project.
+// the new user's consent. An account that never chose its password gets a
+// fresh invite of tokenHash too (invited is true), and its older unused
+// one stops working: the link goes only to the address's own mailbox, so
+// a new one lets nobody else in, and without it an account whose link
+// expired could never be set up. An account with a password gets a
+// membership that waits for its user to accept it, and no invite: a link
+// for it would let any project owner take it over. projectID 0 adds to no
+// project.
 func (db *DB) InviteMember(ctx context.Context, email string, projectID int64, role string, actorID int64,
 	tokenHash []byte, expires, now time.Time) (u User, invited bool, err error) {
-	return db.inviteMember(ctx, email, projectID, role, actorID, consentAwaited, tokenHash, expires, now)
+	r, err := db.inviteMember(ctx, email, projectID, role, actorID, consentAwaited, tokenHash, true, expires, now, nil)
+	return r.User, r.Link, err
+}
+
+// InviteResult is what an invitation did to the account of its address.
+type InviteResult struct {
+	User       User
+	NewAccount bool // the address had no account: one was made
+	// Link reports that a one-time invite of the given token hash was made:
+	// for a new account, or afresh for an account that never chose its
+	// password (its older unused invite no longer works).
+	Link bool
 }
 
 // ProvisionMember is InviteMember for the command line, whose operator
 // speaks for every account: the membership of an existing account counts
-// at once. It too makes an invite only for a new account.
+// at once. It makes an invite for an account it creates, and with renew a
+// fresh one for an account that never chose its password (already a
+// member of projectID or not); without renew such an account keeps its
+// unused invite.
 func (db *DB) ProvisionMember(ctx context.Context, email string, projectID int64, role string,
-	tokenHash []byte, expires, now time.Time) (u User, invited bool, err error) {
-	return db.inviteMember(ctx, email, projectID, role, 0, consentGiven, tokenHash, expires, now)
+	tokenHash []byte, renew bool, expires, now time.Time) (InviteResult, error) {
+	return db.inviteMember(ctx, email, projectID, role, 0, consentGiven, tokenHash, renew, expires, now, nil)
 }
 
 // inviteMember is InviteMember; existing says whether an existing account's
-// membership counts at once.
+// membership counts at once, renew whether an account without a password
+// gets a fresh invite, and caps, when set, counts the invitation toward
+// its caps in the same transaction (it returns a *LimitedError past one).
 func (db *DB) inviteMember(ctx context.Context, email string, projectID int64, role string, actorID int64,
-	existing consent, tokenHash []byte, expires, now time.Time) (u User, invited bool, err error) {
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	existing consent, tokenHash []byte, renew bool, expires, now time.Time, caps func(*sql.Tx) error) (InviteResult, error) {
+	var r InviteResult
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if caps != nil {
+			if err := caps(tx); err != nil {
+				return err
+			}
+		}
+		r = InviteResult{}
 		c := existing
-		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 		if errors.Is(err, sql.ErrNoRows) {
 			u, err = createUser(ctx, tx, email, "", now)
-			invited, c = true, consentGiven
+			r.NewAccount, r.Link, c = true, true, consentGiven
 		}
 		if err != nil {
 			return notFound(err, "user")
 		}
+		r.User = u
+		renewing := !r.NewAccount && renew && u.PasswordHash == ""
 		if projectID != 0 {
-			if err := addMember(ctx, tx, projectID, u.ID, role, actorID, c, now); err != nil {
+			err := addMember(ctx, tx, projectID, u.ID, role, actorID, c, now)
+			switch {
+			case renewing && errors.Is(err, ErrConflict):
+				// Invited again to a project it already belongs to: the
+				// fresh link is the point, the membership stays as it was.
+				if err := addAudit(ctx, tx, AuditEvent{ProjectID: projectID, UserID: u.ID, ActorID: actorID,
+					Kind: "member.reinvited", Detail: "a new invite link, by email", At: now}); err != nil {
+					return err
+				}
+			case err != nil:
 				return err
-			}
-			if err := addAudit(ctx, tx, AuditEvent{ProjectID: projectID, UserID: u.ID, ActorID: actorID,
-				Kind: "member.added", Detail: "role " + role, At: now}); err != nil {
-				return err
+			default:
+				if err := addAudit(ctx, tx, AuditEvent{ProjectID: projectID, UserID: u.ID, ActorID: actorID,
+					Kind: "member.added", Detail: "role " + role, At: now}); err != nil {
+					return err
+				}
 			}
 		}
-		if !invited {
+		if renewing {
+			// One link at a time: the older unused one stops working.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM invites WHERE user_id = ? AND used_at = 0`, u.ID); err != nil {
+				return fmt.Errorf("store: renew invite: %w", err)
+			}
+			r.Link = true
+		}
+		if !r.Link {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO invites (token_hash, user_id, project_id, created_by, expires_at)
+		_, err = tx.ExecContext(ctx, `INSERT INTO invites (token_hash, user_id, project_id, created_by, expires_at)
 			VALUES (?, ?, ?, ?, ?)`, tokenHash, u.ID, nullID(projectID), nullID(actorID), expires.Unix())
 		if err != nil {
 			return fmt.Errorf("store: invite: %w", err)
@@ -72,9 +117,9 @@ func (db *DB) inviteMember(ctx context.Context, email string, projectID int64, r
 		return nil
 	})
 	if err != nil {
-		return User{}, false, err
+		return InviteResult{}, err
 	}
-	return u, invited, nil
+	return r, nil
 }
 
 // Invite returns the unused, unexpired invite whose token hashes to tokenHash.
@@ -93,7 +138,9 @@ func (db *DB) Invite(ctx context.Context, tokenHash []byte, now time.Time) (Invi
 }
 
 // AcceptInvite uses the invite once and sets the user's password. A used,
-// expired or unknown invite gives ErrNotFound.
+// expired or unknown invite gives ErrNotFound. A membership that waits for
+// its user (a fresh link for an account first invited elsewhere) still
+// waits: the user accepts it on the home page, as any other.
 func (db *DB) AcceptInvite(ctx context.Context, tokenHash []byte, passwordHash string, now time.Time) (User, error) {
 	var u User
 	err := db.tx(ctx, func(tx *sql.Tx) error {

@@ -11,11 +11,11 @@ import (
 
 const week = 7 * 24 * time.Hour
 
-// TestInviteExistingAccount: adding an account that already exists, with
-// or without a password, never makes an invite and never touches the
-// invite that created the account. Otherwise anyone with a project could
-// take over an account whose invite was still unused (add it, get a fresh
-// link, choose its password) and reach every project it was invited to.
+// TestInviteExistingAccount: adding an account that has a password never
+// makes an invite; otherwise anyone with a project could take it over.
+// An account that never chose its password gets a fresh invite, which
+// goes only to its own mailbox, and its older unused one stops working:
+// one link at a time.
 func TestInviteExistingAccount(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
@@ -30,12 +30,13 @@ func TestInviteExistingAccount(t *testing.T) {
 	}
 
 	tests := []struct {
-		name  string
-		email string
-		token string
+		name     string
+		email    string
+		token    string
+		wantLink bool
 	}{
-		{"an account whose invite is unused", "bob@example.com", "eve's for bob"},
-		{"an account with a password", "alice@example.com", "eve's for alice"},
+		{"an account whose invite is unused", "bob@example.com", "eve's for bob", true},
+		{"an account with a password", "alice@example.com", "eve's for alice", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,10 +44,14 @@ func TestInviteExistingAccount(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if invited {
-				t.Errorf("InviteMember(%s) made an invite for an existing account", tt.email)
+			if invited != tt.wantLink {
+				t.Errorf("InviteMember(%s): invited = %v, want %v", tt.email, invited, tt.wantLink)
 			}
-			if _, err := db.Invite(ctx, []byte(tt.token), t0); !errors.Is(err, store.ErrNotFound) {
+			_, err = db.Invite(ctx, []byte(tt.token), t0)
+			if tt.wantLink && err != nil {
+				t.Errorf("the fresh invite does not work: %v", err)
+			}
+			if !tt.wantLink && !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("Eve's token works: err = %v, want ErrNotFound", err)
 			}
 			m, err := db.Member(ctx, evecorp.ID, u.ID)
@@ -56,22 +61,24 @@ func TestInviteExistingAccount(t *testing.T) {
 		})
 	}
 
-	in, err := db.Invite(ctx, []byte("alice's"), t0.Add(time.Hour))
-	if err != nil || in.UserID != bob.ID || in.ProjectID != alpha.ID {
-		t.Fatalf("Alice's invite after Eve's adds: %+v, %v", in, err)
+	if _, err := db.Invite(ctx, []byte("alice's"), t0.Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Alice's older invite still works after the fresh one: err = %v, want ErrNotFound", err)
 	}
-	if _, err := db.AcceptInvite(ctx, []byte("alice's"), "bob's hash", t0.Add(time.Hour)); err != nil {
-		t.Fatalf("Alice's invite no longer works: %v", err)
+	if _, err := db.AcceptInvite(ctx, []byte("eve's for bob"), "bob's hash", t0.Add(time.Hour)); err != nil {
+		t.Fatalf("the fresh invite: %v", err)
 	}
 	ms, _ := db.Memberships(ctx, bob.ID)
 	if len(ms) != 1 || ms[0].Project.ID != alpha.ID {
 		t.Errorf("Bob's projects = %+v, want Alpha alone (EveCorp waits for his consent)", ms)
 	}
+	if u, _ := db.User(ctx, alice.ID); u.PasswordHash != "h" {
+		t.Errorf("Alice's password hash changed to %q", u.PasswordHash)
+	}
 }
 
 // TestProvisionMember: the command line speaks for every account, so the
-// memberships it makes count at once; it still makes an invite only for an
-// account it creates.
+// memberships it makes count at once; without renew (a password was given)
+// it makes an invite only for an account it creates.
 func TestProvisionMember(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
@@ -94,13 +101,14 @@ func TestProvisionMember(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u, invited, err := db.ProvisionMember(ctx, tt.email, p.ID, store.RoleAdmin, []byte("cli "+tt.email), t0.Add(week), t0)
+			res, err := db.ProvisionMember(ctx, tt.email, p.ID, store.RoleAdmin, []byte("cli "+tt.email), false, t0.Add(week), t0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if invited != tt.wantInvited {
-				t.Errorf("invited = %v, want %v", invited, tt.wantInvited)
+			if res.Link != tt.wantInvited {
+				t.Errorf("invited = %v, want %v", res.Link, tt.wantInvited)
 			}
+			u := res.User
 			if m, err := db.Membership(ctx, p.ID, u.ID); err != nil || m.Role != store.RoleAdmin {
 				t.Errorf("membership = %+v, %v; want an accepted admin", m, err)
 			}

@@ -266,15 +266,17 @@ func TestRemoveUnclaimedAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Eve's pending membership does not keep Bob's account: only Alpha
-	// ever vouched for it.
+	// Eve's invitation sent Bob a fresh link, which replaced Alpha's. Her
+	// pending membership does not keep Bob's account: only Alpha ever
+	// vouched for it. Her removal leaves the account and its link, which
+	// Alpha still vouches for.
 	if err := db.RemoveMemberBy(ctx, evecorp.ID, bob.ID, eve.ID, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Invite(ctx, []byte("bob's"), t0); err != nil {
-		t.Fatalf("Eve's removal killed Alpha's invite: %v", err)
+	if _, err := db.Invite(ctx, []byte("eve's"), t0); err != nil {
+		t.Fatalf("Eve's removal killed the account's link: %v", err)
 	}
-	if _, _, err := db.InviteMember(ctx, "bob@example.com", evecorp.ID, store.RoleDeveloper, eve.ID, []byte("eve's"), t0.Add(week), t0); err != nil {
+	if _, _, err := db.InviteMember(ctx, "bob@example.com", evecorp.ID, store.RoleDeveloper, eve.ID, []byte("eve's again"), t0.Add(week), t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.RemoveMemberBy(ctx, alpha.ID, bob.ID, alice.ID, t0); err != nil {
@@ -283,8 +285,10 @@ func TestRemoveUnclaimedAccount(t *testing.T) {
 	if _, err := db.User(ctx, bob.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the unclaimed account survives: %v", err)
 	}
-	if _, err := db.Invite(ctx, []byte("bob's"), t0); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("the removed member's invite link still works: %v", err)
+	for _, token := range []string{"bob's", "eve's", "eve's again"} {
+		if _, err := db.Invite(ctx, []byte(token), t0); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the removed member's invite link %q still works: %v", token, err)
+		}
 	}
 	if _, invited, err := db.InviteMember(ctx, "bob@example.com", alpha.ID, store.RoleDeveloper, alice.ID, []byte("new"), t0.Add(week), t0); err != nil || !invited {
 		t.Errorf("adding bob again: invited %v, err %v; want a new invite", invited, err)

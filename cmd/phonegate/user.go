@@ -81,9 +81,9 @@ func userAdd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 	case res.PasswordIgnored:
 		fmt.Fprintln(stdout, "the account already exists; its password was left unchanged")
 	case *invite:
-		// Only the invite that made an account can set its password: a
-		// new link for an existing one would take it over.
-		fmt.Fprintln(stdout, "the account already exists, so no invite link was made")
+		// An account that chose its password never gets a link: one would
+		// let whoever holds it take the account over.
+		fmt.Fprintln(stdout, "the account already exists and has a password, so no invite link was made")
 	}
 	return nil
 }
