@@ -16,7 +16,8 @@ type phonePage struct {
 	Countries []countryOption
 	Number    string
 	Channel   string
-	Again     bool // the user had a phone: the emergency code was used or 2FA reset
+	Again     bool   // the user had a phone: the emergency code was used or 2FA reset
+	TurnedOn  string // the user just turned two-factor on for a project: why the phone is asked now
 }
 
 // enrollGuard keeps /phone to users without a verified phone. A user who
@@ -64,7 +65,12 @@ func (s *Server) phoneForm(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.reenrollRefusal(w, r, http.StatusForbidden, ""); done || err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "phone", s.phoneData(r))
+	p := s.phoneData(r)
+	var err error
+	if p.TurnedOn, err = s.justTurnedOn(r); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "phone", p)
 	return nil
 }
 

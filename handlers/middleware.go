@@ -26,6 +26,8 @@ type authCtx struct {
 	token string // the session token from the cookie
 	// anonCSRF is the CSRF token of a visitor without a session.
 	anonCSRF string
+	// full is set once the gate let the session through to a full route.
+	full bool
 }
 
 type ctxKey struct{}
@@ -239,6 +241,7 @@ func (s *Server) requireLogin(h handlerFunc) handlerFunc {
 			http.Redirect(w, r, next, http.StatusSeeOther)
 			return nil
 		}
+		authFrom(r).full = true
 		return h(w, r)
 	})
 }

@@ -28,6 +28,11 @@ type page struct {
 	DevMode  bool
 	Flash    string
 	Error    string
+
+	// Limited is set for a session that must pass a step (a code, a phone,
+	// a new emergency code) before the pages behind login open: the header
+	// then offers only what it can reach.
+	Limited bool
 }
 
 // pageData lets render fill the layout fields of any page struct.
@@ -93,6 +98,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p := data.base()
 	if a := authFrom(r); a != nil {
 		p.LoggedIn = a.token != ""
+		p.Limited = p.LoggedIn && !s.fullSession(r, a)
 		p.Email = a.user.Email
 		p.CSRF = s.csrfToken(w, r)
 	}

@@ -73,6 +73,9 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.settingsData(r, m)
 	p.Flash = settingsFlash[r.URL.Query().Get("done")]
+	if r.URL.Query().Get("done") == "level" {
+		p.Flash = levelConfirmation(m.Project.Name, p.Level)
+	}
 	s.render(w, r, http.StatusOK, "settings", p)
 	return nil
 }
@@ -160,7 +163,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 			Str("old", old).Str("new", string(level)).Msg("two-factor level changed")
 		s.notifyLevelChanged(r.Context(), m.Project, a.user.Email, phonegate.Level(old), level)
 	}
-	http.Redirect(w, r, settingsPath(m.Project.ID)+"?done=level", http.StatusSeeOther)
+	http.Redirect(w, r, s.afterLevelSaved(r, m.Project.ID), http.StatusSeeOther)
 	return nil
 }
 
