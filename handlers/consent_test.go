@@ -80,7 +80,7 @@ func TestResetNeedsConsent(t *testing.T) {
 	if row := memberRow(page, "alice@example.com"); strings.Contains(row, "/members/reset") {
 		t.Errorf("the members page offers to reset a pending member:\n%s", row)
 	}
-	res, body := eve.post(h.path("/members/reset"), url.Values{"user": {strconvFormat(h.alice.ID)}})
+	res, body := eve.post(h.path("/members/reset"), url.Values{"user": {strconvFormat(h.alice.ID)}, "confirm": {"1"}})
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "has not accepted") {
 		t.Errorf("Eve resets Alice: got %d, want 403 saying %q\n%s", res.StatusCode, "has not accepted", body)
 	}
@@ -221,13 +221,13 @@ func TestRemovePendingMember(t *testing.T) {
 	members := h.path("/members")
 
 	eve.get(members)
-	res, body := eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.eve.ID)}})
+	res, body := eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.eve.ID)}, "confirm": {"1"}})
 	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "at least one owner") {
 		t.Errorf("the last accepted owner leaves: got %d, want 409", res.StatusCode)
 	}
 	res, _ = eve.post(members+"/role", url.Values{"user": {strconvFormat(h.alice.ID)}, "role": {"developer"}})
 	expectRedirect(t, res, members)
-	res, _ = eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.alice.ID)}})
+	res, _ = eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.alice.ID)}, "confirm": {"1"}})
 	expectRedirect(t, res, members+"?done=removed")
 	if _, err := h.db.Member(context.Background(), h.evecorp.ID, h.alice.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the pending membership survives its removal: %v", err)

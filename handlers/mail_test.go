@@ -175,7 +175,7 @@ func TestResetNotice(t *testing.T) {
 	b.get(members)
 	b.post("/projects/"+strconvFormat(p.ID)+"/settings/authenticate", url.Values{"password": {goodPassword}, "next": {members}})
 	b.get(members)
-	res, body := b.post(members+"/reset", url.Values{"user": {strconvFormat(dev.ID)}})
+	res, body := b.post(members+"/reset", url.Values{"user": {strconvFormat(dev.ID)}, "confirm": {"1"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reset: got %d\n%s", res.StatusCode, body)
 	}

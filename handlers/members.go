@@ -190,6 +190,7 @@ type invitedPage struct {
 	Project store.Project
 	Shown   bool   // the confirmation was shown already
 	Email   string // the email that was invited
+	Inviter string // who invited: the viewer, as the confirmation is shown once, to them
 }
 
 // invited confirms, once, that a member was invited by email.
@@ -204,7 +205,7 @@ func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "invited", &invitedPage{page: page{Title: "Member invited"},
-		Project: m.Project, Shown: !ok, Email: email})
+		Project: m.Project, Shown: !ok, Email: email, Inviter: authFrom(r).user.Email})
 	return nil
 }
 
@@ -264,6 +265,9 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := authFrom(r)
+	if r.PostFormValue("confirm") != "1" {
+		return s.confirmRemove(w, r, m, t, t.User.ID == a.user.ID)
+	}
 	err = s.db.RemoveMemberBy(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
 	if errors.Is(err, store.ErrLastOwner) {
 		return s.membersError(w, r, m, http.StatusConflict, lastOwnerMsg)
@@ -304,6 +308,9 @@ func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !s.elevated(r) {
 		return s.membersError(w, r, m, http.StatusForbidden, "Authenticate to make changes: enter your password, then reset again.")
+	}
+	if r.PostFormValue("confirm") != "1" {
+		return s.confirmReset(w, r, m, t)
 	}
 	// The store checks consent again in the reset's own transaction: the
 	// membership may have changed since it was read above.

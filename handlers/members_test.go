@@ -101,7 +101,7 @@ func TestMemberRolesAndRemoval(t *testing.T) {
 	}{
 		{"owner demotes the last owner", "owner@example.com", "/role", url.Values{"user": {id(owner.ID)}, "role": {"admin"}},
 			http.StatusConflict, "at least one owner"},
-		{"owner removes the last owner", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}},
+		{"owner removes the last owner", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}, "confirm": {"1"}},
 			http.StatusConflict, "at least one owner"},
 		{"admin demotes the owner", "admin@example.com", "/role", url.Values{"user": {id(owner.ID)}, "role": {"developer"}},
 			http.StatusForbidden, "Only an owner"},
@@ -111,9 +111,9 @@ func TestMemberRolesAndRemoval(t *testing.T) {
 			http.StatusSeeOther, ""},
 		{"owner makes the admin an owner", "owner@example.com", "/role", url.Values{"user": {id(admin.ID)}, "role": {"owner"}},
 			http.StatusSeeOther, ""},
-		{"now the first owner may leave", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}},
+		{"now the first owner may leave", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}, "confirm": {"1"}},
 			http.StatusSeeOther, ""},
-		{"a stranger's ID", "admin@example.com", "/remove", url.Values{"user": {"9999"}},
+		{"a stranger's ID", "admin@example.com", "/remove", url.Values{"user": {"9999"}, "confirm": {"1"}},
 			http.StatusBadRequest, "not known"},
 	}
 	for _, tt := range tests {
@@ -151,7 +151,7 @@ func TestResetMemberSecondFactor(t *testing.T) {
 	if !strings.Contains(page, "Verified") {
 		t.Error("the member list does not show verified phones")
 	}
-	res, body := b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}})
+	res, body := b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}, "confirm": {"1"}})
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Authenticate to make changes") {
 		t.Fatalf("reset without elevation: got %d", res.StatusCode)
 	}
@@ -163,7 +163,7 @@ func TestResetMemberSecondFactor(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.get(members)
-	res, _ = b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}})
+	res, _ = b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}, "confirm": {"1"}})
 	expectRedirect(t, res, "/projects/"+strconvFormat(p.ID)+"/recovery")
 
 	got, _ := h.db.User(ctx, devUser.ID)
