@@ -54,6 +54,7 @@ func when(t time.Time) string {
 
 var funcs = template.FuncMap{
 	"when":       when,
+	"agent":      agentWords,
 	"levelLabel": func(l string) string { return phonegate.Level(l).Label() },
 	"title": func(s string) string {
 		if s == "" {
