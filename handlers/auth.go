@@ -59,6 +59,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			page: page{Title: "Log in", Error: errBadLogin}, EmailValue: email, Next: next})
 		return nil
 	}
+	if err := s.auditLogin(r, u); err != nil {
+		return err
+	}
 	if _, err := s.startSession(w, r, u); err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) er
 	if !canManage(m.Role) {
 		return errNotManager
 	}
-	if ok, err := s.reauthenticate(w, r); err != nil || !ok {
+	if ok, err := s.reauthenticate(w, r, m.Project.ID); err != nil || !ok {
 		if err != nil {
 			return err
 		}
@@ -114,16 +114,17 @@ func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) er
 }
 
 // reauthenticate checks the form's password against the logged-in user's
-// and, when right, elevates the session. Wrong passwords count toward the
-// login throttle like any other.
-func (s *Server) reauthenticate(w http.ResponseWriter, r *http.Request) (bool, error) {
+// and, when right, elevates the session, which the audit log of the
+// project asking for it records. Wrong passwords count toward the login
+// throttle like any other.
+func (s *Server) reauthenticate(w http.ResponseWriter, r *http.Request, projectID int64) (bool, error) {
 	a := authFrom(r)
 	ok, err := s.recheckPassword(r, r.PostFormValue("password"))
 	if err != nil || !ok {
 		return false, err
 	}
 	until := s.now().Add(ElevationLife)
-	if err := s.db.ElevateSession(r.Context(), a.sess.TokenHash, until); err != nil {
+	if err := s.db.ElevateSessionFor(r.Context(), a.sess.TokenHash, until, projectID, a.user.ID, s.now()); err != nil {
 		return false, err
 	}
 	a.sess.ElevatedUntil = until
