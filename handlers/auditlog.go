@@ -17,6 +17,7 @@ const auditPageSize = 50
 // shown as it is stored.
 var auditKinds = map[string]string{
 	"project.created":       "Project created",
+	"project.renamed":       "Project renamed",
 	"member.added":          "Member added",
 	"member.joined":         "Member joined",
 	"member.role":           "Role changed",

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,6 +60,15 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p, err := s.db.CreateProject(r.Context(), a.user.ID, name, s.now())
+	if errors.Is(err, store.ErrNameTaken) {
+		hp, err := s.homeData(r)
+		if err != nil {
+			return err
+		}
+		hp.Error, hp.Name = nameTakenMsg(name, true), name
+		s.render(w, r, http.StatusConflict, "home", hp)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

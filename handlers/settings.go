@@ -32,6 +32,7 @@ type settingsPage struct {
 	Elevated  bool   // "Authenticate to make changes" was done and still holds
 	Until     string // when the elevation ends, for people
 	Levels    []levelOption
+	NameValue string // the name typed in the rename form
 }
 
 // elevated reports whether the session re-entered the password less than
@@ -62,6 +63,7 @@ func (s *Server) settingsData(r *http.Request, m store.Membership) *settingsPage
 var settingsFlash = map[string]string{
 	"auth":  "You can make changes for the next 10 minutes.",
 	"level": "Two-factor authentication was updated.",
+	"name":  "The project was renamed.",
 }
 
 // settings shows a project's two-factor level: to owners and admins with

@@ -18,6 +18,7 @@ func (s *Server) twoFactorRoutes() []route {
 		get("/projects/:id/settings", accessFull, s.settings),
 		post("/projects/:id/settings/authenticate", accessFull, s.settingsAuthenticate),
 		post("/projects/:id/settings", accessFull, s.saveSettings),
+		post("/projects/:id/rename", accessFull, s.renameProject),
 		get("/projects/:id/members", accessFull, s.members),
 		post("/projects/:id/members", accessFull, s.addMember),
 		post("/projects/:id/members/role", accessFull, s.changeRole),

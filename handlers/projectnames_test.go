@@ -1,0 +1,84 @@
+package handlers_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/phonegate/phonegate/store"
+)
+
+// TestProjectNameClash checks, on the pages, that two projects of one
+// owner cannot share a name, at creation and at renaming, with a message
+// that says why, and that nothing changes.
+func TestProjectNameClash(t *testing.T) {
+	h, p := team(t) // owner@ owns Engine
+	ctx := context.Background()
+	owner := h.as("owner@example.com")
+	owner.get("/")
+	tests := []struct {
+		name   string
+		path   string
+		form   url.Values
+		status int
+		words  string
+	}{
+		{"create, other case", "/projects", url.Values{"name": {"ENGINE"}}, http.StatusConflict,
+			"You already have a project named “ENGINE”"},
+		{"create, same name", "/projects", url.Values{"name": {"Engine"}}, http.StatusConflict,
+			"You already have a project named “Engine”"},
+		{"create, new name", "/projects", url.Values{"name": {"Apollo"}}, http.StatusSeeOther, ""},
+		{"rename to another of mine", "/projects/" + strconvFormat(p.ID) + "/rename", url.Values{"name": {"apollo"}},
+			http.StatusConflict, "You already have a project named “apollo”"},
+		{"rename, bad name", "/projects/" + strconvFormat(p.ID) + "/rename", url.Values{"name": {"Call +14155550199"}},
+			http.StatusBadRequest, "only letters, digits, spaces"},
+		{"rename, own name in capitals", "/projects/" + strconvFormat(p.ID) + "/rename", url.Values{"name": {"ENGINE"}},
+			http.StatusSeeOther, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, body := owner.post(tt.path, tt.form)
+			if res.StatusCode != tt.status || !strings.Contains(html.UnescapeString(body), tt.words) {
+				t.Errorf("POST %s %v: got %d, want %d saying %q\n%s", tt.path, tt.form, res.StatusCode, tt.status, tt.words, body)
+			}
+			if tt.status != http.StatusSeeOther && !strings.Contains(html.UnescapeString(body), `value="`+tt.form.Get("name")+`"`) {
+				t.Errorf("the form lost what was typed")
+			}
+		})
+	}
+	ms, _ := h.db.Memberships(ctx, mustUser(t, h, "owner@example.com").ID)
+	var names []string
+	for _, m := range ms {
+		names = append(names, m.Project.Name)
+	}
+	if got, want := strings.Join(names, ","), "Apollo,ENGINE"; got != want {
+		t.Errorf("owner's projects = %s, want %s", got, want)
+	}
+
+	// An admin renaming the project to a name its owner uses elsewhere is
+	// told it is an owner's.
+	admin := h.as("admin@example.com")
+	admin.get("/projects/" + strconvFormat(p.ID) + "/settings")
+	res, body := admin.post("/projects/"+strconvFormat(p.ID)+"/rename", url.Values{"name": {"APOLLO"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(html.UnescapeString(body), "An owner of this project already has another project named “APOLLO”") {
+		t.Errorf("admin's rename: got %d\n%s", res.StatusCode, body)
+	}
+	// A developer may not rename.
+	dev := h.as("dev@example.com")
+	dev.get("/")
+	if res, _ := dev.post("/projects/"+strconvFormat(p.ID)+"/rename", url.Values{"name": {"Mine"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("developer's rename: got %d, want 403", res.StatusCode)
+	}
+}
+
+func mustUser(t *testing.T, h *twoFactor, email string) store.User {
+	t.Helper()
+	u, err := h.db.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
