@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -20,6 +21,6 @@ func (db *DB) ElevateSessionFor(ctx context.Context, tokenHash []byte, until tim
 			return err
 		}
 		return addAudit(ctx, tx, AuditEvent{ProjectID: projectID, UserID: userID, ActorID: userID,
-			Kind: "session.elevated", Detail: fmt.Sprintf("for %d minutes", int(until.Sub(now).Minutes())), At: now})
+			Kind: "session.elevated", Detail: fmt.Sprintf("for %d minutes", int(math.Round(until.Sub(now).Minutes()))), At: now})
 	})
 }

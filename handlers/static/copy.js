@@ -12,22 +12,34 @@
     }
   }
 
-  function copy(button, text) {
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(function () {
-        say(button, "Copied.");
-      }, function () {
-        say(button, "Could not copy: select the code and copy it by hand.");
-      });
-      return;
-    }
+  // selectAndCopy selects the code, so that it can be copied by hand if
+  // the browser refuses the copy too.
+  function selectAndCopy(button) {
     var box = document.getElementById(button.getAttribute("data-copy"));
     var range = document.createRange();
     range.selectNodeContents(box);
     var sel = window.getSelection();
     sel.removeAllRanges();
     sel.addRange(range);
-    say(button, document.execCommand("copy") ? "Copied." : "Selected: copy it with your keyboard.");
+    var ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (e) {
+      ok = false;
+    }
+    say(button, ok ? "Copied." : "Selected: copy it with your keyboard.");
+  }
+
+  function copy(button, text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () {
+        say(button, "Copied.");
+      }, function () {
+        selectAndCopy(button);
+      });
+      return;
+    }
+    selectAndCopy(button);
   }
 
   function download(button, text) {
