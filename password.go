@@ -47,7 +47,9 @@ func CheckPasswordRules(pw string) error {
 }
 
 // Hasher hashes and verifies passwords and other secrets with Argon2id. It
-// lets at most GOMAXPROCS hashes run at once and queues the rest: a burst
+// lets at most GOMAXPROCS hashes run at once and queues a few more (see
+// hashQueue: authenticated work first; past the queue, ErrHasherBusy at
+// once): a burst
 // of logins holds at most every core for the 30 ms a hash takes, rather
 // than starting hundreds of 19 MiB hashes that would all finish late.
 // One slot fewer would keep a core for the webhooks, but on two cores it
@@ -57,13 +59,13 @@ func CheckPasswordRules(pw string) error {
 // 100 ms with both slots).
 type Hasher struct {
 	params Argon2Params
-	slots  chan struct{}
+	slots  *hashQueue
 	dummy  string
 }
 
 // NewHasher returns a Hasher with the given parameters.
 func NewHasher(p Argon2Params) *Hasher {
-	h := &Hasher{params: p, slots: make(chan struct{}, hashSlots(runtime.GOMAXPROCS(0)))}
+	h := &Hasher{params: p, slots: newHashQueue(hashSlots(runtime.GOMAXPROCS(0)))}
 	// A well-formed hash with the current parameters and random bytes,
 	// verified when an email is unknown so that an unknown email costs the
 	// same as a wrong password. It needs no Argon2 run of its own: nothing
@@ -79,23 +81,24 @@ func NewHasher(p Argon2Params) *Hasher {
 // hashSlots is how many hashes may run at once on procs cores.
 func hashSlots(procs int) int { return max(1, procs) }
 
-func (h *Hasher) acquire(ctx context.Context) error {
-	select {
-	case h.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// acquire takes a hashing slot with the priority ctx carries
+// (WithPriority), or returns ErrHasherBusy.
+func (h *Hasher) acquire(ctx context.Context) error { return h.slots.acquire(ctx, priorityOf(ctx)) }
 
-func (h *Hasher) release() { <-h.slots }
+func (h *Hasher) release(ctx context.Context) { h.slots.release(priorityOf(ctx)) }
+
+// Admits reports whether a hash with the priority ctx carries would now
+// run or queue rather than fail with ErrHasherBusy: a cheap check before
+// work that a refusal would waste. The answer may be stale at once; the
+// hash itself decides.
+func (h *Hasher) Admits(ctx context.Context) bool { return h.slots.admits(priorityOf(ctx)) }
 
 // Hash returns the PHC string of secret.
 func (h *Hasher) Hash(ctx context.Context, secret string) (string, error) {
 	if err := h.acquire(ctx); err != nil {
 		return "", err
 	}
-	defer h.release()
+	defer h.release(ctx)
 	return h.hash(secret), nil
 }
 
@@ -130,7 +133,7 @@ func (h *Hasher) Verify(ctx context.Context, secret, phc string) (ok, rehash boo
 	if err := h.acquire(ctx); err != nil {
 		return false, false, err
 	}
-	defer h.release()
+	defer h.release(ctx)
 	got := argon2.IDKey([]byte(secret), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
 	if phc == "" {
 		return false, false, nil

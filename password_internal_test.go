@@ -35,7 +35,7 @@ func TestHasherBound(t *testing.T) {
 			}
 			time.Sleep(time.Millisecond)
 			running.Add(-1)
-			h.release()
+			h.release(ctx)
 		})
 	}
 	wg.Wait()

@@ -29,15 +29,18 @@ func HashToken(token string) []byte {
 
 // Keys are the server's secrets, derived from the server key file.
 type Keys struct {
-	codeMAC []byte
-	seal    cipher.AEAD
+	codeMAC   []byte
+	seal      cipher.AEAD
+	replyCode []byte // derives a challenge's reply code (ReplyCode)
+	replyMAC  []byte // keys what a challenge keeps of it (ReplyMAC)
 }
 
 // KeySize is the length of the server key in bytes.
 const KeySize = 32
 
-// NewKeys derives the code MAC key and the code sealing key from the
-// server key, so that one file yields keys that are never shared between uses.
+// NewKeys derives the code MAC key, the code sealing key and the reply
+// code keys from the server key, so that one file yields keys that are
+// never shared between uses.
 func NewKeys(serverKey []byte) (*Keys, error) {
 	if len(serverKey) < KeySize {
 		return nil, fmt.Errorf("server key is %d bytes, want at least %d", len(serverKey), KeySize)
@@ -55,7 +58,7 @@ func NewKeys(serverKey []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{codeMAC: derive("code mac"), seal: aead}, nil
+	return &Keys{codeMAC: derive("code mac"), seal: aead, replyCode: derive("reply code"), replyMAC: derive("reply mac")}, nil
 }
 
 // NewCode returns a six-digit code, uniformly drawn and zero-padded.

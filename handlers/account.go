@@ -66,7 +66,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err := s.accountData(r, p); err != nil {
 		return err
 	}
-	p.Flash = flashMessages[r.URL.Query().Get("done")]
+	p.Flash = accountFlash(r)
 	s.render(w, r, http.StatusOK, "account", p)
 	return nil
 }
@@ -104,10 +104,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return s.accountFail(w, r, http.StatusUnauthorized, msgWrongPassword)
 	}
 	next := r.PostFormValue("new_password")
-	if err := phonegate.CheckPasswordRules(next); err != nil {
-		return s.accountError(w, r, "The new password must be 12 to 128 characters long.")
+	if msg := newPasswordProblem(next, a.user.Email); msg != "" {
+		return s.accountError(w, r, "The new password was not accepted. "+msg)
 	}
-	hash, err := s.cfg.Hasher.Hash(r.Context(), next)
+	hash, err := s.hashPassword(r.Context(), next)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ var auditKinds = map[string]string{
 	"phone.verified":        "Phone verified",
 	"emergency.regenerated": "Emergency code replaced",
 	"trust.revoked":         "Trusted computer forgotten",
+	"sessions.revoked":      "Other sessions logged out",
 	"code.sent":             "Code sent",
 	"code.failed":           "Code not sent",
 	"code.delivered":        "Code delivered",

@@ -65,6 +65,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.startSession(w, r, u); err != nil {
 		return err
 	}
+	s.rememberDevice(w, r, u.ID)
 	s.log.Info().Int64("user", u.ID).Msg("login")
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
@@ -76,14 +77,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 const msgWrongPassword = "That password is not right."
 
 // checkPassword verifies email and password at login. Unknown emails still
-// run a hash (verifyPassword).
+// run a hash (verifyPassword), as anonymous work, and are logged by a hash
+// of the email rather than the email itself.
 func (s *Server) checkPassword(r *http.Request, email, password string) (store.User, bool, error) {
 	u, err := s.db.UserByEmail(r.Context(), email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.User{}, false, err
 	}
-	ok, err := s.verifyPassword(r.Context(), u, password)
+	ok, err := s.verifyPassword(r, u, password)
 	if err != nil || !ok {
+		if err == nil && u.ID == 0 {
+			s.log.Info().Str("email_sha256", emailDigest(email)).Str("addr", s.clientAddr(r)).
+				Msg("login failed: unknown email")
+		}
 		return store.User{}, false, err
 	}
 	return u, true, nil
@@ -92,52 +98,70 @@ func (s *Server) checkPassword(r *http.Request, email, password string) (store.U
 // recheckPassword verifies the password that the logged-in user typed
 // again to change something sensitive: the password, the phone, the
 // emergency code, a project's settings. It is the one way to do so, so
-// that a wrong password there counts toward the same limit as a wrong one
-// at login; the caller answers false with 401 and msgWrongPassword on its
-// page.
+// that a wrong password there counts toward the same limits as a wrong one
+// at login, and toward the per-address limit of re-checks; the caller
+// answers false with 401 and msgWrongPassword on its page.
 func (s *Server) recheckPassword(r *http.Request, password string) (bool, error) {
-	return s.verifyPassword(r.Context(), authFrom(r).user, password)
+	id, err := s.takeAttempt(r, limitRecheck)
+	if err != nil {
+		return false, err
+	}
+	ok, err := s.verifyPassword(r, authFrom(r).user, password)
+	if ok || err != nil { // only a wrong password is a failure
+		s.forgetAttempt(r, id)
+	}
+	return ok, err
 }
 
 // verifyPassword checks password against u's hash, within the limit of
-// loginFailLimit failures per loginFailWindow. The hash always runs, for
-// an unknown user (u.ID == 0) and a throttled account too, so that timing
-// tells neither apart. A failure is counted by the statement that checks
-// the limit (store.TakeEvent), so that concurrent guesses cannot record
-// more than the limit. A right password is refused once the limit is
-// reached; a hash made with old parameters is redone.
-func (s *Server) verifyPassword(ctx context.Context, u store.User, password string) (bool, error) {
+// failures of its throttle (loginThrottle: the account's, or the device's
+// when the browser has a valid device cookie for u). The hash always runs,
+// for an unknown user (u.ID == 0) and a throttled account too, so that
+// timing tells neither apart. A failure is counted by the statement that
+// checks the limit (store.RecordFailedLogin), so that concurrent guesses
+// cannot record more than the limit, and is audited. A right password is
+// refused once the limit is reached; a hash made with old parameters, or
+// of the password before NFKC normalization, is redone.
+func (s *Server) verifyPassword(r *http.Request, u store.User, password string) (bool, error) {
 	now := s.now()
-	if len(password) > 4*phonegate.MaxPasswordLen {
-		password = password[:4*phonegate.MaxPasswordLen] // bounds the hash's work; cannot match anyway
+	th, err := s.loginThrottle(r, u, now)
+	if err != nil {
+		return false, err
 	}
-	ok, rehash, err := s.cfg.Hasher.Verify(ctx, password, u.PasswordHash)
+	ctx := r.Context()
+	if th.priority == phonegate.Authenticated {
+		ctx = phonegate.WithPriority(ctx, phonegate.Authenticated)
+	}
+	normal, ok, rehash, err := s.matchPassword(ctx, password, u.PasswordHash)
 	if err != nil {
 		return false, err
 	}
 	if u.ID == 0 {
 		return false, nil
 	}
-	key := store.FailedLoginKey(u.ID)
-	since := now.Add(-loginFailWindow)
-	if !ok {
-		err := s.db.TakeEvent(ctx, key, loginFailLimit, since, now)
-		if errors.Is(err, store.ErrLimited) {
-			s.log.Warn().Int64("user", u.ID).Msg("login throttled")
-			return false, nil
+	if ok {
+		fails, err := s.db.CountEvents(ctx, th.key, now.Add(-th.window))
+		if err != nil {
+			return false, err
 		}
-		return false, err
+		ok = fails < th.limit
 	}
-	fails, err := s.db.CountEvents(ctx, key, since)
-	if err != nil {
-		return false, err
-	}
-	if fails >= loginFailLimit {
-		s.log.Warn().Int64("user", u.ID).Msg("login throttled")
+	if !ok {
+		throttled, err := s.db.RecordFailedLogin(ctx, store.FailedLogin{UserID: u.ID, Key: th.key, Limit: th.limit,
+			Since: now.Add(-th.window), Addr: s.clientAddr(r), At: now})
+		if err != nil {
+			return false, err
+		}
+		ev := s.log.Info()
+		if throttled {
+			ev = s.log.Warn()
+		}
+		ev.Int64("user", u.ID).Str("addr", s.clientAddr(r)).Bool("device", th.device).Bool("throttled", throttled).
+			Msg("login failed")
 		return false, nil
 	}
 	if rehash {
-		if h, err := s.cfg.Hasher.Hash(ctx, password); err == nil {
+		if h, err := s.cfg.Hasher.Hash(ctx, normal); err == nil {
 			if err := s.db.SetPasswordHash(ctx, u.ID, h); err != nil {
 				s.log.Warn().Err(err).Msg("rehash password")
 			}
@@ -229,7 +253,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusBadRequest, "setup", p)
 		return nil
 	}
-	hash, err := s.cfg.Hasher.Hash(r.Context(), password)
+	hash, err := s.hashPassword(r.Context(), password)
 	if err != nil {
 		return err
 	}
@@ -243,6 +267,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.startSession(w, r, u); err != nil {
 		return err
 	}
+	s.rememberDevice(w, r, u.ID)
 	s.log.Info().Int64("user", u.ID).Msg("setup done: first owner created")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
@@ -254,10 +279,7 @@ func checkAccountFields(email, password string) string {
 	if !validEmail(email) {
 		return "Enter a valid email address."
 	}
-	if err := phonegate.CheckPasswordRules(password); err != nil {
-		return "The password must be 12 to 128 characters long."
-	}
-	return ""
+	return newPasswordProblem(password, email)
 }
 
 func validEmail(email string) bool {

@@ -70,3 +70,19 @@ func addrOf(s string) netip.Addr {
 	}
 	return a.Unmap().WithZone("")
 }
+
+// addrBucket is what a per-address count counts for a client address:
+// the address itself, or an IPv6 address's /64, since one subscriber
+// usually holds a whole /64 and could otherwise step past a limit one
+// address at a time.
+func addrBucket(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		return netip.PrefixFrom(a, 64).Masked().String()
+	}
+	return a.String()
+}

@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"testing"
+	"time"
 )
 
 func TestClientAddr(t *testing.T) {
@@ -48,5 +49,36 @@ func TestClientAddr(t *testing.T) {
 				t.Errorf("clientAddr = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestAddrBucket(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+		{"not an address", "not an address"},
+	} {
+		if got := addrBucket(tt.in); got != tt.want {
+			t.Errorf("addrBucket(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRetryTime(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 35, 0, 0, time.UTC)
+	s := &Server{now: func() time.Time { return now }}
+	for _, tt := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now.Add(25 * time.Minute), "10:00 UTC"},
+		{time.Date(2026, 12, 2, 9, 34, 0, 0, time.UTC), "09:34 UTC on 2 December"},
+		{time.Date(2026, 12, 1, 23, 0, 0, 0, time.FixedZone("X", -5*3600)), "04:00 UTC on 2 December"},
+	} {
+		if got := s.retryTime(tt.at); got != tt.want {
+			t.Errorf("retryTime(%v) = %q, want %q", tt.at, got, tt.want)
+		}
 	}
 }

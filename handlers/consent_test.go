@@ -119,7 +119,7 @@ func TestPendingMembershipGrantsNothing(t *testing.T) {
 		}
 	}
 	alice.get("/account")
-	res, _ = alice.post("/account/password", url.Values{"current_password": {goodPassword}, "new_password": {"alice's new good password"}})
+	res, _ = alice.post("/account/password", url.Values{"current_password": {goodPassword}, "new_password": {"a fresh violet tractor spoon"}})
 	expectRedirect(t, res, "/account")
 	es, _ := h.db.AuditEvents(context.Background(), h.alpha.ID, 0, 1)
 	if len(es) != 1 || es[0].Kind != "password.changed" {

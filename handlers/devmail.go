@@ -6,11 +6,6 @@ import (
 	"strings"
 )
 
-// devGuard wraps every page of dev mode's stand-ins, the dev phone and the
-// dev mailbox: one place decides who may open what they show (codes,
-// invite links).
-func (s *Server) devGuard(h handlerFunc) http.Handler { return s.browser(h) }
-
 // devMailShown is how many messages the dev mailbox lists.
 const devMailShown = 50
 

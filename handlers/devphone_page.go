@@ -13,11 +13,11 @@ import (
 	"github.com/phonegate/phonegate/store"
 )
 
-// devPhoneRoutes registers the dev phone's pages and the dev mailbox's.
-// They need no login (dev mode listens on loopback only) but go through
-// devGuard, so every button carries the CSRF token. Every button acts
-// through the signed webhooks, as Twilio would, and never through the
-// store.
+// devPhoneRoutes registers the dev phone's pages and the dev mailbox's,
+// each behind devGuard (loopback, a session, off with a public URL that is
+// not loopback) and s.browser, so every button carries the CSRF token.
+// Every button acts through the signed webhooks, as Twilio would, and never
+// through the store.
 func (s *Server) devPhoneRoutes(r *httprouter.Router) {
 	r.Handler(http.MethodGet, "/dev/phone", s.devGuard(s.devPhonePage))
 	r.Handler(http.MethodPost, "/dev/phone/status", s.devGuard(s.devPhoneStatus))

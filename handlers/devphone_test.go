@@ -83,6 +83,7 @@ func TestDevPhone(t *testing.T) {
 	waitFor(t, "the sent callback", func() bool { return h.delivery(sms.ID).Status == "sent" })
 
 	b := h.browser()
+	b.login("ada@example.com", "correct horse battery") // the dev phone answers a session only
 	res, body := b.get("/dev/phone")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /dev/phone: %d", res.StatusCode)

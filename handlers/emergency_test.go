@@ -94,16 +94,17 @@ func TestEmergencyCodeUse(t *testing.T) {
 	// The old code works no more.
 	b2 := h.pending()
 	b2.get("/verify")
-	res, body := b2.post("/verify/emergency", url.Values{"emergency_code": {emergency}})
-	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "That emergency code is not valid.") {
-		t.Errorf("the used emergency code again: got %d", res.StatusCode)
+	res, body := b2.submit("/verify/emergency", url.Values{"emergency_code": {emergency}})
+	if res.Request.URL.Path != "/verify" || !strings.Contains(body, "That emergency code is not valid.") {
+		t.Errorf("the used emergency code again: got %s\n%s", res.Request.URL, body)
 	}
 }
 
 // TestEmergencyCodeConcurrent uses the emergency code from 20 sessions at
 // once: exactly one gets in. The others are refused: the code was used
-// (401), or the use ended their session, which passed only the password,
-// before they were served (403: the form's session is gone).
+// (303 back to the code page), or the use ended their session, which
+// passed only the password, before they were served (403: the form's
+// session is gone).
 func TestEmergencyCodeConcurrent(t *testing.T) {
 	h := newTwoFactor(t)
 	_, p := h.addUser("ada@example.com", goodPassword, "Engine")
@@ -134,7 +135,7 @@ func TestEmergencyCodeConcurrent(t *testing.T) {
 			res.Body.Close()
 			outcome := res.StatusCode
 			if outcome == http.StatusSeeOther && !strings.HasPrefix(res.Header.Get("Location"), "/phone") {
-				outcome = 0 // a redirect that is not the way in
+				outcome = http.StatusUnauthorized // back to the code page: refused
 			}
 			mu.Lock()
 			outcomes[outcome]++
@@ -143,7 +144,7 @@ func TestEmergencyCodeConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	if outcomes[http.StatusSeeOther] != 1 || outcomes[http.StatusUnauthorized]+outcomes[http.StatusForbidden] != 19 {
-		t.Errorf("outcomes of 20 concurrent uses: %v; want one 303 to /phone and nineteen 401 or 403", outcomes)
+		t.Errorf("outcomes of 20 concurrent uses: %v; want one 303 to /phone and nineteen refused (back to /verify, or 403)", outcomes)
 	}
 }
 
@@ -158,13 +159,16 @@ func TestWrongEmergencyCodesLock(t *testing.T) {
 	b = h.pending()
 	b.get("/verify")
 	for i := range 10 {
-		res, _ := b.post("/verify/emergency", url.Values{"emergency_code": {"AAAA-BBBB-CCCC-DDDD"}})
-		if res.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("wrong emergency code %d: got %d", i+1, res.StatusCode)
+		_, body := b.submit("/verify/emergency", url.Values{"emergency_code": {"AAAA-BBBB-CCCC-DDDD"}})
+		if want := "That emergency code is not valid."; i < 9 && !strings.Contains(body, want) {
+			t.Fatalf("wrong emergency code %d: the page does not say %q", i+1, want)
 		}
 	}
-	res, body := b.post("/verify/emergency", url.Values{"emergency_code": {emergency}})
-	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, msgLocked) {
-		t.Errorf("right emergency code while locked: got %d, want 401 with the lock notice", res.StatusCode)
+	res, body := b.submit("/verify/emergency", url.Values{"emergency_code": {emergency}})
+	if res.Request.URL.Path != "/verify" || !strings.Contains(body, msgLocked) {
+		t.Errorf("right emergency code while locked: at %s, want the code page with the lock notice\n%s", res.Request.URL, body)
+	}
+	if strings.Contains(body, "That emergency code is not valid.") || strings.Contains(body, `action="/verify/emergency"`) {
+		t.Errorf("while locked the page says more than the lock, or offers the emergency code:\n%s", body)
 	}
 }

@@ -22,14 +22,16 @@ const maxEmergencyInput = 64
 // else. Only this session may do so: the user's other sessions that
 // passed only the password end here, or any of them could verify a phone
 // of its own in this one's place. A wrong emergency code counts toward the
-// lock like a wrong code.
+// lock like a wrong code. Every answer is a redirect (post, redirect, get).
 func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	ctx := r.Context()
 	now := s.now()
-	refuse := func() error { return s.refuseCode(w, r, msgEmergencyInvalid) }
+	// A refusal goes back to the code page, which shows the lock when it
+	// holds (and then no emergency-code form).
+	refuse := func() error { return s.backToVerify(w, r, msgEmergencyInvalid) }
 	if s.locked(a.user) {
-		return refuse()
+		return s.backToVerify(w, r, "")
 	}
 	typed := phonegate.NormalizeEmergencyCode(r.PostFormValue("emergency_code"))
 	if len(typed) > maxEmergencyInput {

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,20 +40,43 @@ func (s *Server) enrollGuard(r *http.Request) (string, error) {
 	return "/account", nil
 }
 
+// phoneData builds the phone page, filled in with what the user typed
+// when a refused POST /phone flashed it back (post, redirect, get).
 func (s *Server) phoneData(r *http.Request) *phonePage {
 	a := authFrom(r)
+	typed := r.PostForm
+	if n, ok := s.flashed(r); ok && n.Form == phoneFormName {
+		typed = n.Fields
+	}
 	p := &phonePage{
 		page:      page{Title: "Verify your phone"},
 		Next:      nextPath(r),
-		Countries: s.countryOptions(r.PostFormValue("country")),
-		Number:    strings.TrimSpace(r.PostFormValue("phone")),
+		Countries: s.countryOptions(typed.Get("country")),
+		Number:    strings.TrimSpace(typed.Get("phone")),
 		Channel:   a.user.PreferredChannel,
 		Again:     a.user.Phone != "",
 	}
-	if c := r.PostFormValue("channel"); c == store.ChannelSMS || c == store.ChannelCall {
+	if c := typed.Get("channel"); c == store.ChannelSMS || c == store.ChannelCall {
 		p.Channel = c
 	}
 	return p
+}
+
+// phoneFormName names the phone page's form in its flash.
+const phoneFormName = "phone"
+
+// backToPhone answers a refused POST /phone: 303 to the phone page, which
+// shows msg and the form as the user filled it in.
+func (s *Server) backToPhone(w http.ResponseWriter, r *http.Request, msg string) error {
+	kept := url.Values{}
+	for _, k := range []string{"country", "phone", "channel"} {
+		if v := r.PostFormValue(k); v != "" {
+			kept.Set(k, truncate(v, 100))
+		}
+	}
+	s.flashForm(w, r, flashError, msg, phoneFormName, kept)
+	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+	return nil
 }
 
 // phoneForm asks for the phone to verify.
@@ -76,7 +101,9 @@ func (s *Server) phoneForm(w http.ResponseWriter, r *http.Request) error {
 
 // enroll starts the verification of the user's first phone (or of a new
 // one after the emergency code or a reset: then only in the session that
-// used the emergency code or typed the recovery code).
+// used the emergency code or typed the recovery code). Every answer is a
+// redirect: to the code page, or back to the phone page with the refusal
+// and what was typed (post, redirect, get).
 func (s *Server) enroll(w http.ResponseWriter, r *http.Request) error {
 	if dest, err := s.enrollGuard(r); err != nil || dest != "" {
 		if err == nil {
@@ -84,15 +111,14 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	if done, err := s.reenrollRefusal(w, r, http.StatusForbidden, ""); done || err != nil {
+	if refused, err := s.reenrollRefused(r); err != nil || refused {
+		if err == nil {
+			// The phone page says why this session may not enroll.
+			http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+		}
 		return err
 	}
-	return s.startEnrollment(w, r, func(status int, msg string) error {
-		p := s.phoneData(r)
-		p.Error = msg
-		s.render(w, r, status, "phone", p)
-		return nil
-	})
+	return s.startEnrollment(w, r, func(status int, msg string) error { return s.backToPhone(w, r, msg) })
 }
 
 // changePhone starts the verification of a new phone from the account
@@ -156,4 +182,15 @@ func enrollMessage(err error) string {
 		msg += "."
 	}
 	return msg
+}
+
+// reenrollRefused reports whether the phone page is refused to this
+// session (reenrollRefusal says why on the page).
+func (s *Server) reenrollRefused(r *http.Request) (bool, error) {
+	a := authFrom(r)
+	re, err := s.db.Reenrollment(r.Context(), a.user.ID, a.sess.TokenHash, s.now())
+	if errors.Is(err, store.ErrNotFound) || (err == nil && re.Bound) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -170,9 +170,9 @@ func TestEmergencyWindowReplay(t *testing.T) {
 		strings.Contains(body, `name="phone"`) {
 		t.Errorf("GET /phone from a new session: got %d, want 403 with the words and no phone form\n%s", res.StatusCode, body)
 	}
-	res, body = n.post("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}})
+	res, body = n.submit("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}})
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "from the browser that used the emergency code") {
-		t.Errorf("POST /phone from a new session: got %d, want 403 with the words\n%s", res.StatusCode, body)
+		t.Errorf("POST /phone from a new session: the page after it got %d, want 403 with the words\n%s", res.StatusCode, body)
 	}
 	if got := h.sender.sentTo(phoneX); got != 0 {
 		t.Errorf("%d codes went to the new session's phone, want none", got)

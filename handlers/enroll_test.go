@@ -48,14 +48,26 @@ func TestEnrollmentNumbers(t *testing.T) {
 			if strings.Contains(page, `value="FR"`) {
 				t.Error("the phone page offers a country that is not allowed")
 			}
+			// Every answer is a redirect (post, redirect, get): a refusal goes
+			// back to the phone page, which says why and keeps what was typed.
 			res, body := b.post("/phone", url.Values{"country": {tt.country}, "phone": {tt.phone}, "channel": {tt.channel}})
-			if res.StatusCode != tt.status {
-				t.Fatalf("got %d, want %d\n%s", res.StatusCode, tt.status, body)
+			want := "/verify"
+			if tt.status != http.StatusSeeOther {
+				want = "/phone"
 			}
+			expectRedirect(t, res, want)
 			sms, calls := h.sender.counts()
 			if tt.to == "" {
-				if !strings.Contains(strings.ToLower(body), strings.ToLower(tt.words)) {
-					t.Errorf("the page does not say %q", tt.words)
+				res, body = b.get(res.Header.Get("Location"))
+				if res.StatusCode != http.StatusOK || !strings.Contains(strings.ToLower(body), strings.ToLower(tt.words)) {
+					t.Errorf("the phone page after the refusal: got %d, want it to say %q\n%s", res.StatusCode, tt.words, body)
+				}
+				if !strings.Contains(body, `value="`+strings.ReplaceAll(tt.phone, "+", "&#43;")+`"`) ||
+					(strings.Contains(body, `<option value="`+tt.country+`"`) && !strings.Contains(body, `<option value="`+tt.country+`" selected>`)) {
+					t.Errorf("the phone page after the refusal lost the number or country typed\n%s", body)
+				}
+				if _, again := b.get("/phone"); strings.Contains(again, tt.words) {
+					t.Errorf("a reload shows the refusal again")
 				}
 				if sms+calls != 0 {
 					t.Errorf("a refused number got %d messages and %d calls", sms, calls)

@@ -29,7 +29,10 @@ var errNotFound = &userError{status: http.StatusNotFound, msg: "There is nothing
 // where errors become HTTP status codes.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ue *userError
+	re, retry := s.asRetry(err)
 	switch {
+	case retry:
+		s.retryPage(w, r, re)
 	case errors.As(err, &ue):
 		s.errorPage(w, r, ue.status, ue.msg)
 	case errors.Is(err, store.ErrNotFound):

@@ -80,7 +80,7 @@ func TestInviteTakeover(t *testing.T) {
 	if res, _ := bob.get(alicesLink); res.StatusCode != http.StatusOK {
 		t.Fatalf("Alice's link after Eve's add: got %d, want 200", res.StatusCode)
 	}
-	res, _ := bob.post(alicesLink, url.Values{"password": {"bob's own good password"}})
+	res, _ := bob.post(alicesLink, url.Values{"password": {"my own violet tractor spoon"}})
 	expectRedirect(t, res, "/")
 	res, home := bob.get("/")
 	if res.StatusCode != http.StatusOK || !strings.Contains(home, "Alpha") {

@@ -44,6 +44,9 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 			return AddUserResult{}, fmt.Errorf("project %q: %w", projectName, err)
 		}
 	}
+	if msg := newPasswordProblem(password, email); password != "" && msg != "" {
+		return AddUserResult{}, errors.New(msg)
+	}
 	res := AddUserResult{Project: projectName, Role: role}
 	token := phonegate.NewToken()
 	u, invited, err := s.db.ProvisionMember(ctx, email, p.ID, role, phonegate.HashToken(token), now.Add(InviteLife), now)
@@ -58,7 +61,7 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 	}
 	switch {
 	case invited && password != "":
-		hash, err := s.cfg.Hasher.Hash(ctx, password)
+		hash, err := s.hashPassword(ctx, password)
 		if err != nil {
 			return AddUserResult{}, err
 		}
@@ -126,12 +129,12 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	password := r.PostFormValue("password")
-	if err := phonegate.CheckPasswordRules(password); err != nil {
+	if msg := newPasswordProblem(password, in.Email); msg != "" {
 		s.render(w, r, http.StatusBadRequest, "invite", &invitePage{
-			page: page{Title: "Join phonegate", Error: "The password must be 12 to 128 characters long."}, Token: token, Email: in.Email})
+			page: page{Title: "Join phonegate", Error: msg}, Token: token, Email: in.Email})
 		return nil
 	}
-	hash, err := s.cfg.Hasher.Hash(r.Context(), password)
+	hash, err := s.hashPassword(r.Context(), password)
 	if err != nil {
 		return err
 	}
@@ -145,6 +148,7 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.startSession(w, r, u); err != nil {
 		return err
 	}
+	s.rememberDevice(w, r, u.ID)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }

@@ -88,7 +88,12 @@ func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage,
 			UserID: x.User.ID, Email: x.User.Email, Role: x.Role, Pending: x.Pending || x.Invited,
 			Self: x.User.ID == self, Editable: mayChange(m.Role, x.Role), Roles: grantable(m.Role),
 		}
-		if !row.Pending {
+		if row.Pending {
+			// A pending row must not tell whether the address had an
+			// account: an existing one is stored in its owner's spelling,
+			// a new one in the inviter's, so neither is shown.
+			row.Email = strings.ToLower(row.Email)
+		} else {
 			row.PhoneVerified, row.LastCode = x.User.PhoneVerified, when(last[x.User.ID])
 		}
 		p.Rows = append(p.Rows, row)

@@ -77,7 +77,10 @@ func (s *Server) logRecover(next http.Handler) http.Handler {
 				}
 			}
 			lvl := zerolog.DebugLevel
-			if sw.status >= 500 {
+			// A refusal that says when to come back (a full hash queue)
+			// is no fault, and under a flood a warning each would fill
+			// the log.
+			if sw.status >= 500 && sw.Header().Get("Retry-After") == "" {
 				lvl = zerolog.WarnLevel
 			}
 			s.log.WithLevel(lvl).Str("method", r.Method).Str("path", logPath(r.URL.Path)).Int("status", sw.status).

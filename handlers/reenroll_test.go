@@ -111,8 +111,8 @@ func TestResetRecoveryCode(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, `name="recovery_code"`) || strings.Contains(body, `name="phone"`) {
 		t.Errorf("GET /phone after the reset: got %d, want 403 with the recovery code field\n%s", res.StatusCode, body)
 	}
-	if res, _ := a.post("/phone", url.Values{"country": {"US"}, "phone": {phoneY}, "channel": {"sms"}}); res.StatusCode != http.StatusForbidden {
-		t.Errorf("POST /phone without the recovery code: got %d, want 403", res.StatusCode)
+	if res, _ := a.submit("/phone", url.Values{"country": {"US"}, "phone": {phoneY}, "channel": {"sms"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /phone without the recovery code: the page after it got %d, want 403", res.StatusCode)
 	}
 	if n := f.sender.sentTo(phoneY); n != 0 {
 		t.Errorf("%d codes went out before the recovery code", n)
@@ -129,8 +129,8 @@ func TestResetRecoveryCode(t *testing.T) {
 	if res := useRecovery(b, code); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("the recovery code a second time, in another session: got %d, want 401", res.StatusCode)
 	}
-	if res, _ := b.post("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}}); res.StatusCode != http.StatusForbidden {
-		t.Errorf("POST /phone from the other session: got %d, want 403", res.StatusCode)
+	if res, _ := b.submit("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /phone from the other session: the page after it got %d, want 403", res.StatusCode)
 	}
 	fresh := f.enroll(a, phoneY)
 	f.checkPhone(f.dev.ID, phoneY, fresh)
@@ -227,7 +227,7 @@ func TestEmergencyBindingOrphaned(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "its session has ended") {
 		t.Errorf("GET /phone after the emergency session ended: got %d, want 403 pointing to a reset\n%s", res.StatusCode, body)
 	}
-	if res, _ := n.post("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}}); res.StatusCode != http.StatusForbidden {
-		t.Errorf("POST /phone: got %d, want 403", res.StatusCode)
+	if res, _ := n.submit("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /phone: the page after it got %d, want 403", res.StatusCode)
 	}
 }

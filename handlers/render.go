@@ -28,6 +28,9 @@ type page struct {
 	DevMode  bool
 	Flash    string
 	Error    string
+	// ErrorFor names the form Error concerns on a page with several
+	// (flashForm); the layout shows Error on top only when it is empty.
+	ErrorFor string
 
 	// Limited is set for a session that must pass a step (a code, a phone,
 	// a new emergency code) before the pages behind login open: the header
@@ -104,6 +107,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.CSRF = s.csrfToken(w, r)
 	}
 	p.DevMode = s.cfg.DevMode
+	s.showFlash(w, r, p)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		s.log.Error().Err(err).Str("template", name).Msg("render")

@@ -65,6 +65,7 @@ func (s *Server) routeTable() []route {
 		get("/account", accessFull, s.account),
 		post("/account/password", accessFull, s.changePassword),
 		post("/account/sessions/revoke", accessFull, s.revokeSession),
+		post("/account/sessions/revoke-others", accessFull, s.revokeOtherSessions),
 	}
 	return append(t, s.twoFactorRoutes()...)
 }
@@ -79,11 +80,12 @@ func post(path string, a access, h handlerFunc) route {
 
 // wrap wraps a route's handler for its access.
 func (s *Server) wrap(rt route) http.Handler {
+	rt.h = s.guard(rt)
 	switch rt.access {
 	case accessRaw:
 		return rt.raw
 	case accessOpen:
-		return s.browser(rt.h)
+		return noStore(s.browser(rt.h))
 	case accessPending:
 		return s.browser(s.requireSession(rt.h))
 	default:

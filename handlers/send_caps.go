@@ -4,35 +4,21 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/netip"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/store"
 )
 
 // sendAddr is the client address that the per-address send cap counts
-// (store.MaxAddressSends): clientAddr, with an IPv6 address taken as its
-// /64, since one subscriber usually holds a whole /64 and could otherwise
-// step past the cap one address at a time.
-func (s *Server) sendAddr(r *http.Request) string {
-	addr := s.clientAddr(r)
-	a, err := netip.ParseAddr(addr)
-	if err != nil {
-		return addr
-	}
-	a = a.Unmap()
-	if a.Is6() {
-		return netip.PrefixFrom(a, 64).Masked().String()
-	}
-	return a.String()
-}
+// (store.MaxAddressSends): the client's address bucket (addrBucket).
+func (s *Server) sendAddr(r *http.Request) string { return addrBucket(s.clientAddr(r)) }
 
 // capRefusal turns a send refused by one of the caps of store/sendcaps.go
 // into words. Past the global daily cap nothing is sent by that channel
 // until the next UTC day: the operator must know, so it is logged as an
 // error and written to the audit log of the user who was refused.
 func (s *Server) capRefusal(ctx context.Context, ch store.Challenge, channel string, le *store.SendLimitError, err error) error {
-	after := le.RetryAt.UTC().Format("15:04") + " UTC"
+	after := s.retryTime(le.RetryAt)
 	switch le.Reason {
 	case store.LimitSession:
 		return refused(http.StatusTooManyRequests, "Too many codes were asked for in this session; try again after "+after+".", err)
@@ -42,7 +28,7 @@ func (s *Server) capRefusal(ctx context.Context, ch store.Challenge, channel str
 		return refused(http.StatusTooManyRequests, fmt.Sprintf("This account has tried %d new phone numbers today, the most it may; "+
 			"use one of those, or try again after %s.", store.MaxNewNumbers, after), err)
 	case store.LimitRange:
-		return refused(http.StatusTooManyRequests, "Too many phone numbers close to this one were verified in the last hour; "+
+		return refused(http.StatusTooManyRequests, "Too many phone numbers close to this one were tried in the last hour; "+
 			"try again after "+after+".", err)
 	case store.LimitDaily:
 		return s.dailyCapReached(ctx, ch, channel, err)

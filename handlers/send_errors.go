@@ -52,12 +52,23 @@ func (s *Server) limitRefusal(ctx context.Context, ch store.Challenge, channel s
 		return refused(http.StatusTooManyRequests, "You can send another code in "+seconds(le.RetryAt.Sub(now))+".", err)
 	case le.Reason == store.LimitNumber:
 		return refused(http.StatusTooManyRequests, "Too many codes were sent to this number; try again after "+
-			le.RetryAt.UTC().Format("15:04")+" UTC.", err)
+			s.retryTime(le.RetryAt)+".", err)
 	case le.Reason == store.LimitChallenge:
 		return refused(http.StatusTooManyRequests, msgAllSends, err)
 	default:
 		return s.capRefusal(ctx, ch, channel, le, err)
 	}
+}
+
+// retryTime says when a refused send may be tried again, in UTC: the time
+// of day when that is today, else the date too, so that "after 09:34 UTC"
+// read at 09:35 cannot mean tomorrow.
+func (s *Server) retryTime(at time.Time) string {
+	at, now := at.UTC(), s.now().UTC()
+	if at.Year() == now.Year() && at.YearDay() == now.YearDay() {
+		return at.Format("15:04") + " UTC"
+	}
+	return at.Format("15:04") + " UTC on " + at.Format("2 January")
 }
 
 // seconds says a wait in whole seconds, rounded up: "1 second", "23 seconds".

@@ -11,7 +11,9 @@ import (
 // verifyForm is the code page. It shows the session's challenge, making a
 // login challenge when the session needs one and has none, but it never
 // sends anything: the user picks the method. A challenge that an SMS reply
-// approved is claimed here, as a right code would be.
+// approved is claimed here, as a right code would be. A challenge that
+// ended stays on the page, which says why (codeStateOf) and offers a new
+// code; only a passed one, or one for another phone, is replaced.
 func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	now := s.now()
@@ -25,7 +27,7 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	// An enrollment stays on the page while it can still pass, or, once
 	// ended, while it may be renewed from there (the page offers to send a
 	// new code); otherwise the gate decides.
-	if found && c.Purpose == store.PurposeEnroll && unfinished(c) && (c.Live(now) || renewable(a.user)) {
+	if found && c.Purpose == store.PurposeEnroll && c.State != store.ChallengeUsed && (c.Live(now) || renewable(a.user)) {
 		return s.renderVerify(w, r, c, http.StatusOK, "")
 	}
 	g, err := s.gate(r)
@@ -41,7 +43,7 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, withNext(g.step, r), http.StatusSeeOther)
 		return nil
 	}
-	if !found || c.Purpose != store.PurposeLogin || !unfinished(c) || c.Phone != a.user.Phone {
+	if !found || c.Purpose != store.PurposeLogin || c.State == store.ChallengeUsed || c.Phone != a.user.Phone {
 		if c, err = s.newChallenge(r, store.PurposeLogin, a.user.Phone, g.project.Name); err != nil {
 			return err
 		}
@@ -49,18 +51,14 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	return s.renderVerify(w, r, c, http.StatusOK, "")
 }
 
-// unfinished reports whether a challenge is still the one the page is about:
-// not passed and not cancelled (it may have died or expired, which the
-// page then says).
-func unfinished(c store.Challenge) bool {
-	return c.State != store.ChallengeUsed && c.State != store.ChallengeCancelled
-}
-
 // claimApproved completes a challenge that an SMS reply approved.
 func (s *Server) claimApproved(w http.ResponseWriter, r *http.Request, c store.Challenge) error {
 	next, err := s.completeChallenge(w, r, c, store.Pass{Claim: true})
 	if errors.Is(err, store.ErrCodeRefused) {
-		return s.renderVerify(w, r, c, http.StatusUnauthorized, msgCodeInvalid)
+		if r.Method == http.MethodGet {
+			return s.renderVerify(w, r, c, http.StatusOK, "")
+		}
+		return s.backToVerify(w, r, "")
 	}
 	if err != nil {
 		return err
@@ -69,10 +67,19 @@ func (s *Server) claimApproved(w http.ResponseWriter, r *http.Request, c store.C
 	return nil
 }
 
+// What the code page flashes after a code that was not checked.
+const (
+	msgCodeMalformed = "Enter the 6-digit code from the text message or the call."
+	msgCodeUnsent    = "No code has been sent yet, so that one was not checked: choose how to get your code."
+)
+
 // verifyCode checks a typed code. The check is counted before the
 // comparison (store.TakeCheck); a wrong code counts toward the challenge's
 // death and the user's lock; a right one is consumed by exactly one request.
-// Every refusal says the same thing; the notices say what to do next.
+// Every outcome but a pass goes back to the code page (post, redirect,
+// get), whose state says what happened: tries left, a dead code, the lock.
+// A code typed before anything was sent is neither checked nor counted:
+// nobody can know it yet.
 func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	ctx := r.Context()
@@ -89,12 +96,17 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		return s.claimApproved(w, r, c)
 	}
 	code := normalizeCode(r.PostFormValue("code"))
-	if s.locked(a.user) || code == "" {
-		return s.renderVerify(w, r, c, http.StatusUnauthorized, msgCodeInvalid)
+	switch {
+	case s.locked(a.user):
+		return s.backToVerify(w, r, "")
+	case c.Sends == 0 && c.Live(now):
+		return s.backToVerify(w, r, msgCodeUnsent)
+	case code == "":
+		return s.backToVerify(w, r, msgCodeMalformed)
 	}
 	mac, err := s.db.TakeCheck(ctx, c.ID, a.sess.TokenHash, now)
 	if errors.Is(err, store.ErrCodeRefused) {
-		return s.refuseCode(w, r, msgCodeInvalid)
+		return s.backToVerify(w, r, "")
 	}
 	if err != nil {
 		return err
@@ -107,11 +119,11 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		s.log.Info().Int64("user", a.user.ID).Bool("challenge_dead", f.ChallengeDead).Bool("locked", f.Locked).
 			Msg("wrong code")
 		s.noteFailedCode(r)
-		return s.refuseCode(w, r, msgCodeInvalid)
+		return s.backToVerify(w, r, "")
 	}
 	next, err := s.completeChallenge(w, r, c, store.Pass{})
 	if errors.Is(err, store.ErrCodeRefused) {
-		return s.refuseCode(w, r, msgCodeInvalid)
+		return s.backToVerify(w, r, "")
 	}
 	if err != nil {
 		return err
@@ -120,21 +132,16 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// refuseCode shows the code page again with msg, reading the challenge and the
-// user afresh so that the notices (dead, locked) are current.
-func (s *Server) refuseCode(w http.ResponseWriter, r *http.Request, msg string) error {
-	a := authFrom(r)
-	u, err := s.db.User(r.Context(), a.user.ID)
-	if err != nil {
-		return err
+// backToVerify answers a form of the code page that did not pass: 303 to
+// the code page, which shows the challenge's state afresh, with msg
+// flashed as an error when the state does not say it already. A code or
+// an emergency code that did not pass counts toward the per-address limit
+// of its route as the refusal it is.
+func (s *Server) backToVerify(w http.ResponseWriter, r *http.Request, msg string) error {
+	failedAttempt(r)
+	if msg != "" {
+		s.flash(w, r, flashError, msg)
 	}
-	a.user = u
-	c, found, err := s.sessionChallenge(r)
-	if err != nil {
-		return err
-	}
-	if !found {
-		return &userError{status: http.StatusUnauthorized, msg: msg}
-	}
-	return s.renderVerify(w, r, c, http.StatusUnauthorized, msg)
+	http.Redirect(w, r, withNext(stepVerify, r), http.StatusSeeOther)
+	return nil
 }

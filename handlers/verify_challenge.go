@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"crypto/rand"
 	"errors"
 	"net/http"
 	"strings"
@@ -10,41 +9,17 @@ import (
 	"github.com/phonegate/phonegate/store"
 )
 
-// The words of the code page (DESIGN §2: one message for a wrong, expired,
-// used or locked code, so that none can be told from another; the notices
-// say what the user must do next).
+// Words of the code page and the re-enrollment page; the code page's
+// states say the rest (codeStateOf).
 const (
-	msgCodeInvalid      = "That code is not valid. Check the latest message or call, or send a new code."
 	msgEmergencyInvalid = "That emergency code is not valid."
-	noticeDead          = "Too many wrong codes: this code no longer works. Send a new one."
-	noticeExpired       = "This code has expired. Send a new one."
 	noticeLocked        = "Too many failed attempts. Two-factor verification is locked for 15 minutes."
 )
 
-// replyAlphabet makes reply codes easy to read and type: no vowels (no
-// words), no 0/O or 1/I/L.
-const replyAlphabet = "BCDFGHJKMNPQRSTVWXZ23456789"
-
-// newReplyCode returns a short random code that the holder of the phone
-// may text back to prove they hold it ("verification by reply").
-func newReplyCode() string {
-	const n = len(replyAlphabet)
-	out := make([]byte, 0, 6)
-	var b [1]byte
-	for len(out) < cap(out) {
-		rand.Read(b[:])
-		// Bytes past the last whole multiple of the alphabet would favour
-		// its first letters: draw again.
-		if int(b[0]) < 256/n*n {
-			out = append(out, replyAlphabet[int(b[0])%n])
-		}
-	}
-	return string(out)
-}
-
 // newChallenge starts a challenge for the session: a fresh code, kept only
-// as a MAC and as the sealed copy the voice webhook needs, for phone, named
-// after label. It sends nothing; any earlier open challenge of the session
+// as a MAC and as the sealed copy the voice webhook needs, and a reply code
+// derived from the challenge ID, kept only as a MAC, for phone, named after
+// label. It sends nothing; any earlier open challenge of the session
 // is cancelled.
 func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (store.Challenge, error) {
 	a := authFrom(r)
@@ -63,7 +38,7 @@ func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (st
 		Phone:       phone,
 		CodeMAC:     s.cfg.Keys.CodeMAC(id, code),
 		CodeSealed:  s.cfg.Keys.Seal(id, code),
-		ReplyCode:   newReplyCode(),
+		ReplyMAC:    s.cfg.Keys.ReplyMAC(phone, s.cfg.Keys.ReplyCode(id)),
 		State:       store.ChallengePending,
 		CreatedAt:   now,
 		ExpiresAt:   now.Add(store.ChallengeLife),
@@ -107,16 +82,3 @@ func normalizeCode(s string) string {
 
 // locked reports whether the user's second factor is locked now.
 func (s *Server) locked(u store.User) bool { return s.now().Before(u.MFALockedUntil) }
-
-// deadNotice says why an answered-to challenge no longer works, or "".
-func (s *Server) deadNotice(c store.Challenge) string {
-	switch {
-	case c.State == store.ChallengeUsed || c.State == store.ChallengeCancelled:
-		return ""
-	case c.Checks >= store.MaxChecks:
-		return noticeDead
-	case !s.now().Before(c.ExpiresAt) || c.State == store.ChallengeDead:
-		return noticeExpired
-	}
-	return ""
-}

@@ -10,8 +10,8 @@ import (
 
 // verifyButton is one way to get the code, as a button of the code page.
 type verifyButton struct {
-	Channel string
-	Label   string
+	Channel string `json:"channel"`
+	Label   string `json:"label"`
 }
 
 // verifyDeliveryRow is one SMS or call, in words.
@@ -29,29 +29,16 @@ type verifyPage struct {
 	Enroll     bool   // verifying a new phone rather than logging in
 	Masked     string // the phone, all but its last digits hidden
 	Project    string
-	Live       bool // the code can still be typed
-	Locked     bool
-	Notice     string
-	Buttons    []verifyButton // the method to try first comes first
+	State      codeState // everything the page says and offers
 	Deliveries []verifyDeliveryRow
-	SMSFailed  bool // a text message did not arrive
-	AutoCall   bool // and the automatic call was placed
-	CallMissed bool // a call was not answered
-	OptedOut   bool // the number replied STOP: no text messages
-	NoSMS      bool // the number cannot take text messages
-	ResendIn   int  // seconds before another send is allowed
-	ResendAt   string
-	SendsLeft  int
+	ResendWait string // the 30-second wait left, in words; "" when none
+	ResendAt   string // its end, RFC 3339, for the script's countdown
 	ReplyCode  string // shown when neither method reaches the phone
 	ReplyTo    string // the number to text it to, when known
-	Emergency  bool   // the user has an emergency code to offer
+	// OtherPhone offers the phone page again: an enrollment of a user
+	// without a verified phone may start over with another number.
+	OtherPhone string
 }
-
-// Delivery statuses that mean the code did not reach the phone.
-var (
-	verifySMSFailed  = map[string]bool{"failed": true, "undelivered": true}
-	verifyCallFailed = map[string]bool{"failed": true, "busy": true, "no-answer": true, "canceled": true}
-)
 
 // verifyChannelLabel names a channel for people.
 func verifyChannelLabel(ch string) string {
@@ -61,11 +48,42 @@ func verifyChannelLabel(ch string) string {
 	return "Text message"
 }
 
-// verifyData builds the code page for challenge c.
-func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, error) {
+// codeFactsOf reads what the state of challenge c is derived from: its
+// deliveries, the user's lock and preference, the number's opt-out and
+// the send limits.
+func (s *Server) codeFactsOf(r *http.Request, c store.Challenge) (codeFacts, error) {
 	a := authFrom(r)
 	ctx := r.Context()
 	now := s.now()
+	f := codeFacts{Challenge: c, Now: now, LockedUntil: a.user.MFALockedUntil, Preferred: a.user.PreferredChannel,
+		Emergency: c.Purpose == store.PurposeLogin && a.user.PhoneVerified && a.user.EmergencyHash != ""}
+	var err error
+	if f.Deliveries, err = s.db.Deliveries(ctx, c.ID); err != nil {
+		return codeFacts{}, err
+	}
+	// An enrollment goes first by the channel picked on the phone page.
+	if c.Purpose == store.PurposeEnroll && len(f.Deliveries) > 0 {
+		f.Preferred = f.Deliveries[0].Channel
+	}
+	if f.OptedOut, err = s.db.OptedOut(ctx, c.Phone); err != nil {
+		return codeFacts{}, err
+	}
+	if ph, err := phonegate.ParsePhone(c.Phone, "", nil); err == nil {
+		f.NoSMS = !ph.SMS
+	}
+	if f.Blocks, err = s.db.SendBlocks(ctx, c.Phone, s.caps, now); err != nil {
+		return codeFacts{}, err
+	}
+	return f, nil
+}
+
+// verifyData builds the code page for challenge c.
+func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, error) {
+	f, err := s.codeFactsOf(r, c)
+	if err != nil {
+		return nil, err
+	}
+	st := codeStateOf(f)
 	p := &verifyPage{
 		page:    page{Title: "Enter your code"},
 		Next:    nextPath(r),
@@ -73,73 +91,30 @@ func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, er
 		Enroll:  c.Purpose == store.PurposeEnroll,
 		Masked:  phonegate.MaskPhone(c.Phone),
 		Project: c.Label,
-		Live:    c.Live(now),
-		Notice:  s.deadNotice(c),
+		State:   st,
 	}
 	if p.Enroll {
 		p.Title = "Verify your phone"
-	}
-	if s.locked(a.user) {
-		p.Locked, p.Notice = true, noticeLocked
-	}
-	p.Emergency = !p.Enroll && a.user.PhoneVerified && a.user.EmergencyHash != ""
-
-	ds, err := s.db.Deliveries(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	var sentSMS, sentCall bool
-	for _, d := range ds {
-		p.Deliveries = append(p.Deliveries, verifyDeliveryRow{Channel: verifyChannelLabel(d.Channel), Status: d.Status,
-			Words: deliveryWords(d), ErrorCode: d.ErrorCode})
-		switch d.Channel {
-		case store.ChannelSMS:
-			sentSMS = true
-			p.SMSFailed = p.SMSFailed || verifySMSFailed[d.Status]
-		case store.ChannelCall:
-			sentCall = true
-			p.CallMissed = p.CallMissed || verifyCallFailed[d.Status]
+		if renewable(authFrom(r).user) {
+			p.OtherPhone = withNext(stepPhone, r)
 		}
 	}
-	p.AutoCall = p.SMSFailed && c.AutoCallDone
-	if p.OptedOut, err = s.db.OptedOut(ctx, c.Phone); err != nil {
-		return nil, err
+	// The deliveries of a code that no longer works are history: the page
+	// is about the new code.
+	if st.Kind != codeLocked && !st.NewCode {
+		for _, d := range f.Deliveries {
+			p.Deliveries = append(p.Deliveries, verifyDeliveryRow{Channel: verifyChannelLabel(d.Channel), Status: d.Status,
+				Words: deliveryWords(d), ErrorCode: d.ErrorCode})
+		}
 	}
-	if ph, err := phonegate.ParsePhone(c.Phone, "", nil); err == nil {
-		p.NoSMS = !ph.SMS
+	if !st.ResendAt.IsZero() {
+		p.ResendWait = "You can ask for another code in " + seconds(st.ResendAt.Sub(f.Now)) + "."
+		p.ResendAt = st.ResendAt.UTC().Format(time.RFC3339)
 	}
-
-	// The method that worked last goes first, unless this challenge shows
-	// it failing, in which case the other one does.
-	first := a.user.PreferredChannel
-	if p.SMSFailed || p.OptedOut || p.NoSMS {
-		first = store.ChannelCall
-	} else if p.CallMissed {
-		first = store.ChannelSMS
-	}
-	sms := verifyButton{store.ChannelSMS, "Text me a code"}
-	if sentSMS {
-		sms.Label = "Text me the code again"
-	}
-	call := verifyButton{store.ChannelCall, "Call me"}
-	if sentCall {
-		call.Label = "Call me again"
-	}
-	if p.OptedOut || p.NoSMS {
-		p.Buttons = []verifyButton{call}
-	} else if first == store.ChannelCall {
-		p.Buttons = []verifyButton{call, sms}
-	} else {
-		p.Buttons = []verifyButton{sms, call}
-	}
-
-	p.SendsLeft = max(0, store.MaxChallengeSends-c.Sends)
-	if at := c.LastSendAt.Add(store.SendCooldown); c.Sends > 0 && at.After(now) {
-		p.ResendIn = int((at.Sub(now) + time.Second - 1) / time.Second)
-		p.ResendAt = at.UTC().Format(time.RFC3339)
-	}
-	if p.Live && (p.SMSFailed || p.CallMissed || p.OptedOut) {
-		p.ReplyCode = c.ReplyCode
+	// The reply code is derived again from the challenge ID: the store keeps
+	// only its MAC (codeStateOf offers it only to a challenge that has one).
+	if st.Reply {
+		p.ReplyCode = s.cfg.Keys.ReplyCode(c.ID)
 		p.ReplyTo = s.cfg.FromNumber
 	}
 	return p, nil
@@ -153,6 +128,11 @@ func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, c store.Ch
 		return err
 	}
 	p.Error = msg
+	if p.State.Kind == codeLocked {
+		// The lock is the one message while it holds.
+		p.Error = ""
+		s.dropFlash(w, r)
+	}
 	s.render(w, r, status, "verify", p)
 	return nil
 }

@@ -10,8 +10,10 @@ import (
 // verifySend sends the session's code by the chosen channel ("sms" or
 // "call"): the first send, a resend or the other method. When the challenge
 // has ended (expired, killed by wrong codes), a new one like it is made
-// first. The send limits are the store's (sendCode): a refusal is shown on
-// the page in words.
+// first. The send limits are the store's (sendCode). Every answer is a
+// redirect to the code page (post, redirect, get); a refusal the page's
+// state does not show already (codeStateOf) is flashed in words, and a
+// click during the 30-second wait shows the page with its countdown.
 func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	channel := r.PostFormValue("channel")
@@ -27,10 +29,7 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 		return s.claimApproved(w, r, c)
 	}
 	if s.locked(a.user) {
-		if !found {
-			return &userError{status: http.StatusTooManyRequests, msg: noticeLocked}
-		}
-		return s.renderVerify(w, r, c, http.StatusTooManyRequests, noticeLocked)
+		return s.backToVerify(w, r, "")
 	}
 	if !found || !c.Live(now) {
 		var dest string
@@ -45,18 +44,46 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 }
 
 // sendThenVerify sends the challenge's code by channel and moves to the
-// code page. A send the user can do something about is shown on the code
+// code page. A send the user can do something about is said on the code
 // page itself: the challenge stands, and the page offers the other method.
 func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c store.Challenge, channel string) error {
 	if _, err := s.sendCodeFrom(r.Context(), c, channel, s.sendAddr(r), false); err != nil {
 		var ue *userError
-		if errors.As(err, &ue) {
-			return s.renderVerify(w, r, c, ue.status, ue.msg)
+		if !errors.As(err, &ue) {
+			return err
 		}
-		return err
+		said, err := s.stateSays(r, c, err)
+		if err != nil {
+			return err
+		}
+		if said {
+			return s.backToVerify(w, r, "")
+		}
+		return s.backToVerify(w, r, ue.msg)
 	}
 	http.Redirect(w, r, withNext(stepVerify, r), http.StatusSeeOther)
 	return nil
+}
+
+// stateSays reports whether the code page's state says by itself why the
+// send of challenge c was refused (refusal), so that it is not said twice:
+// the 30-second wait has its countdown, and the limited and opted-out
+// states their notice.
+func (s *Server) stateSays(r *http.Request, c store.Challenge, refusal error) (bool, error) {
+	var le *store.SendLimitError
+	if errors.As(refusal, &le) && le.Reason == store.LimitCooldown {
+		return true, nil
+	}
+	c, err := s.db.Challenge(r.Context(), c.ID)
+	if err != nil {
+		return false, err
+	}
+	f, err := s.codeFactsOf(r, c)
+	if err != nil {
+		return false, err
+	}
+	k := codeStateOf(f).Kind
+	return k == codeLimited || k == codeOptedOut, nil
 }
 
 // replaceChallenge makes a new challenge in place of one that ended: to the
@@ -64,7 +91,7 @@ func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c store.
 // challenge if the session still needs one. dest is where to go instead
 // when there is nothing to verify.
 func (s *Server) replaceChallenge(r *http.Request, old store.Challenge, found bool) (store.Challenge, string, error) {
-	if found && old.Purpose == store.PurposeEnroll && unfinished(old) && renewable(authFrom(r).user) {
+	if found && old.Purpose == store.PurposeEnroll && old.State != store.ChallengeUsed && renewable(authFrom(r).user) {
 		c, err := s.newChallenge(r, store.PurposeEnroll, old.Phone, old.Label)
 		return c, "", err
 	}

@@ -9,14 +9,26 @@ import (
 	"github.com/phonegate/phonegate/store"
 )
 
-// verifyStatus is what the code page's script polls.
+// verifyStatus is what the code page's script polls: the same codeState
+// the page shows (codeStateOf), in JSON.
 type verifyStatus struct {
-	// State is the challenge's: pending, approved, used, dead or cancelled,
-	// or expired for a pending one past its time; none without a challenge.
-	State string `json:"state"`
-	// CanResendAt is when the next send is allowed (RFC 3339); empty when
-	// no send is left.
+	// State is the code page's state (codeKind): none, sent, auto_call,
+	// failed, opted_out, wrong, limited, dead, expired, cancelled, locked,
+	// approved or passed; "no_challenge" when the session has none.
+	State   string `json:"state"`
+	Message string `json:"message"` // the state's notice, times in UTC
+	// At is the time the message names (RFC 3339), for the browser's
+	// local time; empty when none.
+	At        string `json:"at,omitempty"`
+	CodeBox   bool   `json:"code_box"`
+	TriesLeft int    `json:"tries_left"`
+	NewCode   bool   `json:"new_code"` // a send makes a new code
+	SendsLeft int    `json:"sends_left"`
+	// CanResendAt is when the next send is allowed (RFC 3339): now, or the
+	// end of the 30-second wait; empty when no send can go.
 	CanResendAt string               `json:"can_resend_at"`
+	Buttons     []verifyButton       `json:"buttons"`
+	LockedUntil string               `json:"locked_until,omitempty"`
 	Deliveries  []verifyDeliveryJSON `json:"deliveries"`
 	// Next is where to go: set once the challenge was passed (an SMS reply
 	// approved it and this request claimed it).
@@ -32,53 +44,60 @@ type verifyDeliveryJSON struct {
 	ErrorCode int    `json:"error_code"`
 }
 
-// verifyStatusJSON answers the code page's polling: the challenge's state,
-// when a resend is allowed, and each delivery's state in words. A
-// challenge that an SMS reply approved is claimed here, so that the page
-// moves on by itself.
+// verifyStatusJSON answers the code page's polling. A challenge that an
+// SMS reply approved is claimed here, so that the page moves on by itself.
 func (s *Server) verifyStatusJSON(w http.ResponseWriter, r *http.Request) error {
 	c, found, err := s.sessionChallenge(r)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	st := verifyStatus{State: "none", Deliveries: []verifyDeliveryJSON{}}
-	if found {
-		if c.State == store.ChallengeApproved && c.Live(now) {
-			next, err := s.completeChallenge(w, r, c, store.Pass{Claim: true})
-			switch {
-			case err == nil:
-				return writeStatusJSON(w, verifyStatus{State: store.ChallengeUsed, Next: next, Deliveries: []verifyDeliveryJSON{}})
-			case !errors.Is(err, store.ErrCodeRefused):
-				return err
-			}
-			if c, _, err = s.sessionChallenge(r); err != nil {
-				return err
-			}
-		}
-		st.State = c.State
-		if c.State == store.ChallengePending && !c.Live(now) {
-			st.State = "expired"
-		}
-		if c.Sends < store.MaxChallengeSends {
-			st.CanResendAt = now.UTC().Format(time.RFC3339)
-			if at := c.LastSendAt.Add(store.SendCooldown); c.Sends > 0 && at.After(now) {
-				st.CanResendAt = at.UTC().Format(time.RFC3339)
-			}
-		}
-		ds, err := s.db.Deliveries(r.Context(), c.ID)
-		if err != nil {
+	if !found {
+		return writeStatusJSON(w, verifyStatus{State: "no_challenge", Buttons: []verifyButton{}, Deliveries: []verifyDeliveryJSON{}})
+	}
+	if c.State == store.ChallengeApproved && c.Live(now) {
+		next, err := s.completeChallenge(w, r, c, store.Pass{Claim: true})
+		switch {
+		case err == nil:
+			return writeStatusJSON(w, verifyStatus{State: string(codePassed), Next: next, Buttons: []verifyButton{},
+				Deliveries: []verifyDeliveryJSON{}})
+		case !errors.Is(err, store.ErrCodeRefused):
 			return err
 		}
-		for _, d := range ds {
-			st.Deliveries = append(st.Deliveries, verifyDeliveryJSON{Channel: d.Channel, Status: d.Status,
-				Words: deliveryWords(d), ErrorCode: d.ErrorCode})
-			failed := (d.Channel == store.ChannelSMS && verifySMSFailed[d.Status]) ||
-				(d.Channel == store.ChannelCall && verifyCallFailed[d.Status])
-			st.Reply = st.Reply || failed
+		if c, _, err = s.sessionChallenge(r); err != nil {
+			return err
 		}
 	}
-	return writeStatusJSON(w, st)
+	f, err := s.codeFactsOf(r, c)
+	if err != nil {
+		return err
+	}
+	st := codeStateOf(f)
+	out := verifyStatus{State: string(st.Kind), Message: st.Text(), CodeBox: st.CodeBox, TriesLeft: st.TriesLeft,
+		NewCode: st.NewCode, SendsLeft: st.SendsLeft, Buttons: st.Buttons, Reply: st.Reply,
+		Deliveries: []verifyDeliveryJSON{}}
+	if out.Buttons == nil {
+		out.Buttons = []verifyButton{}
+	}
+	if !st.At.IsZero() {
+		out.At = st.At.UTC().Format(time.RFC3339)
+	}
+	if !st.LockedUntil.IsZero() {
+		out.LockedUntil = st.LockedUntil.UTC().Format(time.RFC3339)
+	}
+	if len(st.Buttons) > 0 {
+		out.CanResendAt = now.UTC().Format(time.RFC3339)
+		if !st.ResendAt.IsZero() {
+			out.CanResendAt = st.ResendAt.UTC().Format(time.RFC3339)
+		}
+	}
+	if st.Kind != codeLocked {
+		for _, d := range f.Deliveries {
+			out.Deliveries = append(out.Deliveries, verifyDeliveryJSON{Channel: d.Channel, Status: d.Status,
+				Words: deliveryWords(d), ErrorCode: d.ErrorCode})
+		}
+	}
+	return writeStatusJSON(w, out)
 }
 
 func writeStatusJSON(w http.ResponseWriter, v any) error {

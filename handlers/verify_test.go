@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,8 +19,8 @@ import (
 
 const (
 	msgInvalid = "That code is not valid. Check the latest message or call, or send a new code."
-	msgDead    = "Too many wrong codes: this code no longer works. Send a new one."
-	msgLocked  = "Too many failed attempts. Two-factor verification is locked for 15 minutes."
+	msgDead    = "Too many wrong codes: this code no longer works. Send a new code."
+	msgLocked  = "Too many failed attempts: two-factor verification is locked until"
 )
 
 // enrolled returns a harness whose user ada has verified testPhone and
@@ -81,13 +82,14 @@ func TestCodeLife(t *testing.T) {
 			code := h.sendSMS(b)
 			h.clock.Add(tt.after)
 			b.get("/verify")
-			res, body := b.post("/verify", url.Values{"code": {code}})
+			res, _ := b.post("/verify", url.Values{"code": {code}})
 			if tt.pass {
 				expectRedirect(t, res, "/")
 				return
 			}
-			if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, msgInvalid) {
-				t.Fatalf("expired code: got %d, want 401 with the generic message\n%s", res.StatusCode, body)
+			expectRedirect(t, res, "/verify")
+			if _, body := b.get(res.Header.Get("Location")); !strings.Contains(body, "This code has expired. Send a new code.") {
+				t.Fatalf("expired code: the code page does not say it expired\n%s", body)
 			}
 			if res, _ := b.get("/"); res.StatusCode != http.StatusSeeOther {
 				t.Errorf("the project page opened after an expired code: %d", res.StatusCode)
@@ -112,24 +114,20 @@ func TestWrongCodes(t *testing.T) {
 			b := h.pending()
 			code := h.sendSMS(b)
 			b.get("/verify")
-			var body string
 			for i := range tt.wrong {
-				var res *http.Response
-				res, body = b.post("/verify", url.Values{"code": {wrongCode(code)}})
-				if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, msgInvalid) {
-					t.Fatalf("wrong code %d: got %d, want 401 with the generic message", i+1, res.StatusCode)
+				_, body := b.submit("/verify", url.Values{"code": {wrongCode(code)}})
+				if left := 4 - i; left > 0 && !strings.Contains(body, fmt.Sprintf("That code is not valid: %s left.", tries(left))) {
+					t.Fatalf("wrong code %d: the page does not say %s are left\n%s", i+1, tries(left), body)
 				}
 			}
-			if tt.wrong == 5 && !strings.Contains(body, msgDead) {
-				t.Errorf("after 5 wrong codes the page does not say the code died:\n%s", body)
-			}
-			res, body := b.post("/verify", url.Values{"code": {code}})
+			res, _ := b.post("/verify", url.Values{"code": {code}})
 			if tt.pass {
 				expectRedirect(t, res, "/")
 				return
 			}
-			if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, msgInvalid) {
-				t.Fatalf("right code on a dead challenge: got %d, want 401", res.StatusCode)
+			expectRedirect(t, res, "/verify")
+			if _, body := b.get("/verify"); !strings.Contains(body, msgDead) {
+				t.Fatalf("right code on a dead challenge: the page does not say the code died\n%s", body)
 			}
 			// Sending again makes a new challenge with a new code, which works.
 			h.clock.Add(time.Minute)
@@ -141,37 +139,51 @@ func TestWrongCodes(t *testing.T) {
 	}
 }
 
+// TestVerifySendLimits: the 30-second wait and the 5 sends of a code.
+// Every click answers 303 (post, redirect, get): during the wait the page
+// shows the countdown, never a bare 429.
 func TestVerifySendLimits(t *testing.T) {
 	h, _, _ := enrolled(t, phonegate.LevelEveryLogin)
 	b := h.pending()
-	send := func(channel string) int {
-		b.get("/verify")
-		res, _ := b.post("/verify/send", url.Values{"channel": {channel}})
-		return res.StatusCode
-	}
 	steps := []struct {
-		name  string
-		wait  time.Duration
-		want  int
-		sends int // total sends recorded after the step
+		name     string
+		wait     time.Duration
+		sends    int    // total sends recorded after the step
+		countOn  int    // the countdown's seconds on the page after it; 0 for none
+		wantText string // also on the page
 	}{
-		{"first send", 0, http.StatusSeeOther, 1},
-		{"at once again", 0, http.StatusTooManyRequests, 1},
-		{"29 s later", 29 * time.Second, http.StatusTooManyRequests, 1},
-		{"30 s after the first", time.Second, http.StatusSeeOther, 2},
-		{"third", 30 * time.Second, http.StatusSeeOther, 3},
-		{"fourth", 30 * time.Second, http.StatusSeeOther, 4},
-		{"fifth", 30 * time.Second, http.StatusSeeOther, 5},
-		{"sixth is one too many", 30 * time.Second, http.StatusTooManyRequests, 5},
+		{"first send", 0, 1, 30, "The code is on its way by text message."},
+		{"at once again", 0, 1, 30, "4 of 5 sends left for this code."},
+		{"29 s later", 29 * time.Second, 1, 1, "4 of 5 sends left for this code."},
+		{"30 s after the first", time.Second, 2, 30, "3 of 5 sends left for this code."},
+		{"third", 30 * time.Second, 3, 30, "2 of 5 sends left"},
+		{"fourth", 30 * time.Second, 4, 30, "1 of 5 sends left"},
+		{"fifth", 30 * time.Second, 5, 0, "This code was sent 5 times, the most it may be"},
+		{"sixth is one too many", 30 * time.Second, 5, 0, "This code was sent 5 times, the most it may be"},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			h.clock.Add(st.wait)
-			if got := send("sms"); got != st.want {
-				t.Errorf("send: got %d, want %d", got, st.want)
+			b.get("/verify")
+			res, body := b.submit("/verify/send", url.Values{"channel": {"sms"}})
+			if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/verify" {
+				t.Fatalf("after the click: got %d at %s, want the code page", res.StatusCode, res.Request.URL)
 			}
 			if n, _ := h.sender.counts(); n != st.sends+1 { // +1: the enrollment's
 				t.Errorf("%d text messages sent, want %d", n-1, st.sends)
+			}
+			wait := fmt.Sprintf("You can ask for another code in %d seconds.", st.countOn)
+			if st.countOn == 1 {
+				wait = "You can ask for another code in 1 second."
+			}
+			if got := strings.Contains(body, wait); got != (st.countOn > 0) {
+				t.Errorf("countdown %q on the page: %v, want %v\n%s", wait, got, st.countOn > 0, body)
+			}
+			if !strings.Contains(body, st.wantText) {
+				t.Errorf("the page does not say %q\n%s", st.wantText, body)
+			}
+			if strings.Contains(body, "You can send another code in") {
+				t.Errorf("the wait is said twice (a flash beside the countdown)\n%s", body)
 			}
 		})
 	}
@@ -180,23 +192,33 @@ func TestVerifySendLimits(t *testing.T) {
 		// Five sends went to the number above, one more at enrollment.
 		for i := range 4 {
 			h.clock.Add(time.Second)
-			if got := h.pending(); got != nil {
-				got.get("/verify")
-				if res, _ := got.post("/verify/send", url.Values{"channel": {"call"}}); res.StatusCode != http.StatusSeeOther {
-					t.Fatalf("send %d to the number: got %d", 7+i, res.StatusCode)
-				}
+			got := h.pending()
+			got.get("/verify")
+			if res, _ := got.post("/verify/send", url.Values{"channel": {"call"}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("send %d to the number: got %d", 7+i, res.StatusCode)
 			}
 		}
 		late := h.pending()
-		late.get("/verify")
-		if res, _ := late.post("/verify/send", url.Values{"channel": {"sms"}}); res.StatusCode != http.StatusTooManyRequests {
-			t.Errorf("eleventh send to the number within the hour: got %d, want 429", res.StatusCode)
+		_, page := late.get("/verify")
+		const limited = "No more codes can be sent to this number now: it was sent 10 in the last hour"
+		if !strings.Contains(page, limited) || strings.Contains(page, `name="channel"`) {
+			t.Errorf("the code page at the number's limit does not say so, or still offers a send\n%s", page)
+		}
+		before, calls := h.sender.counts()
+		if _, body := late.submit("/verify/send", url.Values{"channel": {"sms"}}); !strings.Contains(body, limited) {
+			t.Errorf("eleventh send to the number within the hour: the page does not say %q\n%s", limited, body)
+		}
+		if sms, c := h.sender.counts(); sms != before || c != calls {
+			t.Error("an eleventh code went to the number within the hour")
 		}
 		h.clock.Add(time.Hour)
 		later := h.pending()
 		later.get("/verify")
 		if res, _ := later.post("/verify/send", url.Values{"channel": {"sms"}}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("an hour later: got %d, want 303", res.StatusCode)
+		}
+		if sms, _ := h.sender.counts(); sms != before+1 {
+			t.Errorf("an hour later no code was sent")
 		}
 	})
 }
@@ -244,25 +266,30 @@ func TestLockAcrossLogins(t *testing.T) {
 			if got := strings.Contains(page, msgLocked); got != tt.wantLocked {
 				t.Errorf("the code page tells of the lock: %v, want %v", got, tt.wantLocked)
 			}
-			res, body := b.post("/verify/send", url.Values{"channel": {"sms"}})
+			before, _ := h.sender.counts()
+			_, body := b.submit("/verify/send", url.Values{"channel": {"sms"}})
 			if tt.wantLocked {
 				// Nothing is sent while locked; the code already sent, though
-				// right, is refused like a wrong one.
-				if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, msgLocked) {
-					t.Errorf("send while locked: got %d, want 429 with the lock notice", res.StatusCode)
+				// right, is refused.
+				if n, _ := h.sender.counts(); n != before || !strings.Contains(body, msgLocked) {
+					t.Errorf("send while locked: %d sent, want none and the lock notice\n%s", n-before, body)
 				}
-			} else if res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("send: got %d", res.StatusCode)
 			} else {
 				code = h.sender.lastCode(t)
 			}
 			b.get("/verify")
-			res, body = b.post("/verify", url.Values{"code": {code}})
-			if locked := res.StatusCode != http.StatusSeeOther; locked != tt.wantLocked {
-				t.Fatalf("right code: got %d, want locked = %v\n%s", res.StatusCode, tt.wantLocked, body)
+			res, _ := b.post("/verify", url.Values{"code": {code}})
+			want := "/"
+			if tt.wantLocked {
+				want = "/verify"
 			}
-			if tt.wantLocked && (!strings.Contains(body, msgInvalid) || !strings.Contains(body, msgLocked)) {
-				t.Errorf("a locked user is not told so:\n%s", body)
+			if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != want {
+				t.Fatalf("right code: got %d to %q, want 303 to %s", res.StatusCode, got, want)
+			}
+			if tt.wantLocked {
+				if _, body := b.get(want); !strings.Contains(body, msgLocked) {
+					t.Errorf("a locked user is not told so:\n%s", body)
+				}
 			}
 		})
 	}
@@ -326,11 +353,15 @@ func TestVerifyPageGetNeverSends(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("GET /verify: got %d", res.StatusCode)
 		}
-		for _, want := range []string{"&#43;1 ••• ••• •671", `autocomplete="one-time-code"`, `inputmode="numeric"`,
-			"Text me a code", "Call me", "Use your emergency code", `href="/verify"`, "/static/verify.js"} {
+		for _, want := range []string{"&#43;1 ••• ••• •671", "Nothing has been sent yet", "Text me a code", "Call me",
+			"Use your emergency code", `href="/verify"`, "/static/verify.js"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the code page lacks %q", want)
 			}
+		}
+		// The code box appears once a code is on its way.
+		if strings.Contains(body, `autocomplete="one-time-code"`) {
+			t.Error("the code box is shown before anything was sent")
 		}
 		if strings.Index(body, "Text me a code") > strings.Index(body, "Call me") {
 			t.Error("the method that worked last (SMS) is not offered first")
@@ -372,7 +403,7 @@ func TestVerifyStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &st); err != nil {
 		t.Fatalf("%v: %s", err, body)
 	}
-	if st.State != "pending" || st.CanResendAt != sent.Add(30*time.Second).UTC().Format(time.RFC3339) || !st.Reply {
+	if st.State != "failed" || st.CanResendAt != sent.Add(30*time.Second).UTC().Format(time.RFC3339) || !st.Reply {
 		t.Errorf("status = %+v", st)
 	}
 	want := []struct {
@@ -386,7 +417,7 @@ func TestVerifyStatus(t *testing.T) {
 
 	// The page says the SMS failed, offers the call first and the reply code.
 	_, page := b.get("/verify")
-	if !strings.Contains(page, "did not reach your phone") || !strings.Contains(page, ch.ReplyCode) ||
+	if !strings.Contains(page, "did not reach your phone") || !strings.Contains(page, testKeys(t).ReplyCode(ch.ID)) ||
 		strings.Index(page, "Call me") > strings.Index(page, "Text me") {
 		t.Errorf("the page does not show the failed SMS, the call first and the reply code:\n%s", page)
 	}
@@ -399,11 +430,12 @@ func TestVerificationByReply(t *testing.T) {
 	b := h.pending()
 	h.sendSMS(b)
 	ch := h.sessionChallenge(b)
-	if _, err := h.db.ApproveByReply(context.Background(), ch.Phone, ch.ReplyCode, h.clock.Now()); err != nil {
+	keys := testKeys(t)
+	if _, err := h.db.ApproveByReply(context.Background(), ch.Phone, keys.ReplyMAC(ch.Phone, keys.ReplyCode(ch.ID)), h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	_, body := b.get("/verify/status")
-	if !strings.Contains(body, `"state":"used"`) || !strings.Contains(body, `"next":"/"`) {
+	if !strings.Contains(body, `"state":"passed"`) || !strings.Contains(body, `"next":"/"`) {
 		t.Fatalf("status after the reply: %s", body)
 	}
 	if res, _ := b.get("/"); res.StatusCode != http.StatusOK {

@@ -90,7 +90,7 @@ func newFuzzServer(f *testing.F) (*handlers.Server, map[string]string) {
 	}
 	c := store.Challenge{ID: "fuzz", UserID: u.ID, SessionHash: []byte("fuzz"), Purpose: store.PurposeLogin,
 		Label: "Fuzz", Phone: whPhone, CodeMAC: keys.CodeMAC("fuzz", whCode), CodeSealed: keys.Seal("fuzz", whCode),
-		ReplyCode: "K7Q4M", CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)}
+		ReplyMAC: keys.ReplyMAC(whPhone, "K7Q4M"), CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)}
 	if err := db.CreateChallenge(ctx, c); err != nil {
 		f.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func (s *Server) answerSMS(ctx context.Context, from, body string) (*twiml.Respo
 		}
 		return twiml.Reply(replyCancel), nil
 	}
-	c, err := s.db.ApproveByReply(ctx, from, body, now)
+	c, err := s.db.ApproveByReply(ctx, from, s.cfg.Keys.ReplyMAC(from, body), now)
 	if errors.Is(err, store.ErrNotFound) {
 		return twiml.Reply(replyUnknown), nil
 	}

@@ -42,9 +42,11 @@ func addAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
 	return nil
 }
 
-// addUserAudit writes an event about a user into the log of every project
-// the user belongs to and accepted, so that each project's owners see it.
-// A project that merely added the user learns nothing of their account.
+// addUserAudit writes an event about a user into the log of each project
+// it concerns (auditScope): of the projects the user belongs to and had
+// accepted when it happened, all of them for an account event, those with
+// two-factor on for a second-factor event. A project that merely added the
+// user learns nothing of their account.
 func addUserAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
 	_, err := tx.ExecContext(ctx, userAuditSQL, userAuditArgs(e)...)
 	if err != nil {
@@ -55,14 +57,20 @@ func addUserAudit(ctx context.Context, tx *sql.Tx, e AuditEvent) error {
 
 // userAuditArgs are userAuditSQL's arguments for e.
 func userAuditArgs(e AuditEvent) []any {
-	return []any{nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID}
+	return []any{nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID,
+		auditScope(e.Kind) == scopeAccount}
 }
 
+// userAuditSQL writes an event about a user into each project the user
+// accepted; its last argument is true for an account event and false for
+// a second-factor one, which goes only where two-factor is on, as the
+// project stands when it happens.
 const userAuditSQL = `INSERT INTO audit_events (project_id, user_id, actor_id, kind, detail, created_at)
-	SELECT project_id, ?, ?, ?, ?, ? FROM memberships WHERE user_id = ? AND accepted_at > 0`
+	SELECT m.project_id, ?, ?, ?, ?, ? FROM memberships m JOIN projects p ON p.id = m.project_id
+	WHERE m.user_id = ? AND m.accepted_at > 0 AND (? OR p.mfa_level != 'off')`
 
-// AddUserAudit writes an event about a user into the audit log of every
-// project the user belongs to and accepted.
+// AddUserAudit writes an event about a user into the audit log of each
+// project it concerns: see auditScope.
 func (db *DB) AddUserAudit(ctx context.Context, e AuditEvent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return addUserAudit(ctx, tx, e) })
 }

@@ -29,7 +29,7 @@ type Challenge struct {
 	Phone        string // E.164
 	CodeMAC      []byte // HMAC of the challenge ID and the code
 	CodeSealed   []byte // the code, AES-GCM sealed, for the voice webhook; nil once the challenge ends
-	ReplyCode    string // short code the holder may text back instead
+	ReplyMAC     []byte // keyed hash of the phone and the reply code the holder may text back instead; nil for none
 	State        string
 	Checks       int // wrong-or-right checks so far
 	Sends        int
@@ -39,14 +39,14 @@ type Challenge struct {
 	ExpiresAt    time.Time
 }
 
-const challengeColumns = `id, user_id, session_hash, purpose, label, phone, code_mac, code_sealed, reply_code, state,
+const challengeColumns = `id, user_id, session_hash, purpose, label, phone, code_mac, code_sealed, reply_mac, state,
 	checks, sends, last_send_at, auto_call_done, created_at, expires_at`
 
 func scanChallenge(row interface{ Scan(...any) error }) (Challenge, error) {
 	var c Challenge
 	var last, created, expires int64
 	err := row.Scan(&c.ID, &c.UserID, &c.SessionHash, &c.Purpose, &c.Label, &c.Phone, &c.CodeMAC, &c.CodeSealed,
-		&c.ReplyCode, &c.State, &c.Checks, &c.Sends, &last, &c.AutoCallDone, &created, &expires)
+		&c.ReplyMAC, &c.State, &c.Checks, &c.Sends, &last, &c.AutoCallDone, &created, &expires)
 	c.LastSendAt, c.CreatedAt, c.ExpiresAt = unix(last), unix(created), unix(expires)
 	return c, err
 }
@@ -67,7 +67,7 @@ func (db *DB) CreateChallenge(ctx context.Context, c Challenge) error {
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO challenges (`+challengeColumns+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.UserID, c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyCode,
+			c.ID, c.UserID, c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyMAC,
 			ChallengePending, 0, 0, 0, false, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
 		if err != nil {
 			return fmt.Errorf("store: create challenge: %w", err)

@@ -36,6 +36,10 @@ func newDeliveryFixture(t *testing.T) *deliveryFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Apollo asks for the code: its log is where code events are written.
+	if _, err := db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0); err != nil {
+		t.Fatal(err)
+	}
 	return &deliveryFixture{t: t, db: db, user: u, project: p}
 }
 
@@ -53,7 +57,7 @@ func (f *deliveryFixture) challenge(phone, replyCode string) store.Challenge {
 		Phone:       phone,
 		CodeMAC:     []byte("mac"),
 		CodeSealed:  []byte("sealed"),
-		ReplyCode:   replyCode,
+		ReplyMAC:    replyMAC(phone, replyCode),
 		CreatedAt:   t0,
 		ExpiresAt:   t0.Add(10 * time.Minute),
 	}

@@ -91,6 +91,7 @@ func TestLockRace(t *testing.T) {
 			ctx := context.Background()
 			u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
 			p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+			db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // second-factor events show where the gate asks for them
 			if err := db.SetEmergencyHash(ctx, u.ID, "H", t0); err != nil {
 				t.Fatal(err)
 			}
@@ -123,6 +124,7 @@ func TestLockInFlightFailures(t *testing.T) {
 	ctx := context.Background()
 	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
 	p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+	db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // second-factor events show where the gate asks for them
 	var cs []store.Challenge
 	for i := range 2 {
 		cs = append(cs, newChallenge(t, db, u.ID, fmt.Sprintf("s%d", i), store.PurposeLogin, t0))
@@ -175,6 +177,7 @@ func TestLockRightTenth(t *testing.T) {
 	ctx := context.Background()
 	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
 	p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+	db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // second-factor events show where the gate asks for them
 	now := t0
 	for i := range store.MaxMFAFailures - 1 {
 		if i%store.MaxChecks == 0 {

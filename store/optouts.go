@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
 )
 
 // SetOptOut records whether a phone number has opted out of text messages
@@ -77,36 +74,28 @@ func (db *DB) CancelPendingForPhone(ctx context.Context, phone string, now time.
 	return n, nil
 }
 
-// NormalizeReplyCode puts a reply code in the form it is compared in:
-// letters and digits only, upper case. People type "ab 12x", "AB12X." or
-// "ab-12x" for the same code.
-func NormalizeReplyCode(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return unicode.ToUpper(r)
-		}
-		return -1
-	}, s)
-}
-
 // ApproveByReply approves the pending, unexpired challenge for phone whose
-// reply code matches replyCode (compared after NormalizeReplyCode): its
-// holder texted the code shown on the page from that very number. phone
-// must be the sender's number exactly as Twilio reports it (E.164). It
-// returns ErrNotFound when no challenge matches.
-func (db *DB) ApproveByReply(ctx context.Context, phone, replyCode string, now time.Time) (Challenge, error) {
-	want := NormalizeReplyCode(replyCode)
-	if want == "" || phone == "" {
+// reply MAC is replyMAC (phonegate.Keys.ReplyMAC of the sender and the
+// text): its holder texted the code shown on the page from that very
+// number. phone must be the sender's number exactly as Twilio reports it
+// (E.164). The lookup is one read of the challenges_reply index on the read
+// pool, so that the common message that is no reply code ("ok", "thanks")
+// takes no write lock; the MAC binds the phone as well, and the phone is
+// checked again. It returns ErrNotFound when no challenge matches.
+func (db *DB) ApproveByReply(ctx context.Context, phone string, replyMAC []byte, now time.Time) (Challenge, error) {
+	if len(replyMAC) == 0 || phone == "" {
 		return Challenge{}, fmt.Errorf("store: approve by reply: %w", ErrNotFound)
+	}
+	var id string
+	if err := db.read.QueryRowContext(ctx, findReplySQL, replyMAC, phone, now.Unix()).Scan(&id); err != nil {
+		return Challenge{}, notFound(err, "reply code")
 	}
 	var c Challenge
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		id, err := matchReplyCode(ctx, tx, phone, want, now)
-		if err != nil {
-			return err
-		}
+		var err error
+		// The state is checked again: the challenge may have ended since.
 		c, err = scanChallenge(tx.QueryRowContext(ctx, `UPDATE challenges SET state = 'approved'
-			WHERE id = ? AND state = 'pending' RETURNING `+challengeColumns, id))
+			WHERE id = ? AND state = 'pending' AND expires_at > ? RETURNING `+challengeColumns, id, now.Unix()))
 		if err != nil {
 			return notFound(err, "challenge")
 		}
@@ -122,32 +111,8 @@ func (db *DB) ApproveByReply(ctx context.Context, phone, replyCode string, now t
 	return c, nil
 }
 
-// matchReplyCode returns the ID of the newest pending challenge of phone
-// whose reply code is want. Codes are compared in Go, in constant time,
-// because how a code was written when it was stored is not ours to assume.
-func matchReplyCode(ctx context.Context, tx *sql.Tx, phone, want string, now time.Time) (string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, reply_code FROM challenges
-		WHERE phone = ? AND state = 'pending' AND expires_at > ? AND reply_code != ''
-		ORDER BY created_at DESC, rowid DESC`, phone, now.Unix())
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	found := ""
-	for rows.Next() {
-		var id, code string
-		if err := rows.Scan(&id, &code); err != nil {
-			return "", err
-		}
-		if subtle.ConstantTimeCompare([]byte(NormalizeReplyCode(code)), []byte(want)) == 1 && found == "" {
-			found = id
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	if found == "" {
-		return "", fmt.Errorf("store: reply code: %w", ErrNotFound)
-	}
-	return found, nil
-}
+// findReplySQL finds the newest pending challenge with a reply MAC; see
+// ApproveByReply. Two live challenges of one phone share a MAC only if
+// they drew the same code (one chance in 27^6): the newest wins.
+const findReplySQL = `SELECT id FROM challenges WHERE reply_mac = ? AND state = 'pending' AND phone = ? AND expires_at > ?
+	ORDER BY created_at DESC, rowid DESC LIMIT 1`

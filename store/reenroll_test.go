@@ -120,6 +120,7 @@ func TestRecoveryCode(t *testing.T) {
 			ctx := context.Background()
 			u := enrolledUser(t, db)
 			p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+			db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // second-factor events show where the gate asks for them
 			if err := db.ResetSecondFactor(ctx, u.ID, 0, mac, t0); err != nil {
 				t.Fatal(err)
 			}

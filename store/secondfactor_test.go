@@ -232,6 +232,7 @@ func TestLockAudited(t *testing.T) {
 	ctx := context.Background()
 	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
 	p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+	db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // a project whose gate asks for the code
 	var last store.Failure
 	for i := range store.MaxMFAFailures {
 		at := t0.Add(time.Duration(i) * time.Second)

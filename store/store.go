@@ -51,7 +51,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
 	}
-	// The database holds hashes and reply codes: create it readable by its
+	// The database holds hashes and sealed codes: create it readable by its
 	// owner only. SQLite gives its -wal and -shm files the same mode.
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
 		f.Close()

@@ -60,6 +60,11 @@ func (r *runner) report(took time.Duration) {
 		fmt.Fprintf(r.out, "mixed: voice c=%d p99 %s ms alone, %s ms beside %.1f logins/s started (%.2fx); login p50 %s ms, p99 %s ms\n",
 			a.Concurrency, ms(a.P99), ms(m.P99), ls.Rate(), ratio(float64(m.P99), float64(a.P99)), ms(ls.P50), ms(ls.P99))
 	}
+	if r.opt.has("flood") {
+		st := r.floodStats
+		fmt.Fprintf(r.out, "flood: %d anonymous logins at once, answered %v; the owner's logins %d ok, %d failed, p50 %s ms, max %s ms; other cpu %s\n",
+			floodLogins, st.Statuses, st.OwnerOK, st.OwnerFailed, ms(st.OwnerLat.P50), ms(st.OwnerLat.Max), percent(st.OtherCPU))
+	}
 	fmt.Fprintf(r.out, "baseline peak RSS (VmHWM) %s MiB; Twilio API requests made by the server: %d\n",
 		mib(r.baseRSS.hwm()), r.twilio.calls.Load())
 	for _, n := range r.notes {

@@ -30,6 +30,7 @@ type runner struct {
 	notes       []string
 	mixedLogins loginStats
 	mixedPair   [2]result // the voice load without and with logins
+	floodStats  floodStats
 }
 
 // check is one target's verdict.
@@ -124,6 +125,9 @@ func (r *runner) run(ctx context.Context) (err error) {
 		{"burst", r.opt.has("burst"), r.burst},
 		{"rss", webhooks, r.checkRSS},
 		{"mixed", r.opt.has("mixed"), r.mixed},
+		// After mixed: the flood fills the seeded account's throttle,
+		// which the mixed scenario's logins (no device cookie) would meet.
+		{"flood", r.opt.has("flood"), r.flood},
 		{"crash", r.opt.has("crash"), r.crash},
 	} {
 		if !s.run {

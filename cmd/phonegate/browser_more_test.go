@@ -74,7 +74,7 @@ func TestBrowserWrongCodesAndLock(t *testing.T) {
 	for i := 0; i < 6 && !locked; i++ {
 		b.fill("#code", wrongCode(code))
 		b.submit("form[action='/verify'] button")
-		locked = strings.Contains(b.bodyText(), "locked for 15 minutes")
+		locked = strings.Contains(b.bodyText(), "locked until")
 	}
 	if !locked {
 		t.Fatalf("ten failures did not lock:\n%s", b.bodyText())

@@ -185,7 +185,7 @@ func TestSquatReplay(t *testing.T) {
 	if res, page := ceo.get(m[1]); res.StatusCode != http.StatusOK || !strings.Contains(page, "ceo@example.com") {
 		t.Fatalf("the link: got %d", res.StatusCode)
 	}
-	res, _ = ceo.post(m[1], url.Values{"password": {"the real ceo's password"}})
+	res, _ = ceo.post(m[1], url.Values{"password": {"the real chief's own violet spoon"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("choosing the password: got %d", res.StatusCode)
 	}

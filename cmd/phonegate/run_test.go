@@ -164,6 +164,11 @@ func TestUserCommands(t *testing.T) {
 	if !errors.As(err, &ue) {
 		t.Errorf("short password: err = %v, want a usageError", err)
 	}
+	err = run(ctx, []string{"user", "add", "--email", "eve@example.com", "--project", "Engine"},
+		e, strings.NewReader("password1234\n"), io.Discard, io.Discard)
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "too easy to guess") {
+		t.Errorf("common password: err = %v, want a usageError saying it is too easy to guess", err)
+	}
 	out.Reset()
 	if err := run(ctx, []string{"user", "reset-2fa", "--email", "ada@example.com"}, e, nil, &out, io.Discard); err != nil {
 		t.Fatal(err)

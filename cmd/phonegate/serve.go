@@ -146,6 +146,9 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		db.Close()
 		return nil, nil, err
 	}
+	if cfg.DevMode && !srv.DevTools() {
+		log.Warn().Str("public_url", pub).Msg(devPhoneOffMessage(cfg))
+	}
 	return srv, db, nil
 }
 
@@ -172,8 +175,11 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	mode := "twilio"
-	if cfg.DevMode {
+	switch {
+	case cfg.DevMode && srv.DevTools():
 		mode = "dev (no Twilio account: the dev phone plays Twilio's part)"
+	case cfg.DevMode:
+		mode = "dev (no Twilio account; the dev phone and mailbox are off behind a public URL)"
 	}
 	log.Info().Str("addr", ln.Addr().String()).Str("db", cfg.DB).Str("mode", mode).Msg("phonegate listening")
 
@@ -202,6 +208,16 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// devPhoneOffMessage says why the dev phone and mailbox are off and how to
+// turn them on: they show every code and invite link, so they never answer
+// behind a public URL such as an ngrok tunnel, where anyone on the internet
+// could read them.
+func devPhoneOffMessage(cfg config) string {
+	return "the dev phone and the dev mailbox are off: PUBLIC_URL is not a loopback address (an ngrok tunnel or another public URL), " +
+		"and they show every code and invite link, which must not be reachable from there; codes sent now are shown nowhere. " +
+		"Unset PUBLIC_URL and stop ngrok (or set PUBLIC_URL=http://127.0.0.1:" + cfg.Port + ") to use /dev/phone and /dev/mail"
 }
 
 // maintain prunes expired sessions and old counters every few minutes.

@@ -61,8 +61,8 @@ func userAdd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 			return fmt.Errorf("read password: %w", err)
 		}
 		password = strings.TrimRight(line, "\r\n")
-		if err := phonegate.CheckPasswordRules(password); err != nil {
-			return usagef("the password read from standard input must be 12 to 128 characters long")
+		if err := phonegate.CheckNewPassword(password, *email); err != nil {
+			return usagef("the password read from standard input was refused: %v", err)
 		}
 	}
 	srv, db, err := openAdmin(ctx, cfg)
