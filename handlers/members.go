@@ -255,6 +255,10 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, store.ErrLastOwner) {
 		return s.membersError(w, r, m, http.StatusConflict, lastOwnerMsg)
 	}
+	if errors.Is(err, store.ErrNameTaken) {
+		return s.membersError(w, r, m, http.StatusConflict, t.User.Email+" already owns another project named “"+
+			m.Project.Name+"”, and two projects of one owner cannot share a name: rename one of them first.")
+	}
 	if err != nil {
 		return err
 	}

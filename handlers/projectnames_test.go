@@ -66,6 +66,18 @@ func TestProjectNameClash(t *testing.T) {
 	if res.StatusCode != http.StatusConflict || !strings.Contains(html.UnescapeString(body), "An owner of this project already has another project named “APOLLO”") {
 		t.Errorf("admin's rename: got %d\n%s", res.StatusCode, body)
 	}
+	// The admin owns an "engine" of their own: they cannot also become an
+	// owner of ENGINE.
+	admin.get("/")
+	if res, _ := admin.post("/projects", url.Values{"name": {"engine"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the admin's own engine: %d", res.StatusCode)
+	}
+	owner.get("/projects/" + strconvFormat(p.ID) + "/members")
+	res, body = owner.post("/projects/"+strconvFormat(p.ID)+"/members/role", url.Values{
+		"user": {strconvFormat(mustUser(t, h, "admin@example.com").ID)}, "role": {"owner"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(html.UnescapeString(body), "admin@example.com already owns another project named “ENGINE”") {
+		t.Errorf("making the admin an owner: got %d\n%s", res.StatusCode, body)
+	}
 	// A developer may not rename.
 	dev := h.as("dev@example.com")
 	dev.get("/")

@@ -70,6 +70,23 @@ func (db *DB) RenameProject(ctx context.Context, projectID, actorID int64, name 
 	return old, err
 }
 
+// checkNewOwnerNames returns ErrNameTaken if userID, about to become an
+// owner of projectID, already owns another project of its name. A member
+// who has not accepted the project is not checked: the answer would tell
+// the project something of an account that has not consented to it.
+func checkNewOwnerNames(ctx context.Context, tx *sql.Tx, projectID, userID int64) error {
+	var name string
+	var accepted int64
+	if err := tx.QueryRowContext(ctx, `SELECT p.name, m.accepted_at FROM projects p
+		JOIN memberships m ON m.project_id = p.id WHERE p.id = ? AND m.user_id = ?`, projectID, userID).Scan(&name, &accepted); err != nil {
+		return notFound(err, "membership")
+	}
+	if accepted <= 0 {
+		return nil
+	}
+	return checkOwnerNames(ctx, tx, userID, projectID, name)
+}
+
 // projectOwners lists the IDs of a project's owners.
 func projectOwners(ctx context.Context, tx *sql.Tx, projectID int64) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT user_id FROM memberships WHERE project_id = ? AND role = ?`, projectID, RoleOwner)

@@ -72,6 +72,20 @@ func TestProjectNamesPerOwner(t *testing.T) {
 	if p, _ := db.Project(ctx, bobs.ID); p.Name != "Zeus" {
 		t.Errorf("name after rename = %q, want Zeus", p.Name)
 	}
+	// Making ada an owner of bob's "engine 2" would give her two "Engine 2".
+	bobEngine, err := db.CreateProject(ctx, bob.ID, "engine 2", now)
+	if err == nil {
+		err = db.AddMember(ctx, bobEngine.ID, ada.ID, store.RoleDeveloper, now)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetRoleBy(ctx, bobEngine.ID, ada.ID, bob.ID, store.RoleOwner, now); !errors.Is(err, store.ErrNameTaken) {
+		t.Errorf("making ada an owner of a second Engine 2: %v, want ErrNameTaken", err)
+	}
+	if _, err := db.SetRoleBy(ctx, bobEngine.ID, ada.ID, bob.ID, store.RoleAdmin, now); err != nil {
+		t.Errorf("making ada an admin of it: %v", err)
+	}
 	es, _ := db.AuditEvents(ctx, bobs.ID, 0, 1)
 	if len(es) != 1 || es[0].Kind != "project.renamed" || es[0].Detail != "Apollo → Zeus" {
 		t.Errorf("newest audit event = %+v, want project.renamed Apollo → Zeus", es)
