@@ -17,8 +17,7 @@ type accountPage struct {
 	Trusted   []trustedRow
 	Countries []countryOption
 	Channel   string // the channel preselected for a new phone
-	PhoneForm bool   // the change-phone form is open, to show its error
-	Number    string // the number typed in the change-phone form
+	Number    string // the number typed in the change-phone form that failed
 }
 
 type sessionRow struct {
@@ -36,11 +35,14 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 	if a.user.Phone != "" {
 		p.Masked = phonegate.MaskPhone(a.user.Phone)
 	}
-	p.Countries = s.countryOptions(r.PostFormValue("country"))
+	// The change-phone form, when it failed, comes back as it was typed.
+	typed := s.typed(r)
+	p.Countries = s.countryOptions(typed.Get("country"))
 	p.Channel = a.user.PreferredChannel
-	if c := r.PostFormValue("channel"); c == store.ChannelSMS || c == store.ChannelCall {
+	if c := typed.Get("channel"); c == store.ChannelSMS || c == store.ChannelCall {
 		p.Channel = c
 	}
+	p.Number = typed.Get("phone")
 	var err error
 	if p.Trusted, err = s.trustedRows(r); err != nil {
 		return err
@@ -66,31 +68,22 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err := s.accountData(r, p); err != nil {
 		return err
 	}
-	p.Flash = accountFlash(r)
 	s.render(w, r, http.StatusOK, "account", p)
 	return nil
 }
 
-// flashMessages are the confirmations a redirect may ask a page to show.
-var flashMessages = map[string]string{
-	"password": "Your password was changed. Your other sessions and trusted computers were signed out.",
-	"session":  "The session was ended.",
-	"trusted":  "The computer was forgotten: it will be asked for a code next time.",
-}
+// The forms of the account page, by the name its template shows their
+// errors under (page.FormError).
+const (
+	formPassword  = "password"
+	formPhone     = "phone"
+	formEmergency = "emergency"
+)
 
-func (s *Server) accountError(w http.ResponseWriter, r *http.Request, msg string) error {
-	return s.accountFail(w, r, http.StatusBadRequest, msg)
-}
-
-// accountFail shows the account page again with msg and status.
-func (s *Server) accountFail(w http.ResponseWriter, r *http.Request, status int, msg string) error {
-	p := &accountPage{}
-	if err := s.accountData(r, p); err != nil {
-		return err
-	}
-	p.Error = msg
-	s.render(w, r, status, "account", p)
-	return nil
+// accountError sends the user back to the account page with msg beside
+// the form named form.
+func (s *Server) accountError(w http.ResponseWriter, r *http.Request, form, msg string) error {
+	return s.formError(w, r, "/account", form, msg, nil)
 }
 
 // changePassword sets a new password after the current one. A wrong
@@ -101,11 +94,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if ok, err := s.recheckPassword(r, r.PostFormValue("current_password")); err != nil {
 		return err
 	} else if !ok {
-		return s.accountFail(w, r, http.StatusUnauthorized, msgWrongPassword)
+		return s.accountError(w, r, formPassword, msgWrongPassword)
 	}
 	next := r.PostFormValue("new_password")
 	if msg := newPasswordProblem(next, a.user.Email); msg != "" {
-		return s.accountError(w, r, "The new password was not accepted. "+msg)
+		return s.accountError(w, r, formPassword, "The new password was not accepted. "+msg)
 	}
 	hash, err := s.hashPassword(r.Context(), next)
 	if err != nil {
@@ -122,15 +115,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.renewSession(w, r, a.sess.MFAAt); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/account?done=password", http.StatusSeeOther)
-	return nil
+	return s.done(w, r, "/account", "Your password was changed. Your other sessions and trusted computers were signed out.")
 }
 
 func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	id, err := hex.DecodeString(r.PostFormValue("session"))
 	if err != nil {
-		return badRequest("That session is not known.")
+		return s.accountError(w, r, "", msgUnknownSession)
 	}
 	ss, err := s.db.UserSessions(r.Context(), a.user.ID)
 	if err != nil {
@@ -142,13 +134,16 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			if bytes.Equal(id, a.sess.TokenHash) {
-				s.clearCookie(w, s.cookie)
+				s.flash(w, r, flashSuccess, "Logged out: this session was ended.")
 				http.Redirect(w, r, "/login", http.StatusSeeOther)
 				return nil
 			}
-			http.Redirect(w, r, "/account?done=session", http.StatusSeeOther)
-			return nil
+			return s.done(w, r, "/account", "The session was ended.")
 		}
 	}
-	return badRequest("That session is not known.")
+	return s.accountError(w, r, "", msgUnknownSession)
 }
+
+// msgUnknownSession answers a session that is not the user's, or was
+// ended already (from a page left open, a double click).
+const msgUnknownSession = "That session is not known: it may have ended already."

@@ -3,7 +3,6 @@ package handlers
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 )
 
 // revokeOtherSessions ends every session of the user but this one, after
@@ -15,29 +14,22 @@ func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request) err
 	if ok, err := s.recheckPassword(r, r.PostFormValue("password")); err != nil {
 		return err
 	} else if !ok {
-		return s.accountFail(w, r, http.StatusUnauthorized, msgWrongPassword)
+		return s.accountError(w, r, formOthers, msgWrongPassword)
 	}
 	n, err := s.db.EndOtherSessions(r.Context(), a.user.ID, a.sess.TokenHash, s.now())
 	if err != nil {
 		return err
 	}
 	s.log.Info().Int64("user", a.user.ID).Int("sessions", n).Msg("other sessions logged out")
-	http.Redirect(w, r, "/account?done=others&n="+strconv.Itoa(n), http.StatusSeeOther)
-	return nil
+	return s.done(w, r, "/account", othersLoggedOut(n))
 }
 
-// accountFlash is the confirmation the account page shows after a
-// redirect: one of flashMessages, or how many sessions were logged out.
-// Only fixed words and a number read strictly come from the URL.
-func accountFlash(r *http.Request) string {
-	q := r.URL.Query()
-	if q.Get("done") != "others" {
-		return flashMessages[q.Get("done")]
-	}
-	n, err := strconv.Atoi(q.Get("n"))
+// formOthers names the account page's "Log out all other sessions" form.
+const formOthers = "others"
+
+// othersLoggedOut says how many other sessions were logged out.
+func othersLoggedOut(n int) string {
 	switch {
-	case err != nil || n < 0:
-		return "Your other sessions were logged out."
 	case n == 0:
 		return "No other session was open: there was nothing to log out."
 	case n == 1:

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -18,11 +17,9 @@ func TestAccountChangePhone(t *testing.T) {
 	oldHash := u.EmergencyHash
 
 	b.get("/account")
-	res, body := b.post("/account/phone", url.Values{"password": {"wrong password here"}, "country": {"US"},
-		"phone": {testPhone2}, "channel": {"sms"}})
-	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "That password is not right.") {
-		t.Fatalf("wrong password: got %d", res.StatusCode)
-	}
+	res, path, body := b.follow(b.post("/account/phone", url.Values{"password": {"wrong password here"}, "country": {"US"},
+		"phone": {testPhone2}, "channel": {"sms"}}))
+	expectFormError(t, res, path, body, "/account", "That password is not right.")
 	b.get("/account")
 	res, _ = b.post("/account/phone", url.Values{"password": {goodPassword}, "country": {"US"},
 		"phone": {testPhone2}, "channel": {"sms"}})
@@ -61,12 +58,11 @@ func TestAccountRegenerateEmergencyCode(t *testing.T) {
 	first := h.enroll(b, testPhone)
 
 	b.get("/account")
-	if res, _ := b.post("/account/emergency", url.Values{"password": {"wrong password here"}}); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("wrong password: got %d, want 401", res.StatusCode)
-	}
-	res, _ := b.post("/account/emergency", url.Values{"password": {goodPassword}})
+	res, path, body := b.follow(b.post("/account/emergency", url.Values{"password": {"wrong password here"}}))
+	expectFormError(t, res, path, body, "/account", "That password is not right.")
+	res, _ = b.post("/account/emergency", url.Values{"password": {goodPassword}})
 	loc := expectRedirect(t, res, "/phone/done")
-	_, body := b.get(loc)
+	_, body = b.get(loc)
 	second := regexpFind(t, `id="emergency-code">([^<]+)<`, body)
 	if second == first {
 		t.Fatal("the new emergency code is the old one")
@@ -96,7 +92,7 @@ func TestAccountPageLists(t *testing.T) {
 }
 
 // TestPasswordRecheckThrottled: every form that asks for the password
-// again answers a wrong one with 401 and the message on the page, and
+// again answers a wrong one with the message on its page, and
 // counts it toward the limit of failed logins; once the limit is reached,
 // the right password is refused there and at login until the hour passes.
 func TestPasswordRecheckThrottled(t *testing.T) {
@@ -135,10 +131,8 @@ func TestPasswordRecheckThrottled(t *testing.T) {
 				return n
 			}
 			b.get(page)
-			res, body := b.post(path, tt.form("wrong password here"))
-			if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "That password is not right.") {
-				t.Fatalf("wrong password: got %d, want 401 with the message\n%s", res.StatusCode, body)
-			}
+			res, at, body := b.follow(b.post(path, tt.form("wrong password here")))
+			expectFormError(t, res, at, body, page, "That password is not right.")
 			if n := failures(); n != 1 {
 				t.Errorf("%d failures counted, want 1", n)
 			}
@@ -148,12 +142,9 @@ func TestPasswordRecheckThrottled(t *testing.T) {
 				}
 			}
 			b.get(page)
-			if res, _ := b.post(path, tt.form(goodPassword)); res.StatusCode != http.StatusUnauthorized {
-				t.Errorf("the right password after 100 failures in the hour: got %d, want 401", res.StatusCode)
-			}
-			if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
-				t.Errorf("login after 100 failures in the hour: got %d, want 401", res.StatusCode)
-			}
+			res, at, body = b.follow(b.post(path, tt.form(goodPassword)))
+			expectFormError(t, res, at, body, page, "That password is not right.")
+			expectLoginRefused(t, h.browser().login("ada@example.com", goodPassword))
 		})
 	}
 }

@@ -35,9 +35,11 @@ func TestRemoveAsksFirst(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := h.as(tt.as)
 			b.get(members)
-			res, body := b.post(members+"/remove", url.Values{"user": {strconvFormat(tt.user)}})
+			res, _ := b.post(members+"/remove", url.Values{"user": {strconvFormat(tt.user)}})
+			loc := expectRedirect(t, res, members+"/confirm?")
+			res, body := b.get(loc)
 			if res.StatusCode != http.StatusOK {
-				t.Fatalf("first POST: got %d, want 200 and a question", res.StatusCode)
+				t.Fatalf("GET %s: got %d, want 200 and a question", loc, res.StatusCode)
 			}
 			for _, want := range []string{tt.question, tt.button, `name="confirm" value="1"`,
 				`href="/projects/` + strconvFormat(p.ID) + `/members">Cancel`} {
@@ -76,9 +78,10 @@ func TestResetAsksFirst(t *testing.T) {
 	members := "/projects/" + strconvFormat(p.ID) + "/members"
 	b.post("/projects/"+strconvFormat(p.ID)+"/settings/authenticate", url.Values{"password": {goodPassword}, "next": {members}})
 	b.get(members)
-	res, body := b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}})
+	res, _ := b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}})
+	res, body := b.get(expectRedirect(t, res, members+"/confirm?"))
 	if res.StatusCode != http.StatusOK {
-		t.Fatalf("first POST: got %d, want 200 and a question", res.StatusCode)
+		t.Fatalf("the confirmation: got %d, want 200 and a question", res.StatusCode)
 	}
 	for _, want := range []string{"Reset the two-factor authentication of dev@example.com?",
 		"Reset two-factor authentication of dev@example.com", `name="confirm" value="1"`, "recovery code"} {
@@ -88,6 +91,13 @@ func TestResetAsksFirst(t *testing.T) {
 	}
 	if got, _ := h.db.User(ctx, devUser.ID); !got.PhoneVerified {
 		t.Fatal("asking reset the member")
+	}
+	// The confirmation page asks again when the reset would be refused.
+	if res, _ := b.get(members + "/confirm?do=reset&user=" + strconvFormat(ownerUser.ID)); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("confirming a reset of oneself: got %d, want 303 back to the members", res.StatusCode)
+	}
+	if res, _ := b.get(members + "/confirm?do=other&user=" + strconvFormat(devUser.ID)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("confirming something else: got %d, want 404", res.StatusCode)
 	}
 	res, _ = b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}, "confirm": {"1"}})
 	loc := expectRedirect(t, res, "/projects/"+strconvFormat(p.ID)+"/recovery")

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,7 +39,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &loginPage{page: page{Title: "Log in"}, Next: localPath(r.URL.Query().Get("next"))}
+	p := &loginPage{page: page{Title: "Log in"}, Next: localPath(r.URL.Query().Get("next")), EmailValue: s.typed(r).Get("email")}
 	if n == 0 {
 		p.Flash = "No account exists yet: open the setup link printed in the server's log."
 	}
@@ -55,9 +56,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		s.render(w, r, http.StatusUnauthorized, "login", &loginPage{
-			page: page{Title: "Log in", Error: errBadLogin}, EmailValue: email, Next: next})
-		return nil
+		return s.formError(w, r, loginPath(next), "", errBadLogin, url.Values{"email": {email}})
 	}
 	if err := s.auditLogin(r, u); err != nil {
 		return err
@@ -170,13 +169,23 @@ func (s *Server) verifyPassword(r *http.Request, u store.User, password string) 
 	return true, nil
 }
 
+// loginPath is the login page that goes on to next after the login.
+func loginPath(next string) string {
+	if next == "/" {
+		return "/login"
+	}
+	return "/login?next=" + urlQueryEscape(next)
+}
+
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if a := authFrom(r); a.token != "" {
 		if err := s.db.DeleteSession(r.Context(), phonegate.HashToken(a.token)); err != nil {
 			return err
 		}
 	}
-	s.clearCookie(w, s.cookie)
+	// The cookie stays, naming a session that no longer exists: a form
+	// posted from a page left open says "logged out", not "forged".
+	s.flash(w, r, flashSuccess, "Logged out.")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }
@@ -222,11 +231,32 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		return errNotFound
+		return s.setupGone(w, r)
 	}
-	s.render(w, r, http.StatusOK, "setup", &setupPage{page: page{Title: "Set up phonegate"}, Token: token})
+	typed := s.typed(r)
+	s.render(w, r, http.StatusOK, "setup", &setupPage{page: page{Title: "Set up phonegate"}, Token: token,
+		EmailValue: typed.Get("email"), Project: typed.Get("project")})
 	return nil
 }
+
+// setupGone is the answer to a setup link that does not work: once an
+// account exists, the link was used, and the page says that setup is done
+// and links to the login (410); before, a wrong link finds nothing.
+func (s *Server) setupGone(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.db.CountUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errNotFound
+	}
+	s.render(w, r, http.StatusGone, "error", &errorPage{page: page{Title: "Setup is done"}, Status: http.StatusGone,
+		Heading: "Setup is done", Message: msgSetupDone, LinkHref: "/login", LinkText: "Log in"})
+	return nil
+}
+
+// msgSetupDone says that the first account exists, once setup is done.
+const msgSetupDone = "Setup is done: log in."
 
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostFormValue("token")
@@ -238,20 +268,18 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		return errNotFound
+		return s.setupGone(w, r)
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	project := strings.TrimSpace(r.PostFormValue("project"))
-	p := &setupPage{page: page{Title: "Set up phonegate"}, Token: token, EmailValue: email, Project: project}
-	if msg := checkAccountFields(email, password); msg != "" {
-		p.Error = msg
-	} else if msg := checkProjectName(project); msg != "" {
-		p.Error = msg
+	msg := checkAccountFields(email, password)
+	if msg == "" {
+		msg = checkProjectName(project)
 	}
-	if p.Error != "" {
-		s.render(w, r, http.StatusBadRequest, "setup", p)
-		return nil
+	if msg != "" {
+		return s.formError(w, r, "/setup?token="+urlQueryEscape(token), "", msg,
+			url.Values{"email": {email}, "project": {project}})
 	}
 	hash, err := s.hashPassword(r.Context(), password)
 	if err != nil {
@@ -259,17 +287,18 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, _, err := s.db.CreateFirstOwner(r.Context(), email, hash, project, s.now())
 	if errors.Is(err, store.ErrConflict) {
-		return errNotFound
+		return s.setupGone(w, r)
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := s.startSession(w, r, u); err != nil {
-		return err
-	}
+	// This browser proved the password: it is the owner's device.
 	s.rememberDevice(w, r, u.ID)
 	s.log.Info().Int64("user", u.ID).Msg("setup done: first owner created")
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	// The owner logs in with the password just chosen, as every login
+	// will: setup proves the link, the login proves the password.
+	s.flashForm(w, r, flashSuccess, "Setup done: log in.", "", url.Values{"email": {email}})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }
 

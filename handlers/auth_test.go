@@ -38,18 +38,18 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 	h := newHarness(t)
 	h.addUser("ada@example.com", goodPassword, "P")
 
-	attempt := func(email, password string) (int, string) {
+	attempt := func(email, password string) (string, string) {
 		b := h.browser()
 		b.get("/login")
-		res, body := b.post("/login", url.Values{"email": {email}, "password": {password}})
+		res, path, body := b.follow(b.post("/login", url.Values{"email": {email}, "password": {password}}))
 		body = strings.ReplaceAll(body, email, "EMAIL")
 		body = strings.ReplaceAll(body, b.csrf, "CSRF")
-		return res.StatusCode, body
+		return fmt.Sprintf("%d to %s", res.StatusCode, path), body
 	}
 	wrongStatus, wrongBody := attempt("ada@example.com", "not the password at all")
 	unknownStatus, unknownBody := attempt("nobody@example.com", "not the password at all")
-	if wrongStatus != http.StatusUnauthorized || unknownStatus != wrongStatus {
-		t.Errorf("status: wrong password %d, unknown email %d, want both 401", wrongStatus, unknownStatus)
+	if wrongStatus != "303 to /login" || unknownStatus != wrongStatus {
+		t.Errorf("answer: wrong password %s, unknown email %s, want both 303 to /login", wrongStatus, unknownStatus)
 	}
 	if wrongBody != unknownBody {
 		t.Errorf("the pages differ:\nwrong password:\n%s\nunknown email:\n%s", wrongBody, unknownBody)
@@ -68,12 +68,10 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("after 100 failures in the hour, the right password got %d, want 401", res.StatusCode)
-	}
+	expectLoginRefused(t, h.browser().login("ada@example.com", goodPassword))
 	h.clock.Add(time.Hour + time.Second)
-	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("an hour later, the right password got %d, want 303", res.StatusCode)
+	if res := h.browser().login("ada@example.com", goodPassword); !loggedIn(res) {
+		t.Fatalf("an hour later, the right password got %d to %q, want 303 in", res.StatusCode, res.Header.Get("Location"))
 	}
 }
 
@@ -86,8 +84,8 @@ func TestLoginRehashesOldParameters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login: got %d", res.StatusCode)
+	if res := h.browser().login("ada@example.com", goodPassword); !loggedIn(res) {
+		t.Fatalf("login: got %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	u, _ = h.db.User(ctx, u.ID)
 	if !strings.Contains(u.PasswordHash, "m=64,t=1,p=1") {
@@ -104,7 +102,7 @@ func TestSessionFixation(t *testing.T) {
 
 	// Logging in again in the same browser gives a new token and ends the old one.
 	b.get("/")
-	if res, _ := b.post("/login", url.Values{"email": {"ada@example.com"}, "password": {goodPassword}}); res.StatusCode != http.StatusSeeOther {
+	if res, _ := b.post("/login", url.Values{"email": {"ada@example.com"}, "password": {goodPassword}}); !loggedIn(res) {
 		t.Fatalf("second login: got %d", res.StatusCode)
 	}
 	second := b.cookie("phonegate_session").Value
@@ -319,19 +317,16 @@ func TestSetup(t *testing.T) {
 		t.Fatalf("setup page: got %d", res.StatusCode)
 	}
 	token := strings.TrimPrefix(path, "/setup?token=")
-	res, body = b.post("/setup", url.Values{"token": {token}, "email": {"ada@example.com"}, "password": {"short"}, "project": {"P"}})
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "12 to 128") {
-		t.Errorf("short password: got %d, want 400 with the rule in words", res.StatusCode)
+	res, at, body := b.follow(b.post("/setup", url.Values{"token": {token}, "email": {"ada@example.com"}, "password": {"short"}, "project": {"P"}}))
+	expectFormError(t, res, at, body, "/setup", "12 to 128")
+	res, at, body = b.follow(b.post("/setup", url.Values{"token": {token}, "email": {"ada@example.com"}, "password": {goodPassword}, "project": {"First"}}))
+	if res.StatusCode != http.StatusSeeOther || at != "/login" || !strings.Contains(body, "Setup done: log in.") ||
+		!strings.Contains(body, `value="ada@example.com"`) {
+		t.Fatalf("setup: got %d to %q, want 303 to the login page, with the email and the flash:\n%s", res.StatusCode, at, body)
 	}
-	res, _ = b.post("/setup", url.Values{"token": {token}, "email": {"ada@example.com"}, "password": {goodPassword}, "project": {"First"}})
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("setup: got %d, want 303", res.StatusCode)
-	}
+	b.post("/login", url.Values{"email": {"ada@example.com"}, "password": {goodPassword}})
 	if res, body = b.get("/"); !strings.Contains(body, "First") {
 		t.Errorf("after setup the owner does not see the project: %d", res.StatusCode)
-	}
-	if res, _ := h.browser().get(path); res.StatusCode != http.StatusNotFound {
-		t.Errorf("setup link after setup: got %d, want 404", res.StatusCode)
 	}
 	if link, _ := h.srv.SetupLink(ctx); link != "" {
 		t.Errorf("SetupLink after setup = %q, want none", link)
@@ -370,10 +365,8 @@ func TestProjects(t *testing.T) {
 	b := h.browser()
 	b.login("ada@example.com", goodPassword)
 	b.get("/")
-	res, body := b.post("/projects", url.Values{"name": {""}})
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1 to 30 characters") {
-		t.Errorf("empty name: got %d", res.StatusCode)
-	}
+	res, at, body := b.follow(b.post("/projects", url.Values{"name": {""}}))
+	expectFormError(t, res, at, body, "/", "1 to 30 characters")
 	res, _ = b.post("/projects", url.Values{"name": {"Second"}})
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/projects/") {
 		t.Fatalf("create: got %d to %q", res.StatusCode, res.Header.Get("Location"))
@@ -436,8 +429,8 @@ func TestLoginThrottleConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if statuses[http.StatusUnauthorized] != 150 {
-		t.Errorf("statuses of 150 wrong passwords: %v, want 150 × 401", statuses)
+	if statuses[http.StatusSeeOther] != 150 {
+		t.Errorf("statuses of 150 wrong passwords: %v, want 150 × 303 back to the login page", statuses)
 	}
 	n, err := h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
 	if err != nil {
@@ -446,11 +439,9 @@ func TestLoginThrottleConcurrent(t *testing.T) {
 	if n != 100 {
 		t.Errorf("%d failures recorded, want exactly the limit, 100", n)
 	}
-	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("the right password within the hour: got %d, want 401", res.StatusCode)
-	}
+	expectLoginRefused(t, h.browser().login("ada@example.com", goodPassword))
 	h.clock.Add(time.Hour + time.Second)
-	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("the right password an hour later: got %d, want 303", res.StatusCode)
+	if res := h.browser().login("ada@example.com", goodPassword); !loggedIn(res) {
+		t.Errorf("the right password an hour later: got %d to %q, want 303 in", res.StatusCode, res.Header.Get("Location"))
 	}
 }

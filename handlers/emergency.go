@@ -81,12 +81,12 @@ func (s *Server) emergencyDone(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) regenerateEmergency(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	if !a.user.PhoneVerified {
-		return s.accountError(w, r, "Verify a phone first: the emergency code comes with it.")
+		return s.accountError(w, r, formEmergency, "Verify a phone first: the emergency code comes with it.")
 	}
 	if ok, err := s.recheckPassword(r, r.PostFormValue("password")); err != nil {
 		return err
 	} else if !ok {
-		return s.accountFail(w, r, http.StatusUnauthorized, msgWrongPassword)
+		return s.accountError(w, r, formEmergency, msgWrongPassword)
 	}
 	code, hash, err := s.newEmergencyCode(r)
 	if err != nil {

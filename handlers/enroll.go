@@ -125,14 +125,9 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) error {
 // page, after the password. The old phone stays until the new one's code
 // is typed; then the old phone's trusted computers are forgotten.
 func (s *Server) changePhone(w http.ResponseWriter, r *http.Request) error {
-	fail := func(status int, msg string) error {
-		p := &accountPage{}
-		if err := s.accountData(r, p); err != nil {
-			return err
-		}
-		p.Error, p.PhoneForm, p.Number = msg, true, strings.TrimSpace(r.PostFormValue("phone"))
-		s.render(w, r, status, "account", p)
-		return nil
+	fail := func(_ int, msg string) error {
+		return s.formError(w, r, "/account", formPhone, msg, url.Values{"country": {r.PostFormValue("country")},
+			"phone": {strings.TrimSpace(r.PostFormValue("phone"))}, "channel": {r.PostFormValue("channel")}})
 	}
 	if ok, err := s.recheckPassword(r, r.PostFormValue("password")); err != nil {
 		return err

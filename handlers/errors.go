@@ -58,7 +58,23 @@ type errorPage struct {
 	page
 	Status     int
 	StatusText string
+	Heading    string // instead of the status text, when set
 	Message    string
+	LinkHref   string // where the page sends the user, instead of their projects
+	LinkText   string
+}
+
+// msgLoggedOut answers a form posted from a page of a session that has
+// ended since: the user logged out (here or in another tab), the session
+// expired or was ended from another one.
+const msgLoggedOut = "You have been logged out; log in again."
+
+// loggedOutPage refuses a form posted from the page of a session that has
+// ended, saying so, with the way back in. Nothing of the form is done.
+func (s *Server) loggedOutPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusForbidden, "error", &errorPage{page: page{Title: "Logged out"},
+		Status: http.StatusForbidden, Heading: "Logged out",
+		Message: msgLoggedOut, LinkHref: "/login", LinkText: "Log in"})
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

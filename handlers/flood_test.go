@@ -32,8 +32,8 @@ func TestLoginAddrLimit(t *testing.T) {
 		if i%2 == 1 {
 			email = fmt.Sprintf("nobody%d@example.com", i) // unknown emails count too
 		}
-		if res, _ := wrongLogin(b, email, "203.0.113.7"); res.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("failure %d: got %d, want 401", i+1, res.StatusCode)
+		if res, _ := wrongLogin(b, email, "203.0.113.7"); !refused(res) {
+			t.Fatalf("failure %d: got %d, want 303 back to the login", i+1, res.StatusCode)
 		}
 	}
 	res, body := b.post("/login", url.Values{"email": {"ada@example.com"}, "password": {goodPassword}}, from("203.0.113.7")...)
@@ -47,12 +47,12 @@ func TestLoginAddrLimit(t *testing.T) {
 		t.Errorf("429 page Cache-Control = %q, want no-store", got)
 	}
 	res, _ = b.post("/login", url.Values{"email": {"ada@example.com"}, "password": {goodPassword}}, from("203.0.113.8")...)
-	expectRedirect(t, res, "/")
+	expectLoggedIn(t, res)
 	h.clock.Add(15*time.Minute + time.Second)
 	b2 := h.browser()
 	b2.get("/login")
 	res, _ = b2.post("/login", url.Values{"email": {"ada@example.com"}, "password": {goodPassword}}, from("203.0.113.7")...)
-	expectRedirect(t, res, "/")
+	expectLoggedIn(t, res)
 }
 
 // TestOfficeBehindOneAddress: 50 people behind one NAT address log in,
@@ -70,13 +70,13 @@ func TestOfficeBehindOneAddress(t *testing.T) {
 			b.get("/login")
 			email := fmt.Sprintf("user%02d@example.com", i)
 			if round == 0 && i%5 == 0 { // ten typos in all
-				if res, _ := wrongLogin(b, email, "192.0.2.50"); res.StatusCode != http.StatusUnauthorized {
-					t.Fatalf("typo of %s: got %d, want 401", email, res.StatusCode)
+				if res, _ := wrongLogin(b, email, "192.0.2.50"); !refused(res) {
+					t.Fatalf("typo of %s: got %d, want 303 back to the login", email, res.StatusCode)
 				}
 			}
 			res, _ := b.post("/login", url.Values{"email": {email}, "password": {goodPassword}}, from("192.0.2.50")...)
-			if res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("round %d, %s: got %d, want 303", round+1, email, res.StatusCode)
+			if !loggedIn(res) {
+				t.Fatalf("round %d, %s: got %d, want 303 in", round+1, email, res.StatusCode)
 			}
 		}
 	}
@@ -99,7 +99,7 @@ func TestDeviceCookieBeatsTargetedLockout(t *testing.T) {
 	h := newHarness(t)
 	u, _ := h.addUser("ada@example.com", goodPassword, "P")
 	owner := h.browser()
-	expectRedirect(t, owner.login("ada@example.com", goodPassword), "/")
+	expectLoggedIn(t, owner.login("ada@example.com", goodPassword))
 	if owner.cookie("phonegate_device") == nil {
 		t.Fatal("no device cookie after a successful login")
 	}
@@ -111,18 +111,18 @@ func TestDeviceCookieBeatsTargetedLockout(t *testing.T) {
 		if i == 50 {
 			h.clock.Add(15*time.Minute + time.Second)
 		}
-		if res, _ := wrongLogin(attacker, "ada@example.com", "203.0.113.66"); res.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("wrong password %d: got %d, want 401", i+1, res.StatusCode)
+		if res, _ := wrongLogin(attacker, "ada@example.com", "203.0.113.66"); !refused(res) {
+			t.Fatalf("wrong password %d: got %d, want 303 back to the login", i+1, res.StatusCode)
 		}
 	}
 	n, _ := h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
 	if n != 100 {
 		t.Fatalf("account-wide failures = %d, want 100", n)
 	}
-	if res := h.browser().login("ada@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("right password from a new browser with the account throttled: got %d, want 401", res.StatusCode)
+	if res := h.browser().login("ada@example.com", goodPassword); !refused(res) {
+		t.Errorf("right password from a new browser with the account throttled: got %d, want 303 back to the login", res.StatusCode)
 	}
-	expectRedirect(t, owner.login("ada@example.com", goodPassword), "/")
+	expectLoggedIn(t, owner.login("ada@example.com", goodPassword))
 }
 
 // TestDeviceCookieOwnLimit: a device cookie's failures count against that
@@ -136,7 +136,7 @@ func TestDeviceCookieOwnLimit(t *testing.T) {
 	b.post("/logout", url.Values{})
 	b.get("/login")
 	for i := range 10 {
-		if res, _ := wrongLogin(b, "ada@example.com", "192.0.2.1"); res.StatusCode != http.StatusUnauthorized {
+		if res, _ := wrongLogin(b, "ada@example.com", "192.0.2.1"); !refused(res) {
 			t.Fatalf("wrong password %d: got %d", i+1, res.StatusCode)
 		}
 	}
@@ -153,8 +153,8 @@ func TestDeviceCookieOwnLimit(t *testing.T) {
 		h.db.AddEvent(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now())
 		n++
 	}
-	if res := b.login("ada@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("a device past its limit, account throttled: got %d, want 401", res.StatusCode)
+	if res := b.login("ada@example.com", goodPassword); !refused(res) {
+		t.Errorf("a device past its limit, account throttled: got %d, want 303 back to the login", res.StatusCode)
 	}
 }
 
@@ -171,8 +171,8 @@ func TestDeviceCookieIsBound(t *testing.T) {
 	for range 100 {
 		h.db.AddEvent(context.Background(), store.FailedLoginKey(bob.ID), h.clock.Now())
 	}
-	if res := b.login("bob@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("Ada's device cookie for Bob's throttled account: got %d, want 401", res.StatusCode)
+	if res := b.login("bob@example.com", goodPassword); !refused(res) {
+		t.Errorf("Ada's device cookie for Bob's throttled account: got %d, want 303 back to the login", res.StatusCode)
 	}
 	id, _, _ := strings.Cut(ada.Value, ".")
 	forged := h.browser()
@@ -182,8 +182,8 @@ func TestDeviceCookieIsBound(t *testing.T) {
 	if id == strconvFormat(bob.ID) {
 		t.Fatal("the test needs two users with different IDs")
 	}
-	if res := forged.login("bob@example.com", goodPassword); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("a device cookie with Bob's ID and Ada's signature: got %d, want 401", res.StatusCode)
+	if res := forged.login("bob@example.com", goodPassword); !refused(res) {
+		t.Errorf("a device cookie with Bob's ID and Ada's signature: got %d, want 303 back to the login", res.StatusCode)
 	}
 }
 

@@ -58,9 +58,9 @@ func TestProjectNameHygiene(t *testing.T) {
 	b.login("ada@example.com", goodPassword)
 	b.get("/")
 	for _, name := range []string{"\xff\xfe", "a\x00b", "line\nbreak", "abc\u202edcba", "zero\u200bwidth"} {
-		res, body := b.post("/projects", url.Values{"name": {name}})
-		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "control characters") {
-			t.Errorf("name %q: got %d, want 400 with the rule in words", name, res.StatusCode)
+		res, at, body := b.follow(b.post("/projects", url.Values{"name": {name}}))
+		if res.StatusCode != http.StatusSeeOther || at != "/" || !strings.Contains(body, "control characters") {
+			t.Errorf("name %q: got %d to %q, want 303 home with the rule in words", name, res.StatusCode, at)
 		}
 	}
 	if res, _ := b.post("/projects", url.Values{"name": {"Café Ünïcode 東京"}}); res.StatusCode != http.StatusSeeOther {

@@ -130,9 +130,7 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	}
 	password := r.PostFormValue("password")
 	if msg := newPasswordProblem(password, in.Email); msg != "" {
-		s.render(w, r, http.StatusBadRequest, "invite", &invitePage{
-			page: page{Title: "Join phonegate", Error: msg}, Token: token, Email: in.Email})
-		return nil
+		return s.formError(w, r, "/invite/"+token, "", msg, nil)
 	}
 	hash, err := s.hashPassword(r.Context(), password)
 	if err != nil {
@@ -149,6 +147,5 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.rememberDevice(w, r, u.ID)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-	return nil
+	return s.done(w, r, "/", "Welcome: your account is ready.")
 }

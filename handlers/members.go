@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,11 +102,14 @@ func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage,
 	return p, nil
 }
 
-var membersFlash = map[string]string{
-	"role":    "The role was changed.",
-	"removed": "The member was removed.",
-	"auth":    "You can make changes for the next 10 minutes.",
-}
+// The forms of the members page, by the name their errors show under:
+// adding a member, and the forms of the table's rows (role, remove,
+// reset). The authentication form is the settings page's
+// (formAuthenticate).
+const (
+	formAddMember = "add"
+	formMembers   = "members"
+)
 
 // members lists a project's members for its owners and admins.
 func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
@@ -117,22 +121,20 @@ func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Flash = membersFlash[r.URL.Query().Get("done")]
+	typed := s.typed(r)
+	p.EmailValue, p.RoleValue = typed.Get("email"), typed.Get("role")
 	s.render(w, r, http.StatusOK, "members", p)
 	return nil
 }
 
-// membersError shows the members page again with msg.
-func (s *Server) membersError(w http.ResponseWriter, r *http.Request, m store.Membership, status int, msg string) error {
-	p, err := s.membersData(r, m)
-	if err != nil {
-		return err
+// membersError sends the user back to the members page with msg beside
+// the form named form, which shows again the email and role typed.
+func (s *Server) membersError(w http.ResponseWriter, r *http.Request, m store.Membership, form, msg string) error {
+	var typed url.Values
+	if form == formAddMember {
+		typed = url.Values{"email": {strings.TrimSpace(r.PostFormValue("email"))}, "role": {r.PostFormValue("role")}}
 	}
-	p.Error = msg
-	p.EmailValue = strings.TrimSpace(r.PostFormValue("email"))
-	p.RoleValue = r.PostFormValue("role")
-	s.render(w, r, status, "members", p)
-	return nil
+	return s.formError(w, r, membersPath(m.Project.ID), form, msg, typed)
 }
 
 // addMember adds a member by email and tells them by email: a new account
@@ -152,15 +154,15 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	role := r.PostFormValue("role")
 	if !validEmail(email) {
-		return s.membersError(w, r, m, http.StatusBadRequest, "Enter a valid email address.")
+		return s.membersError(w, r, m, formAddMember, "Enter a valid email address.")
 	}
 	if !slices.Contains(grantable(m.Role), role) {
-		return s.membersError(w, r, m, http.StatusBadRequest, "Choose a role you can give.")
+		return s.membersError(w, r, m, formAddMember, "Choose a role you can give.")
 	}
 	ctx := r.Context()
 	if !s.canMail() {
 		if _, err := s.db.UserByEmail(ctx, email); errors.Is(err, store.ErrNotFound) {
-			return s.membersError(w, r, m, http.StatusBadRequest, noMailInviteMsg)
+			return s.membersError(w, r, m, formAddMember, noMailInviteMsg)
 		} else if err != nil {
 			return err
 		}
@@ -171,7 +173,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	u, invited, err := s.db.InviteMember(ctx, email, m.Project.ID, role, a.user.ID,
 		phonegate.HashToken(token), now.Add(InviteLife), now)
 	if errors.Is(err, store.ErrConflict) {
-		return s.membersError(w, r, m, http.StatusConflict, "That person is already a member of this project.")
+		return s.membersError(w, r, m, formAddMember, "That person is already a member of this project.")
 	}
 	if err != nil {
 		return err
@@ -218,11 +220,16 @@ func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 // project, and the member named by the form's "user" field, accepted or
 // not, if the viewer may change them.
 func (s *Server) memberTarget(r *http.Request) (store.Membership, store.Member, error) {
+	return s.memberNamed(r, r.PostFormValue("user"))
+}
+
+// memberNamed is memberTarget for the member whose ID is user.
+func (s *Server) memberNamed(r *http.Request, user string) (store.Membership, store.Member, error) {
 	m, err := s.projectManager(r)
 	if err != nil {
 		return m, store.Member{}, err
 	}
-	id, err := strconv.ParseInt(r.PostFormValue("user"), 10, 64)
+	id, err := strconv.ParseInt(user, 10, 64)
 	if err != nil || id <= 0 {
 		return m, store.Member{}, badRequest("That member is not known.")
 	}
@@ -239,31 +246,42 @@ func (s *Server) memberTarget(r *http.Request) (store.Membership, store.Member, 
 	return m, t, nil
 }
 
+// memberTargetFail answers a row form of the members page whose member
+// cannot be changed (one removed meanwhile, an owner for an admin) on the
+// members page, beside its table. A viewer who may not manage the
+// project gets memberTarget's error page.
+func (s *Server) memberTargetFail(w http.ResponseWriter, r *http.Request, m store.Membership, err error) error {
+	var ue *userError
+	if m.Project.ID == 0 || !canManage(m.Role) || !errors.As(err, &ue) || ue == errNotFound {
+		return err
+	}
+	return s.membersError(w, r, m, formMembers, ue.msg)
+}
+
 const lastOwnerMsg = "A project must keep at least one owner: make someone else an owner first."
 
 // changeRole gives a member another role.
 func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	m, t, err := s.memberTarget(r)
 	if err != nil {
-		return err
+		return s.memberTargetFail(w, r, m, err)
 	}
 	role := r.PostFormValue("role")
 	if !slices.Contains(grantable(m.Role), role) {
-		return s.membersError(w, r, m, http.StatusBadRequest, "Choose a role you can give.")
+		return s.membersError(w, r, m, formMembers, "Choose a role you can give.")
 	}
 	_, err = s.db.SetRoleBy(r.Context(), m.Project.ID, t.User.ID, authFrom(r).user.ID, role, s.now())
 	if errors.Is(err, store.ErrLastOwner) {
-		return s.membersError(w, r, m, http.StatusConflict, lastOwnerMsg)
+		return s.membersError(w, r, m, formMembers, lastOwnerMsg)
 	}
 	if errors.Is(err, store.ErrNameTaken) {
-		return s.membersError(w, r, m, http.StatusConflict, t.User.Email+" already owns another project named “"+
+		return s.membersError(w, r, m, formMembers, t.User.Email+" already owns another project named “"+
 			m.Project.Name+"”, and two projects of one owner cannot share a name: rename one of them first.")
 	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, membersPath(m.Project.ID)+"?done=role", http.StatusSeeOther)
-	return nil
+	return s.done(w, r, membersPath(m.Project.ID), "Role changed: "+t.User.Email+" is now "+strings.ToUpper(role[:1])+role[1:]+".")
 }
 
 // removeMember takes a member out of the project; for a member who has not
@@ -271,25 +289,27 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 	m, t, err := s.memberTarget(r)
 	if err != nil {
-		return err
+		return s.memberTargetFail(w, r, m, err)
 	}
 	a := authFrom(r)
 	if r.PostFormValue("confirm") != "1" {
-		return s.confirmRemove(w, r, m, t, t.User.ID == a.user.ID)
+		return s.askFirst(w, r, m, confirmRemove, t)
 	}
 	err = s.db.RemoveMemberBy(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
 	if errors.Is(err, store.ErrLastOwner) {
-		return s.membersError(w, r, m, http.StatusConflict, lastOwnerMsg)
+		return s.membersError(w, r, m, formMembers, lastOwnerMsg)
 	}
 	if err != nil {
 		return err
 	}
 	if t.User.ID == a.user.ID {
-		http.Redirect(w, r, "/", http.StatusSeeOther) // they left: the project is not theirs to see any more
-		return nil
+		// They left: the project is not theirs to see any more.
+		return s.done(w, r, "/", "You left "+m.Project.Name+".")
 	}
-	http.Redirect(w, r, membersPath(m.Project.ID)+"?done=removed", http.StatusSeeOther)
-	return nil
+	if t.Pending || t.Invited {
+		return s.done(w, r, membersPath(m.Project.ID), "Invitation cancelled: "+t.User.Email+".")
+	}
+	return s.done(w, r, membersPath(m.Project.ID), "Member removed: "+t.User.Email+".")
 }
 
 // pendingResetMsg refuses a reset of a member who has not accepted: the
@@ -306,30 +326,24 @@ const pendingResetMsg = "That member has not accepted the invitation to this pro
 func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	m, t, err := s.memberTarget(r)
 	if err != nil {
-		return err
+		return s.memberTargetFail(w, r, m, err)
 	}
 	a := authFrom(r)
-	if t.User.ID == a.user.ID {
-		return s.membersError(w, r, m, http.StatusBadRequest, "Change your own phone on the account page.")
-	}
-	if t.Pending {
-		return s.membersError(w, r, m, http.StatusForbidden, pendingResetMsg)
-	}
-	if !s.elevated(r) {
-		return s.membersError(w, r, m, http.StatusForbidden, "Authenticate to make changes: enter your password, then reset again.")
+	if msg := s.resetRefusal(r, t); msg != "" {
+		return s.membersError(w, r, m, formMembers, msg)
 	}
 	if r.PostFormValue("confirm") != "1" {
-		return s.confirmReset(w, r, m, t)
+		return s.askFirst(w, r, m, confirmReset, t)
 	}
 	// The store checks consent again in the reset's own transaction: the
 	// membership may have changed since it was read above.
 	code, mac := s.newRecoveryCode(t.User.ID)
 	err = s.db.ResetMemberSecondFactor(r.Context(), m.Project.ID, t.User.ID, a.user.ID, mac, s.now())
 	if errors.Is(err, store.ErrPending) {
-		return s.membersError(w, r, m, http.StatusForbidden, pendingResetMsg)
+		return s.membersError(w, r, m, formMembers, pendingResetMsg)
 	}
 	if errors.Is(err, store.ErrOutsideAuthority) {
-		return s.membersError(w, r, m, http.StatusForbidden, outsideResetMsg)
+		return s.membersError(w, r, m, formMembers, outsideResetMsg)
 	}
 	if err != nil {
 		return err

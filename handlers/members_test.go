@@ -67,17 +67,15 @@ func TestAddMemberInvite(t *testing.T) {
 		want  int
 		words string
 	}{
-		{"already a member", url.Values{"email": {"dev@example.com"}, "role": {"developer"}}, http.StatusConflict, "already a member"},
-		{"bad email", url.Values{"email": {"nobody"}, "role": {"developer"}}, http.StatusBadRequest, "valid email"},
-		{"an admin cannot make owners", url.Values{"email": {"x@example.com"}, "role": {"owner"}}, http.StatusBadRequest, "role you can give"},
+		{"already a member", url.Values{"email": {"dev@example.com"}, "role": {"developer"}}, http.StatusSeeOther, "already a member"},
+		{"bad email", url.Values{"email": {"nobody"}, "role": {"developer"}}, http.StatusSeeOther, "valid email"},
+		{"an admin cannot make owners", url.Values{"email": {"x@example.com"}, "role": {"owner"}}, http.StatusSeeOther, "role you can give"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b.get(members)
-			res, body := b.post(members, tt.form)
-			if res.StatusCode != tt.want || !strings.Contains(body, tt.words) {
-				t.Errorf("got %d, want %d saying %q", res.StatusCode, tt.want, tt.words)
-			}
+			res, at, body := b.follow(b.post(members, tt.form))
+			expectFormError(t, res, at, body, members, tt.words)
 		})
 	}
 }
@@ -100,11 +98,11 @@ func TestMemberRolesAndRemoval(t *testing.T) {
 		words string
 	}{
 		{"owner demotes the last owner", "owner@example.com", "/role", url.Values{"user": {id(owner.ID)}, "role": {"admin"}},
-			http.StatusConflict, "at least one owner"},
+			http.StatusSeeOther, "at least one owner"},
 		{"owner removes the last owner", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}, "confirm": {"1"}},
-			http.StatusConflict, "at least one owner"},
+			http.StatusSeeOther, "at least one owner"},
 		{"admin demotes the owner", "admin@example.com", "/role", url.Values{"user": {id(owner.ID)}, "role": {"developer"}},
-			http.StatusForbidden, "Only an owner"},
+			http.StatusSeeOther, "Only an owner"},
 		{"developer promotes themself", "dev@example.com", "/role", url.Values{"user": {id(dev.ID)}, "role": {"admin"}},
 			http.StatusForbidden, "owners and admins"},
 		{"admin promotes the developer", "admin@example.com", "/role", url.Values{"user": {id(dev.ID)}, "role": {"admin"}},
@@ -114,13 +112,14 @@ func TestMemberRolesAndRemoval(t *testing.T) {
 		{"now the first owner may leave", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}, "confirm": {"1"}},
 			http.StatusSeeOther, ""},
 		{"a stranger's ID", "admin@example.com", "/remove", url.Values{"user": {"9999"}, "confirm": {"1"}},
-			http.StatusBadRequest, "not known"},
+			http.StatusSeeOther, "not known"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := h.as(tt.as)
 			b.get("/")
-			res, body := b.post(members+tt.path, tt.form)
+			// An error the user can fix comes back on the members page.
+			res, _, body := b.follow(b.post(members+tt.path, tt.form))
 			if res.StatusCode != tt.want || !strings.Contains(body, tt.words) {
 				t.Errorf("got %d, want %d saying %q\n%s", res.StatusCode, tt.want, tt.words, body)
 			}
@@ -151,10 +150,8 @@ func TestResetMemberSecondFactor(t *testing.T) {
 	if !strings.Contains(page, "Verified") {
 		t.Error("the member list does not show verified phones")
 	}
-	res, body := b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}, "confirm": {"1"}})
-	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Authenticate to make changes") {
-		t.Fatalf("reset without elevation: got %d", res.StatusCode)
-	}
+	res, at, body := b.follow(b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}, "confirm": {"1"}}))
+	expectFormError(t, res, at, body, members, "Authenticate to make changes")
 	b.post("/projects/"+strconvFormat(p.ID)+"/settings/authenticate", url.Values{"password": {goodPassword}, "next": {members}})
 	// The developer owns a project of their own: the owner may reset them
 	// only as an admin of it too.

@@ -26,6 +26,9 @@ type authCtx struct {
 	token string // the session token from the cookie
 	// anonCSRF is the CSRF token of a visitor without a session.
 	anonCSRF string
+	// ended reports a session cookie that no longer names a session: the
+	// browser was logged in and is not any more (logout, expiry, a revoke).
+	ended bool
 	// full is set once the gate let the session through to a full route.
 	full bool
 }
@@ -137,6 +140,10 @@ func (s *Server) browser(h handlerFunc) http.Handler {
 				return
 			}
 			if !s.csrfOK(r, a) {
+				if a.ended {
+					s.loggedOutPage(w, r)
+					return
+				}
 				s.forbidden(w, r, "This form has expired or did not come from this site. Go back, reload the page and try again.")
 				return
 			}
@@ -172,7 +179,9 @@ func (s *Server) csrfOK(r *http.Request, a *authCtx) bool {
 const maxFormBytes = 64 << 10
 
 // loadSession reads the session cookie and returns what it says; a missing
-// or dead session gives an anonymous authCtx, not an error.
+// or dead session gives an anonymous authCtx, not an error. A dead
+// session's cookie is left in the browser, so that a form posted later
+// from one of its pages can be told apart from a forged one (authCtx.ended).
 func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*authCtx, error) {
 	a := &authCtx{}
 	if c, err := r.Cookie(s.cookie); err == nil && c.Value != "" {
@@ -188,7 +197,7 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*authCtx, 
 			a.sess, a.user, a.token = sess, u, c.Value
 			return a, nil
 		case errors.Is(err, store.ErrNotFound):
-			s.clearCookie(w, s.cookie)
+			a.ended = true
 		default:
 			return nil, err
 		}
@@ -261,7 +270,6 @@ func (s *Server) requireSession(h handlerFunc) handlerFunc {
 			}
 			return nil
 		}
-		w.Header().Set("Cache-Control", "no-store")
 		return h(w, r)
 	}
 }

@@ -36,11 +36,9 @@ func TestProjectNameSetup(t *testing.T) {
 			token := link[strings.Index(link, "token=")+len("token="):]
 			b := h.browser()
 			b.get("/setup?token=" + token)
-			res, body := b.post("/setup", url.Values{"token": {token}, "email": {"ada@example.com"},
-				"password": {goodPassword}, "project": {tt.project}})
-			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, tt.words) {
-				t.Errorf("got %d, want 400 saying %q", res.StatusCode, tt.words)
-			}
+			res, at, body := b.follow(b.post("/setup", url.Values{"token": {token}, "email": {"ada@example.com"},
+				"password": {goodPassword}, "project": {tt.project}}))
+			expectFormError(t, res, at, body, "/setup", tt.words)
 			if n, _ := h.db.CountUsers(context.Background()); n != 0 {
 				t.Errorf("got %d users after a refused setup, want 0", n)
 			}
@@ -61,9 +59,9 @@ func TestProjectNameNewProject(t *testing.T) {
 	b.login("ada@example.com", goodPassword)
 	b.get("/")
 	for _, name := range []string{attackerName, "Call +14155550199", "see https://x.example", "a,b"} {
-		res, body := b.post("/projects", url.Values{"name": {name}})
-		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1 to 30") && !strings.Contains(body, nameRuleWords) {
-			t.Errorf("name %q: got %d, want 400 with the rule in words", name, res.StatusCode)
+		res, at, body := b.follow(b.post("/projects", url.Values{"name": {name}}))
+		if res.StatusCode != http.StatusSeeOther || at != "/" || !strings.Contains(body, "1 to 30") && !strings.Contains(body, nameRuleWords) {
+			t.Errorf("name %q: got %d to %q, want 303 home with the rule in words", name, res.StatusCode, at)
 		}
 	}
 	ps, err := h.db.Memberships(context.Background(), u.ID)

@@ -19,33 +19,36 @@ func TestProjectNameClash(t *testing.T) {
 	ctx := context.Background()
 	owner := h.as("owner@example.com")
 	owner.get("/")
+	settings := "/projects/" + strconvFormat(p.ID) + "/settings"
 	tests := []struct {
-		name   string
-		path   string
-		form   url.Values
-		status int
-		words  string
+		name  string
+		path  string
+		form  url.Values
+		back  string // the page the answer leads to
+		words string // what it says there; "" for a success
 	}{
-		{"create, other case", "/projects", url.Values{"name": {"ENGINE"}}, http.StatusConflict,
-			"You already have a project named “ENGINE”"},
-		{"create, same name", "/projects", url.Values{"name": {"Engine"}}, http.StatusConflict,
-			"You already have a project named “Engine”"},
-		{"create, new name", "/projects", url.Values{"name": {"Apollo"}}, http.StatusSeeOther, ""},
+		{"create, other case", "/projects", url.Values{"name": {"ENGINE"}}, "/", "You already have a project named “ENGINE”"},
+		{"create, same name", "/projects", url.Values{"name": {"Engine"}}, "/", "You already have a project named “Engine”"},
+		{"create, new name", "/projects", url.Values{"name": {"Apollo"}}, "/projects/", ""},
 		{"rename to another of mine", "/projects/" + strconvFormat(p.ID) + "/rename", url.Values{"name": {"apollo"}},
-			http.StatusConflict, "You already have a project named “apollo”"},
+			settings, "You already have a project named “apollo”"},
 		{"rename, bad name", "/projects/" + strconvFormat(p.ID) + "/rename", url.Values{"name": {"Call +14155550199"}},
-			http.StatusBadRequest, "only letters, digits, spaces"},
+			settings, "only letters, digits, spaces"},
 		{"rename, own name in capitals", "/projects/" + strconvFormat(p.ID) + "/rename", url.Values{"name": {"ENGINE"}},
-			http.StatusSeeOther, ""},
+			settings, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, body := owner.post(tt.path, tt.form)
-			if res.StatusCode != tt.status || !strings.Contains(html.UnescapeString(body), tt.words) {
-				t.Errorf("POST %s %v: got %d, want %d saying %q\n%s", tt.path, tt.form, res.StatusCode, tt.status, tt.words, body)
+			res, at, body := owner.follow(owner.post(tt.path, tt.form))
+			body = html.UnescapeString(body)
+			if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(at, tt.back) || !strings.Contains(body, tt.words) {
+				t.Errorf("POST %s %v: got %d to %s, want 303 to %s saying %q\n%s", tt.path, tt.form, res.StatusCode, at, tt.back, tt.words, body)
 			}
-			if tt.status != http.StatusSeeOther && !strings.Contains(html.UnescapeString(body), `value="`+tt.form.Get("name")+`"`) {
+			if tt.words != "" && !strings.Contains(body, `value="`+tt.form.Get("name")+`"`) {
 				t.Errorf("the form lost what was typed")
+			}
+			if tt.words == "" && !strings.Contains(body, `class="flash"`) {
+				t.Errorf("no confirmation after %s", tt.name)
 			}
 		})
 	}
@@ -62,9 +65,9 @@ func TestProjectNameClash(t *testing.T) {
 	// told it is an owner's.
 	admin := h.as("admin@example.com")
 	admin.get("/projects/" + strconvFormat(p.ID) + "/settings")
-	res, body := admin.post("/projects/"+strconvFormat(p.ID)+"/rename", url.Values{"name": {"APOLLO"}})
-	if res.StatusCode != http.StatusConflict || !strings.Contains(html.UnescapeString(body), "An owner of this project already has another project named “APOLLO”") {
-		t.Errorf("admin's rename: got %d\n%s", res.StatusCode, body)
+	_, _, body := admin.follow(admin.post("/projects/"+strconvFormat(p.ID)+"/rename", url.Values{"name": {"APOLLO"}}))
+	if !strings.Contains(html.UnescapeString(body), "An owner of this project already has another project named “APOLLO”") {
+		t.Errorf("admin's rename:\n%s", body)
 	}
 	// The admin owns an "engine" of their own: they cannot also become an
 	// owner of ENGINE.
@@ -73,10 +76,10 @@ func TestProjectNameClash(t *testing.T) {
 		t.Fatalf("the admin's own engine: %d", res.StatusCode)
 	}
 	owner.get("/projects/" + strconvFormat(p.ID) + "/members")
-	res, body = owner.post("/projects/"+strconvFormat(p.ID)+"/members/role", url.Values{
-		"user": {strconvFormat(mustUser(t, h, "admin@example.com").ID)}, "role": {"owner"}})
-	if res.StatusCode != http.StatusConflict || !strings.Contains(html.UnescapeString(body), "admin@example.com already owns another project named “ENGINE”") {
-		t.Errorf("making the admin an owner: got %d\n%s", res.StatusCode, body)
+	_, _, body = owner.follow(owner.post("/projects/"+strconvFormat(p.ID)+"/members/role", url.Values{
+		"user": {strconvFormat(mustUser(t, h, "admin@example.com").ID)}, "role": {"owner"}}))
+	if !strings.Contains(html.UnescapeString(body), "admin@example.com already owns another project named “ENGINE”") {
+		t.Errorf("making the admin an owner:\n%s", body)
 	}
 	// A developer may not rename.
 	dev := h.as("dev@example.com")

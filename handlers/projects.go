@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -17,10 +18,6 @@ type homePage struct {
 	Projects    []store.Membership
 	Invitations []store.Invitation // projects that added the user and wait for an answer
 	Name        string
-}
-
-var homeFlash = map[string]string{
-	"declined": "The invitation was declined.",
 }
 
 // homeData is the home page of the logged-in user.
@@ -42,7 +39,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Flash = homeFlash[r.URL.Query().Get("done")]
+	p.Name = s.typed(r).Get("name")
 	s.render(w, r, http.StatusOK, "home", p)
 	return nil
 }
@@ -51,30 +48,21 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	if msg := checkProjectName(name); msg != "" {
-		p, err := s.homeData(r)
-		if err != nil {
-			return err
-		}
-		p.Error, p.Name = msg, name
-		s.render(w, r, http.StatusBadRequest, "home", p)
-		return nil
+		return s.formError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}})
 	}
 	p, err := s.db.CreateProject(r.Context(), a.user.ID, name, s.now())
 	if errors.Is(err, store.ErrNameTaken) {
-		hp, err := s.homeData(r)
-		if err != nil {
-			return err
-		}
-		hp.Error, hp.Name = nameTakenMsg(name, true), name
-		s.render(w, r, http.StatusConflict, "home", hp)
-		return nil
+		return s.formError(w, r, "/", formCreateProject, nameTakenMsg(name, true), url.Values{"name": {name}})
 	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/projects/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
-	return nil
+	return s.done(w, r, projectPath(p.ID), "Project created: "+p.Name+".")
 }
+
+// formCreateProject names the home page's create-project form, beside
+// which its errors show.
+const formCreateProject = "project"
 
 // routeProjectID returns the project ID of the route's id, or errNotFound.
 func routeProjectID(r *http.Request) (int64, error) {
@@ -144,8 +132,11 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 		return err // ErrNotFound: no invitation to this project, which looks like no project
 	}
 	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation accepted")
-	http.Redirect(w, r, projectPath(id), http.StatusSeeOther)
-	return nil
+	msg := "Invitation accepted."
+	if m, err := s.db.Membership(r.Context(), id, a.user.ID); err == nil {
+		msg = "Invitation accepted: you are a member of " + m.Project.Name + "."
+	}
+	return s.done(w, r, projectPath(id), msg)
 }
 
 // declineInvitation deletes the user's pending membership of the project.
@@ -155,10 +146,17 @@ func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	a := authFrom(r)
+	msg := "The invitation was declined."
+	if inv, err := s.db.Invitations(r.Context(), a.user.ID); err == nil {
+		for _, x := range inv {
+			if x.Project.ID == id {
+				msg = "The invitation to " + x.Project.Name + " was declined."
+			}
+		}
+	}
 	if err := s.db.DeclineMembership(r.Context(), id, a.user.ID, s.now()); err != nil {
 		return err
 	}
 	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation declined")
-	http.Redirect(w, r, "/?done=declined", http.StatusSeeOther)
-	return nil
+	return s.done(w, r, "/", msg)
 }

@@ -3,10 +3,15 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/phonegate/phonegate/store"
 )
+
+// formRename is the settings page's rename form, by the name its errors
+// show under.
+const formRename = "rename"
 
 // nameTakenMsg refuses a project name that one of the project's owners
 // already gives another project of theirs: mine says whether the one who
@@ -29,28 +34,24 @@ func (s *Server) renameProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	fail := func(status int, msg string) error {
-		p := s.settingsData(r, m)
-		p.Error, p.NameValue = msg, name
-		s.render(w, r, status, "settings", p)
-		return nil
-	}
+	back := settingsPath(m.Project.ID)
+	typed := url.Values{"name": {name}}
 	if msg := checkProjectName(name); msg != "" {
-		return fail(http.StatusBadRequest, msg)
+		return s.formError(w, r, back, formRename, msg, typed)
 	}
 	a := authFrom(r)
 	old, err := s.db.RenameProject(r.Context(), m.Project.ID, a.user.ID, name, s.now())
 	if errors.Is(err, store.ErrNameTaken) {
-		return fail(http.StatusConflict, nameTakenMsg(name, m.Role == store.RoleOwner && s.ownsNamed(r, name)))
+		return s.formError(w, r, back, formRename, nameTakenMsg(name, m.Role == store.RoleOwner && s.ownsNamed(r, name)), typed)
 	}
 	if err != nil {
 		return err
 	}
-	if old != name {
-		s.log.Info().Int64("project", m.Project.ID).Int64("user", a.user.ID).Msg("project renamed")
+	if old == name {
+		return s.done(w, r, back, "The project is already named "+name+".")
 	}
-	http.Redirect(w, r, settingsPath(m.Project.ID)+"?done=name", http.StatusSeeOther)
-	return nil
+	s.log.Info().Int64("project", m.Project.ID).Int64("user", a.user.ID).Msg("project renamed")
+	return s.done(w, r, back, "Project renamed: "+old+" is now "+name+".")
 }
 
 // ownsNamed reports whether the viewer owns a project named name, but for

@@ -129,9 +129,10 @@ func (s *Server) guard(rt route) handlerFunc {
 }
 
 // limitByAddr counts each request to h toward l before h runs, and takes
-// it back unless h answered 4xx or marked it failed (failedAttempt). A route that hashes is refused at once,
-// before anything is counted or read, while the hash queue would refuse
-// its work anyway: under a flood, a refusal must cost next to nothing.
+// it back unless h answered 4xx or marked it failed (failedAttempt: a
+// form's error answered with post, redirect, get). A route that hashes is
+// refused at once, before anything is counted or read, while the hash
+// queue would refuse its work anyway: under a flood, a refusal must cost next to nothing.
 func (s *Server) limitByAddr(l addrLimit, sessionPriority bool, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if l.hashes && !s.cfg.Hasher.Admits(s.hashContext(r, sessionPriority)) {

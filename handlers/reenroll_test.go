@@ -184,9 +184,9 @@ func TestRecoveryCodeExpires(t *testing.T) {
 func TestResetRefusedOutsideAuthority(t *testing.T) {
 	f := newResetFixture(t, false)
 	res, body := f.reset()
-	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "owner or admin of every project") ||
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "owner or admin of every project") ||
 		!strings.Contains(body, "phonegate user reset-2fa") {
-		t.Errorf("reset outside the owner's authority: got %d, want 403 saying who can\n%s", res.StatusCode, body)
+		t.Errorf("reset outside the owner's authority: got %d, want the members page saying who can\n%s", res.StatusCode, body)
 	}
 	if u, _ := f.db.User(context.Background(), f.dev.ID); !u.PhoneVerified || u.EmergencyHash == "" {
 		t.Errorf("after the refused reset: phone verified %v, emergency hash kept %v", u.PhoneVerified, u.EmergencyHash != "")

@@ -86,10 +86,13 @@ func (s *Server) wrap(rt route) http.Handler {
 		return rt.raw
 	case accessOpen:
 		return noStore(s.browser(rt.h))
+	// Every answer of a route behind login, its redirects and error pages
+	// included, is kept out of every cache too: after logout the back
+	// button must not show it again.
 	case accessPending:
-		return s.browser(s.requireSession(rt.h))
+		return noStore(s.browser(s.requireSession(rt.h)))
 	default:
-		return s.browser(s.requireLogin(rt.h))
+		return noStore(s.browser(s.requireLogin(rt.h)))
 	}
 }
 

@@ -53,18 +53,22 @@ func (s *Server) settingsData(r *http.Request, m store.Membership) *settingsPage
 	if p.Elevated {
 		p.Until = when(authFrom(r).sess.ElevatedUntil)
 	}
+	p.NameValue = s.typed(r).Get("name")
 	for _, l := range phonegate.Levels {
 		p.Levels = append(p.Levels, levelOption{Value: string(l), Label: l.Label(), Hint: levelHints[l], Checked: l == p.Level})
 	}
 	return p
 }
 
-// settingsFlash are the confirmations a redirect may ask the page to show.
-var settingsFlash = map[string]string{
-	"auth":  "You can make changes for the next 10 minutes.",
-	"level": "Two-factor authentication was updated.",
-	"name":  "The project was renamed.",
-}
+// The forms of the settings page (and of the members page, which asks
+// for the same authentication), by the name their errors show under.
+const (
+	formAuthenticate = "authenticate"
+	formLevel        = "level"
+)
+
+// msgElevated confirms "Authenticate to make changes".
+const msgElevated = "You can make changes for the next 10 minutes."
 
 // settings shows a project's two-factor level: to owners and admins with
 // the means to change it, to developers read-only.
@@ -74,10 +78,6 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.settingsData(r, m)
-	p.Flash = settingsFlash[r.URL.Query().Get("done")]
-	if r.URL.Query().Get("done") == "level" {
-		p.Flash = levelConfirmation(m.Project.Name, p.Level)
-	}
 	s.render(w, r, http.StatusOK, "settings", p)
 	return nil
 }
@@ -96,23 +96,18 @@ func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) er
 	if !canManage(m.Role) {
 		return errNotManager
 	}
-	if ok, err := s.reauthenticate(w, r, m.Project.ID); err != nil || !ok {
-		if err != nil {
-			return err
-		}
-		p := s.settingsData(r, m)
-		p.Error = "That password is not right."
-		s.render(w, r, http.StatusUnauthorized, "settings", p)
-		return nil
-	}
 	// The members page asks for the same elevation (to reset a member's
-	// second factor) and wants the user back there.
+	// second factor) and wants the user back there, error or not.
 	dest := settingsPath(m.Project.ID)
 	if r.PostFormValue("next") == membersPath(m.Project.ID) {
 		dest = membersPath(m.Project.ID)
 	}
-	http.Redirect(w, r, dest+"?done=auth", http.StatusSeeOther)
-	return nil
+	if ok, err := s.reauthenticate(w, r, m.Project.ID); err != nil {
+		return err
+	} else if !ok {
+		return s.formError(w, r, dest, formAuthenticate, msgWrongPassword, nil)
+	}
+	return s.done(w, r, dest, msgElevated)
 }
 
 // reauthenticate checks the form's password against the logged-in user's
@@ -144,17 +139,12 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		return errNotManager
 	}
 	if !s.elevated(r) {
-		p := s.settingsData(r, m)
-		p.Error = "Authenticate to make changes: enter your password, then save again."
-		s.render(w, r, http.StatusForbidden, "settings", p)
-		return nil
+		return s.formError(w, r, settingsPath(m.Project.ID), formAuthenticate,
+			"Authenticate to make changes: enter your password, then save again.", nil)
 	}
 	level, err := phonegate.ParseLevel(r.PostFormValue("level"))
 	if err != nil {
-		p := s.settingsData(r, m)
-		p.Error = "Choose one of the levels."
-		s.render(w, r, http.StatusBadRequest, "settings", p)
-		return nil
+		return s.formError(w, r, settingsPath(m.Project.ID), formLevel, "Choose one of the levels.", nil)
 	}
 	a := authFrom(r)
 	old, err := s.db.SetMFALevel(r.Context(), m.Project.ID, a.user.ID, string(level), s.now())
@@ -166,8 +156,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 			Str("old", old).Str("new", string(level)).Msg("two-factor level changed")
 		s.notifyLevelChanged(r.Context(), m.Project, a.user.Email, phonegate.Level(old), level)
 	}
-	http.Redirect(w, r, s.afterLevelSaved(r, m.Project.ID), http.StatusSeeOther)
-	return nil
+	return s.done(w, r, s.afterLevelSaved(r, m.Project.ID), levelConfirmation(m.Project.Name, level))
 }
 
 func projectPath(id int64) string  { return "/projects/" + strconv.FormatInt(id, 10) }

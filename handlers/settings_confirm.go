@@ -24,11 +24,12 @@ func levelConfirmation(project string, l phonegate.Level) string {
 }
 
 // afterLevelSaved is where saving a level leads: back to the settings,
-// with the confirmation, unless the level now asks the one who saved it to
-// verify a phone first. Then the phone page says why, and leads back to
+// which show the confirmation (levelConfirmation, a flash), unless the
+// level now asks the one who saved it to verify a phone first. Then the
+// phone page says so, naming the project and the level, and leads back to
 // the settings once the phone is verified.
 func (s *Server) afterLevelSaved(r *http.Request, projectID int64) string {
-	back := settingsPath(projectID) + "?done=level"
+	back := settingsPath(projectID)
 	// The level was read by the gate of this request before it changed: the
 	// user's flag is all that tells whether a phone is needed now.
 	if authFrom(r).user.PhoneVerified {
@@ -48,8 +49,8 @@ func (s *Server) afterLevelSaved(r *http.Request, projectID int64) string {
 
 // justTurnedOn returns the sentence the phone page opens with when the
 // user has just turned two-factor on for a project of theirs (?on=ID) and
-// must now verify a phone: it names the project and the level. Only a
-// project of the user whose level is on is named, whatever the URL says.
+// must now verify a phone: it names the project. Only a project of the
+// user whose level is on is named, whatever the URL says.
 func (s *Server) justTurnedOn(r *http.Request) (string, error) {
 	id, err := strconv.ParseInt(r.URL.Query().Get("on"), 10, 64)
 	if err != nil || id <= 0 {
@@ -63,12 +64,12 @@ func (s *Server) justTurnedOn(r *http.Request) (string, error) {
 		if m.Project.ID != id {
 			continue
 		}
-		l := phonegate.Level(m.Project.MFALevel)
-		if l == phonegate.LevelOff {
+		if phonegate.Level(m.Project.MFALevel) == phonegate.LevelOff {
 			return "", nil
 		}
-		return "You just turned on two-factor authentication for " + m.Project.Name + ": it asks for a code " +
-			levelPhrases[l] + ", of every member, you included. Verify your phone to continue.", nil
+		// The level in words is in the confirmation above (a flash).
+		return "You just turned on two-factor authentication for " + m.Project.Name +
+			": every member, you included, now needs a verified phone. Verify yours to continue.", nil
 	}
 	return "", nil
 }

@@ -33,15 +33,11 @@ func checkHeader(t *testing.T, page, body string, want bool) {
 func TestTurningTwoFactorOn(t *testing.T) {
 	tests := []struct {
 		level    phonegate.Level
-		phone    string // what the phone page says of the level
-		settings string // the confirmation on the settings page
+		settings string // the confirmation
 	}{
-		{phonegate.LevelPerComputer, "it asks for a code once per computer",
-			"Two-factor authentication is on for Engine, once per computer."},
-		{phonegate.Level30Days, "it asks for a code every 30 days on each computer",
-			"Two-factor authentication is on for Engine, every 30 days on each computer."},
-		{phonegate.LevelEveryLogin, "it asks for a code at every login",
-			"Two-factor authentication is on for Engine, at every login."},
+		{phonegate.LevelPerComputer, "Two-factor authentication is on for Engine, once per computer."},
+		{phonegate.Level30Days, "Two-factor authentication is on for Engine, every 30 days on each computer."},
+		{phonegate.LevelEveryLogin, "Two-factor authentication is on for Engine, at every login."},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.level), func(t *testing.T) {
@@ -58,25 +54,27 @@ func TestTurningTwoFactorOn(t *testing.T) {
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("GET %s: %d", loc, res.StatusCode)
 			}
-			want := "You just turned on two-factor authentication for Engine: " + tt.phone
-			if !strings.Contains(body, want) {
-				t.Errorf("the phone page lacks %q:\n%s", want, body)
+			for _, want := range []string{tt.settings,
+				"You just turned on two-factor authentication for Engine: every member, you included, now needs a verified phone."} {
+				if !strings.Contains(body, want) {
+					t.Errorf("the phone page lacks %q:\n%s", want, body)
+				}
 			}
 			checkHeader(t, "phone page", body, false)
+			if _, again := b.get(loc); strings.Contains(again, tt.settings) {
+				t.Error("the confirmation is shown twice")
+			}
 
 			h.enroll(b, "+14155552671")
-			res, body = b.get(settings + "?done=level")
+			res, body = b.get(settings)
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("GET settings after enrolling: %d", res.StatusCode)
-			}
-			if !strings.Contains(body, tt.settings) {
-				t.Errorf("the settings page lacks %q", tt.settings)
 			}
 			checkHeader(t, "settings after", body, true)
 
 			// Off again: said in words too, and no phone page this time.
 			res, _ = b.post(settings, url.Values{"level": {"off"}})
-			loc = expectRedirect(t, res, settings+"?done=level")
+			loc = expectRedirect(t, res, settings)
 			if _, body = b.get(loc); !strings.Contains(body, "Two-factor authentication is off for Engine.") {
 				t.Errorf("after turning it off, the settings page lacks the confirmation")
 			}

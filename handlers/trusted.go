@@ -113,21 +113,24 @@ func (s *Server) trustedRows(r *http.Request) ([]trustedRow, error) {
 	return rows, nil
 }
 
+// msgUnknownComputer answers a computer that is not the user's, or was
+// forgotten already.
+const msgUnknownComputer = "That computer is not known: it may have been forgotten already."
+
 // revokeTrusted forgets one of the user's trusted computers (form field
 // "computer"): that computer will be asked for the code again.
 func (s *Server) revokeTrusted(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	id, err := hex.DecodeString(r.PostFormValue("computer"))
 	if err != nil || len(id) == 0 {
-		return badRequest("That computer is not known.")
+		return s.accountError(w, r, "", msgUnknownComputer)
 	}
 	err = s.db.ForgetComputer(r.Context(), a.user.ID, id, s.now())
 	if errors.Is(err, store.ErrNotFound) {
-		return badRequest("That computer is not known.")
+		return s.accountError(w, r, "", msgUnknownComputer)
 	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/account?done=trusted", http.StatusSeeOther)
-	return nil
+	return s.done(w, r, "/account", "The computer was forgotten: it will be asked for a code next time.")
 }

@@ -24,6 +24,7 @@ func (s *Server) twoFactorRoutes() []route {
 		post("/projects/:id/members/role", accessFull, s.changeRole),
 		post("/projects/:id/members/remove", accessFull, s.removeMember),
 		post("/projects/:id/members/reset", accessFull, s.resetMember),
+		get("/projects/:id/members/confirm", accessFull, s.confirmMember),
 		get("/projects/:id/invited", accessFull, s.invited),
 		get("/projects/:id/recovery", accessFull, s.recoveryShown),
 		post("/projects/:id/accept", accessFull, s.acceptInvitation),

@@ -118,11 +118,13 @@ func (r *runner) flood(ctx context.Context) error {
 		st.OwnerOK, st.OwnerOK+st.OwnerFailed, floodLogins, ms(st.OwnerLat.Max), ms(st.OwnerLat.P50), ms(floodOwnerMax))
 	other := st.Transport
 	for s, n := range st.Statuses {
-		if s != http.StatusUnauthorized && s != http.StatusTooManyRequests && s != http.StatusServiceUnavailable {
+		// A refused login answers 303 back to the login page (post,
+		// redirect, get), a limit 429, a full hash queue 503.
+		if s != http.StatusSeeOther && s != http.StatusTooManyRequests && s != http.StatusServiceUnavailable {
 			other += n
 		}
 	}
-	r.check("flood: answers 401, 429 or 503 only", other == 0 && st.Statuses[http.StatusServiceUnavailable] > 0,
+	r.check("flood: answers 303 (refused, back to the login), 429 or 503 only", other == 0 && st.Statuses[http.StatusServiceUnavailable] > 0,
 		"%d other answers or transport errors; %d refused at once with 503", other, st.Statuses[http.StatusServiceUnavailable])
 	return nil
 }

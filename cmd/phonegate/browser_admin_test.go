@@ -20,8 +20,11 @@ func TestBrowserAdminPages(t *testing.T) {
 	if !strings.HasPrefix(b.location(), "/phone?on=1") {
 		t.Fatalf("after turning 2FA on the page is %s", b.location())
 	}
-	if got := b.text("#turned-on"); !strings.Contains(got, "You just turned on two-factor authentication for Apollo: it asks for a code at every login") {
+	if got := b.text("#turned-on"); !strings.Contains(got, "You just turned on two-factor authentication for Apollo: every member, you included") {
 		t.Errorf("the phone page says %q", got)
+	}
+	if got := b.text(".flash"); got != "Two-factor authentication is on for Apollo, at every login." {
+		t.Errorf("the phone page's confirmation says %q", got)
 	}
 	if b.has("header a[href='/account']") || b.has("header a[href='/']:not(.brand)") {
 		t.Error("the header links to pages the session cannot reach yet")
@@ -45,8 +48,8 @@ func TestBrowserAdminPages(t *testing.T) {
 	b.waitJS(`document.getElementById("emergency-note").textContent !== ""`)
 	b.shot("emergency-code-buttons")
 
-	b.open("/projects/1/settings?done=level")
-	b.waitText("Two-factor authentication is on for Apollo, at every login.")
+	b.open("/projects/1/settings")
+	b.waitText("Currently: Every time you log in.")
 	if !b.has("header a[href='/account']") {
 		t.Error("the header lacks its links once the code is passed")
 	}
@@ -61,9 +64,13 @@ func TestBrowserAdminPages(t *testing.T) {
 	b.open("/projects/1/members")
 	b.submit("form[action='/projects/1/members/remove']:has(input[name=user][value='2']) button")
 	b.waitText("Cancel the invitation of " + devEmail + " to Apollo?")
+	if !strings.HasPrefix(b.location(), "/projects/1/members/confirm?") {
+		t.Errorf("the confirmation is at %s, want a page of its own that a reload cannot post", b.location())
+	}
 	b.shot("confirm-remove")
 	b.submit("#confirm button[type=submit]")
-	if strings.Contains(b.bodyText(), devEmail) {
+	b.waitText("Invitation cancelled: " + devEmail)
+	if strings.Contains(b.text("#members"), devEmail) {
 		t.Errorf("the invitation is still listed after confirming:\n%s", b.bodyText())
 	}
 

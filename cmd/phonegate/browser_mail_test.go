@@ -42,6 +42,7 @@ func TestBrowserDevMailbox(t *testing.T) {
 	b.fill("#password", password)
 	b.fill("#project", "Apollo")
 	b.submit("form button[type=submit]")
+	b.finishSetup()
 	b.waitText("Apollo")
 
 	b.open("/projects/1/members")

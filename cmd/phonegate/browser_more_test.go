@@ -22,6 +22,7 @@ func setUpOwner(t *testing.T, e *e2e) *tab {
 	b.fill("#password", password)
 	b.fill("#project", "Apollo")
 	b.submit("form button[type=submit]")
+	b.finishSetup()
 	b.open("/projects/1/settings")
 	b.setLevel("every_login", "")
 	return b

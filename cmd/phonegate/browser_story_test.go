@@ -51,6 +51,7 @@ func TestBrowserStory(t *testing.T) {
 		owner.fill("#password", password)
 		owner.fill("#project", "Apollo")
 		owner.submit("form button[type=submit]")
+		owner.finishSetup()
 		owner.waitText("Apollo")
 
 		owner.open("/projects/1/settings")
