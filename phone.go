@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -73,11 +74,48 @@ func ParsePhone(input, region string, allowed []string) (Phone, error) {
 	return p, nil
 }
 
-// MaskPhone hides all but the last digits of an E.164 number: +1•••••••671.
+// MaskPhone hides all but the last three digits of an E.164 number and
+// keeps its country code, grouped as the country writes its numbers:
+// +44 •••• •••456, +1 ••• ••• •671. A number libphonenumber cannot read
+// keeps only its last three digits: +•••••••671.
 func MaskPhone(e164 string) string {
+	const keep = 3
 	if len(e164) < 6 {
 		return e164
 	}
-	keep := 3
-	return e164[:2] + strings.Repeat("•", len(e164)-2-keep) + e164[len(e164)-keep:]
+	num, err := phonenumbers.Parse(e164, "ZZ")
+	if err != nil {
+		return "+" + strings.Repeat("•", len(e164)-1-keep) + e164[len(e164)-keep:]
+	}
+	intl := phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
+	prefix := "+" + strconv.Itoa(int(num.GetCountryCode()))
+	national, ok := strings.CutPrefix(intl, prefix)
+	if !ok {
+		return "+" + strings.Repeat("•", len(e164)-1-keep) + e164[len(e164)-keep:]
+	}
+	digits := 0
+	for _, r := range national {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	var b strings.Builder
+	b.WriteString(prefix)
+	seen := 0
+	for _, r := range national {
+		switch {
+		case r >= '0' && r <= '9':
+			seen++
+			if seen > digits-keep {
+				b.WriteRune(r)
+			} else {
+				b.WriteString("•")
+			}
+		case r == ' ' || r == '-':
+			b.WriteByte(' ') // one separator for every country: the dashes of some say nothing here
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -158,8 +158,30 @@ func TestParsePhone(t *testing.T) {
 			}
 		})
 	}
-	if got := phonegate.MaskPhone("+14155552671"); got != "+1•••••••671" {
-		t.Errorf("MaskPhone = %q", got)
+}
+
+func TestMaskPhone(t *testing.T) {
+	tests := []struct {
+		name, e164, want string
+	}{
+		{"United States", "+14155552671", "+1 ••• ••• •671"},
+		{"United Kingdom mobile", "+447911123456", "+44 •••• •••456"},
+		{"United Kingdom London", "+442079460456", "+44 •• •••• •456"},
+		{"France", "+33612345678", "+33 • •• •• •6 78"},
+		{"Germany", "+4915123456789", "+49 •••• ••••789"},
+		{"Japan", "+819012345678", "+81 •• •••• •678"},
+		{"Brazil", "+5511987654321", "+55 •• ••••• •321"},
+		{"Russia", "+79161234567", "+7 ••• ••• •5 67"},
+		{"Antigua, inside +1", "+12684641234", "+1 ••• ••• •234"},
+		{"unknown country code", "+99912345678", "+••••••••678"},
+		{"too short to hide", "+1234", "+1234"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := phonegate.MaskPhone(tt.e164); got != tt.want {
+				t.Errorf("MaskPhone(%q) = %q, want %q", tt.e164, got, tt.want)
+			}
+		})
 	}
 }
 

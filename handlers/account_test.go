@@ -82,7 +82,7 @@ func TestAccountRegenerateEmergencyCode(t *testing.T) {
 func TestAccountPageLists(t *testing.T) {
 	h, b, _ := trustedBrowser(t, phonegate.LevelPerComputer)
 	_, page := b.get("/account")
-	for _, want := range []string{"•••••••671", "Change phone", "Make a new emergency code", `id="trusted"`,
+	for _, want := range []string{"&#43;1 ••• ••• •671", "Change phone", "Make a new emergency code", `id="trusted"`,
 		"(this one)", "Change password", "Sessions"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the account page lacks %q", want)

@@ -14,14 +14,14 @@ import (
 func TestAuditLogPages(t *testing.T) {
 	h, p := team(t)
 	ctx := context.Background()
-	// project.created is event 1 of the project; add 119 more.
+	// project.created is event 1 of the project, the admin's login event 2; add 119 more.
+	b := h.as("admin@example.com")
 	for i := range 119 {
 		if err := h.db.AddAudit(ctx, store.AuditEvent{ProjectID: p.ID, Kind: "test.event",
 			Detail: fmt.Sprintf("event %03d", i+2), At: h.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	b := h.as("admin@example.com")
 	path := "/projects/" + strconvFormat(p.ID) + "/audit"
 	details := regexp.MustCompile(`event (\d{3})`)
 	older := regexp.MustCompile(`href="(/projects/\d+/audit\?before=\d+)"`)

@@ -58,6 +58,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return s.formError(w, r, loginPath(next), "", errBadLogin, url.Values{"email": {email}})
 	}
+	if err := s.auditLogin(r, u); err != nil {
+		return err
+	}
 	if _, err := s.startSession(w, r, u); err != nil {
 		return err
 	}

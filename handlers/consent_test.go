@@ -80,7 +80,7 @@ func TestResetNeedsConsent(t *testing.T) {
 	if row := memberRow(page, "alice@example.com"); strings.Contains(row, "/members/reset") {
 		t.Errorf("the members page offers to reset a pending member:\n%s", row)
 	}
-	res, at, body := eve.follow(eve.post(h.path("/members/reset"), url.Values{"user": {strconvFormat(h.alice.ID)}}))
+	res, at, body := eve.follow(eve.post(h.path("/members/reset"), url.Values{"user": {strconvFormat(h.alice.ID)}, "confirm": {"1"}}))
 	expectFormError(t, res, at, body, h.path("/members"), "has not accepted")
 	after, _ := h.db.User(context.Background(), h.alice.ID)
 	if !after.PhoneVerified || after.Phone != before.Phone || after.EmergencyHash != before.EmergencyHash {
@@ -219,11 +219,11 @@ func TestRemovePendingMember(t *testing.T) {
 	members := h.path("/members")
 
 	eve.get(members)
-	res, at, body := eve.follow(eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.eve.ID)}}))
+	res, at, body := eve.follow(eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.eve.ID)}, "confirm": {"1"}}))
 	expectFormError(t, res, at, body, members, "at least one owner")
 	res, _ = eve.post(members+"/role", url.Values{"user": {strconvFormat(h.alice.ID)}, "role": {"developer"}})
 	expectRedirect(t, res, members)
-	res, _ = eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.alice.ID)}})
+	res, _ = eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.alice.ID)}, "confirm": {"1"}})
 	expectRedirect(t, res, members)
 	if _, err := h.db.Member(context.Background(), h.evecorp.ID, h.alice.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the pending membership survives its removal: %v", err)

@@ -61,6 +61,11 @@ func (s *Server) devPhoneAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if d, ok, err := s.devEntryDelivery(r, e); err != nil {
+		return err
+	} else if ok && !callAnswerable(d.Status) {
+		return badRequest("That call can no longer be answered: " + strings.ToLower(deliveryWords(d)) + ".")
+	}
 	if _, _, err := s.devStatusCallback(r.Context(), e, "in-progress", 0); err != nil {
 		return err
 	}
@@ -125,7 +130,16 @@ func (s *Server) devPhoneSMS(w http.ResponseWriter, r *http.Request) error {
 	if from == "" || body == "" {
 		return badRequest("Give the number the message comes from and what it says.")
 	}
+	if len(from) > 32 || len(body) > 1600 {
+		return badRequest("A text message holds at most 1600 characters, from a number of at most 32.")
+	}
 	sid := devSID("SM")
+	// What the phone sends goes on its timeline too, sealed as the server's
+	// messages are: a reply code is a code.
+	if _, err := s.db.AddDevPhone(r.Context(), store.DevPhoneEntry{Kind: store.ChannelSMS, SID: sid, To: from,
+		Body: s.sealDevBody(body), CreatedAt: s.now(), Direction: store.DevPhoneIn}); err != nil {
+		return err
+	}
 	form := url.Values{"AccountSid": {devAccountSID}, "ApiVersion": {"2010-04-01"}, "MessageSid": {sid},
 		"SmsSid": {sid}, "SmsMessageSid": {sid}, "SmsStatus": {"received"}, "From": {from}, "To": {devNumber},
 		"Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"}}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -40,13 +41,16 @@ type devNumberView struct {
 }
 
 type devEntryView struct {
-	ID      int64
-	Kind    string
-	SID     string
-	At      string
-	Body    []string // the message's lines
-	Status  string   // the delivery's state in words; empty for a reply
-	Buttons []devButtonView
+	ID         int64
+	Kind       string
+	SID        string
+	At         string // in UTC, until the page's script shows it in local time
+	ISO        string
+	In         bool     // the phone sent it to the server; else the server sent it to the phone
+	Body       []string // the message's lines
+	Status     string   // the delivery's state in words; empty for a reply or a message from the phone
+	Answerable bool     // a call that can still be answered: not answered, ended or failed yet
+	Buttons    []devButtonView
 }
 
 // devButtonView is a status callback button, with the error code Twilio
@@ -93,13 +97,17 @@ func (s *Server) devPhoneData(r *http.Request) (*devPhoneView, error) {
 	index := map[string]int{}
 	for _, e := range es {
 		ev := devEntryView{ID: e.ID, Kind: e.Kind, SID: e.SID, At: e.CreatedAt.UTC().Format("2006-01-02 15:04:05"),
-			Buttons: devButtons[e.Kind]}
+			ISO: e.CreatedAt.UTC().Format(time.RFC3339), In: e.Direction == store.DevPhoneIn}
 		if e.Body != "" {
 			ev.Body = strings.Split(s.openDevBody(e.Body), "\n")
 		}
-		ev.Status, err = s.devEntryStatus(r, e)
+		d, ok, err := s.devEntryDelivery(r, e)
 		if err != nil {
 			return nil, err
+		}
+		if ok {
+			ev.Status, ev.Buttons = deliveryWords(d), devButtons[e.Kind]
+			ev.Answerable = e.Kind == store.ChannelCall && callAnswerable(d.Status)
 		}
 		i, ok := index[e.To]
 		if !ok {
@@ -112,21 +120,33 @@ func (s *Server) devPhoneData(r *http.Request) (*devPhoneView, error) {
 	return v, nil
 }
 
-// devEntryStatus returns the state in words of the delivery an entry
-// carries, read from the delivery ID in its callback URL.
-func (s *Server) devEntryStatus(r *http.Request, e store.DevPhoneEntry) (string, error) {
+// devEntryDelivery returns the delivery an entry carries, read from the
+// delivery ID in its callback URL; false for an entry without one (a
+// reply, a message from the phone) or whose delivery is gone.
+func (s *Server) devEntryDelivery(r *http.Request, e store.DevPhoneEntry) (store.Delivery, bool, error) {
 	u, err := url.Parse(e.Callback)
 	if e.Callback == "" || err != nil {
-		return "", nil
+		return store.Delivery{}, false, nil
 	}
 	d, err := s.db.Delivery(r.Context(), u.Query().Get("d"))
 	if errors.Is(err, store.ErrNotFound) {
-		return "", nil
+		return store.Delivery{}, false, nil
 	}
 	if err != nil {
-		return "", err
+		return store.Delivery{}, false, err
 	}
-	return deliveryWords(d), nil
+	return d, true, nil
+}
+
+// callAnswerable reports whether a call in this state can still be
+// answered: it has not been answered yet, and has not ended (completed, no
+// answer, busy, failed, canceled).
+func callAnswerable(status string) bool {
+	switch status {
+	case "", "queued", "initiated", "ringing":
+		return true
+	}
+	return false
 }
 
 // devEntry loads the entry a button names.

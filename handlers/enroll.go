@@ -18,7 +18,8 @@ type phonePage struct {
 	Countries []countryOption
 	Number    string
 	Channel   string
-	Again     bool // the user had a phone: the emergency code was used or 2FA reset
+	Again     bool   // the user had a phone: the emergency code was used or 2FA reset
+	TurnedOn  string // the user just turned two-factor on for a project: why the phone is asked now
 }
 
 // enrollGuard keeps /phone to users without a verified phone. A user who
@@ -89,7 +90,12 @@ func (s *Server) phoneForm(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.reenrollRefusal(w, r, http.StatusForbidden, ""); done || err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "phone", s.phoneData(r))
+	p := s.phoneData(r)
+	var err error
+	if p.TurnedOn, err = s.justTurnedOn(r); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "phone", p)
 	return nil
 }
 
@@ -155,11 +161,27 @@ func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail fu
 	if err != nil {
 		return err
 	}
-	c, err := s.newChallenge(r, store.PurposeEnroll, ph.E164, g.project.Name)
-	if err != nil {
-		return err
+	// The new challenge is stored only with its first send: a number that
+	// a limit refuses leaves the session's earlier challenge, and the code
+	// on its way, as they were, and the refusal is said on this form.
+	c := s.challengeFor(r, store.PurposeEnroll, ph.E164, g.project.Name)
+	d, err := s.startChallenge(r.Context(), c, channel, s.sendAddr(r))
+	if d.ID == "" && err != nil {
+		var ue *userError
+		if !errors.As(err, &ue) {
+			return err
+		}
+		if le, ok := errors.AsType[*store.SendLimitError](err); ok && le.Reason == store.LimitDaily {
+			// The channel's cap of the day is reached: offer the other, preselected.
+			other := store.ChannelCall
+			if channel == store.ChannelCall {
+				other = store.ChannelSMS
+			}
+			r.PostForm.Set("channel", other)
+		}
+		return fail(ue.status, ue.msg)
 	}
-	return s.sendThenVerify(w, r, c, channel)
+	return s.toVerify(w, r, c, err)
 }
 
 // enrollMessage turns an error's lower-case text into a enrollMessage for the page.

@@ -1,12 +1,12 @@
 package handlers
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"sync"
 
 	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -20,22 +20,59 @@ type countryOption struct {
 	Selected bool
 }
 
-// allCountries is every region libphonenumber knows, by name; it is built
-// once.
+// currentNames are the countries whose name in x/text's English region
+// names is an old one, or a long form nobody looks for, by their current
+// short English name.
+var currentNames = map[string]string{
+	"SZ": "Eswatini",        // Swaziland until 2018
+	"MK": "North Macedonia", // Macedonia until 2019
+	"TR": "Türkiye",         // the name the UN uses since 2022; it sorts beside "Turkey" anyway
+	"CZ": "Czechia",
+	"HK": "Hong Kong",
+	"MO": "Macao",
+	"PS": "Palestine",
+}
+
+// countryName is a region's English name, current, for people.
+func countryName(names display.Namer, code string) string {
+	if n, ok := currentNames[code]; ok {
+		return n
+	}
+	if r, err := language.ParseRegion(code); err == nil {
+		if n := names.Name(r); n != "" {
+			return n
+		}
+	}
+	return code
+}
+
+// allCountries is every region libphonenumber knows, by name, sorted as
+// people sort (Åland Islands beside Albania, Côte d’Ivoire beside Costa
+// Rica, not after Zimbabwe as bytes would have them); it is built once.
 var allCountries = sync.OnceValue(func() []countryOption {
 	names := display.English.Regions()
-	var out []countryOption
-	for code := range phonenumbers.GetSupportedRegions() {
-		name := code
-		if r, err := language.ParseRegion(code); err == nil {
-			if n := names.Name(r); n != "" {
-				name = n
-			}
-		}
-		cc := phonenumbers.GetCountryCodeForRegion(code)
-		out = append(out, countryOption{Code: code, Label: name + " (+" + strconv.Itoa(cc) + ")"})
+	type named struct {
+		countryOption
+		name string
 	}
-	slices.SortFunc(out, func(a, b countryOption) int { return cmp.Compare(a.Label, b.Label) })
+	var all []named
+	for code := range phonenumbers.GetSupportedRegions() {
+		name := countryName(names, code)
+		cc := phonenumbers.GetCountryCodeForRegion(code)
+		all = append(all, named{countryOption{Code: code, Label: name + " (+" + strconv.Itoa(cc) + ")"}, name})
+	}
+	// A Collator is not safe for concurrent use: this one lives only here.
+	c := collate.New(language.English, collate.Loose)
+	slices.SortFunc(all, func(a, b named) int {
+		if n := c.CompareString(a.name, b.name); n != 0 {
+			return n
+		}
+		return c.CompareString(a.Label, b.Label)
+	})
+	out := make([]countryOption, len(all))
+	for i, n := range all {
+		out[i] = n.countryOption
+	}
 	return out
 })
 

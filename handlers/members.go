@@ -210,6 +210,7 @@ type invitedPage struct {
 	Project store.Project
 	Shown   bool   // the confirmation was shown already
 	Email   string // the email that was invited
+	Inviter string // who invited: the viewer, as the confirmation is shown once, to them
 }
 
 // invited confirms, once, that a member was invited by email.
@@ -224,7 +225,7 @@ func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "invited", &invitedPage{page: page{Title: "Member invited"},
-		Project: m.Project, Shown: !ok, Email: email})
+		Project: m.Project, Shown: !ok, Email: email, Inviter: authFrom(r).user.Email})
 	return nil
 }
 
@@ -232,11 +233,16 @@ func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 // project, and the member named by the form's "user" field, accepted or
 // not, if the viewer may change them.
 func (s *Server) memberTarget(r *http.Request) (store.Membership, store.Member, error) {
+	return s.memberNamed(r, r.PostFormValue("user"))
+}
+
+// memberNamed is memberTarget for the member whose ID is user.
+func (s *Server) memberNamed(r *http.Request, user string) (store.Membership, store.Member, error) {
 	m, err := s.projectManager(r)
 	if err != nil {
 		return m, store.Member{}, err
 	}
-	id, err := strconv.ParseInt(r.PostFormValue("user"), 10, 64)
+	id, err := strconv.ParseInt(user, 10, 64)
 	if err != nil || id <= 0 {
 		return m, store.Member{}, badRequest("That member is not known.")
 	}
@@ -281,6 +287,10 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, store.ErrLastOwner) {
 		return s.membersError(w, r, m, formMembers, lastOwnerMsg)
 	}
+	if errors.Is(err, store.ErrNameTaken) {
+		return s.membersError(w, r, m, formMembers, t.User.Email+" already owns another project named “"+
+			m.Project.Name+"”, and two projects of one owner cannot share a name: rename one of them first.")
+	}
 	if err != nil {
 		return err
 	}
@@ -295,6 +305,9 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 		return s.memberTargetFail(w, r, m, err)
 	}
 	a := authFrom(r)
+	if r.PostFormValue("confirm") != "1" {
+		return s.askFirst(w, r, m, confirmRemove, t)
+	}
 	err = s.db.RemoveMemberBy(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
 	if errors.Is(err, store.ErrLastOwner) {
 		return s.membersError(w, r, m, formMembers, lastOwnerMsg)
@@ -329,14 +342,11 @@ func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 		return s.memberTargetFail(w, r, m, err)
 	}
 	a := authFrom(r)
-	if t.User.ID == a.user.ID {
-		return s.membersError(w, r, m, formMembers, "Change your own phone on the account page.")
+	if msg := s.resetRefusal(r, t); msg != "" {
+		return s.membersError(w, r, m, formMembers, msg)
 	}
-	if t.Pending {
-		return s.membersError(w, r, m, formMembers, pendingResetMsg)
-	}
-	if !s.elevated(r) {
-		return s.membersError(w, r, m, formMembers, "Authenticate to make changes: enter your password, then reset again.")
+	if r.PostFormValue("confirm") != "1" {
+		return s.askFirst(w, r, m, confirmReset, t)
 	}
 	// The store checks consent again in the reset's own transaction: the
 	// membership may have changed since it was read above.

@@ -99,7 +99,7 @@ func TestMemberRolesAndRemoval(t *testing.T) {
 	}{
 		{"owner demotes the last owner", "owner@example.com", "/role", url.Values{"user": {id(owner.ID)}, "role": {"admin"}},
 			http.StatusSeeOther, "at least one owner"},
-		{"owner removes the last owner", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}},
+		{"owner removes the last owner", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}, "confirm": {"1"}},
 			http.StatusSeeOther, "at least one owner"},
 		{"admin demotes the owner", "admin@example.com", "/role", url.Values{"user": {id(owner.ID)}, "role": {"developer"}},
 			http.StatusSeeOther, "Only an owner"},
@@ -109,9 +109,9 @@ func TestMemberRolesAndRemoval(t *testing.T) {
 			http.StatusSeeOther, ""},
 		{"owner makes the admin an owner", "owner@example.com", "/role", url.Values{"user": {id(admin.ID)}, "role": {"owner"}},
 			http.StatusSeeOther, ""},
-		{"now the first owner may leave", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}},
+		{"now the first owner may leave", "owner@example.com", "/remove", url.Values{"user": {id(owner.ID)}, "confirm": {"1"}},
 			http.StatusSeeOther, ""},
-		{"a stranger's ID", "admin@example.com", "/remove", url.Values{"user": {"9999"}},
+		{"a stranger's ID", "admin@example.com", "/remove", url.Values{"user": {"9999"}, "confirm": {"1"}},
 			http.StatusSeeOther, "not known"},
 	}
 	for _, tt := range tests {
@@ -150,7 +150,7 @@ func TestResetMemberSecondFactor(t *testing.T) {
 	if !strings.Contains(page, "Verified") {
 		t.Error("the member list does not show verified phones")
 	}
-	res, at, body := b.follow(b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}}))
+	res, at, body := b.follow(b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}, "confirm": {"1"}}))
 	expectFormError(t, res, at, body, members, "Authenticate to make changes")
 	b.post("/projects/"+strconvFormat(p.ID)+"/settings/authenticate", url.Values{"password": {goodPassword}, "next": {members}})
 	// The developer owns a project of their own: the owner may reset them
@@ -160,7 +160,7 @@ func TestResetMemberSecondFactor(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.get(members)
-	res, _ = b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}})
+	res, _ = b.post(members+"/reset", url.Values{"user": {strconvFormat(devUser.ID)}, "confirm": {"1"}})
 	expectRedirect(t, res, "/projects/"+strconvFormat(p.ID)+"/recovery")
 
 	got, _ := h.db.User(ctx, devUser.ID)

@@ -29,6 +29,8 @@ type authCtx struct {
 	// ended reports a session cookie that no longer names a session: the
 	// browser was logged in and is not any more (logout, expiry, a revoke).
 	ended bool
+	// full is set once the gate let the session through to a full route.
+	full bool
 }
 
 type ctxKey struct{}
@@ -251,6 +253,7 @@ func (s *Server) requireLogin(h handlerFunc) handlerFunc {
 			http.Redirect(w, r, next, http.StatusSeeOther)
 			return nil
 		}
+		authFrom(r).full = true
 		return h(w, r)
 	})
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -50,6 +51,9 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 		return s.formError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}})
 	}
 	p, err := s.db.CreateProjectCapped(r.Context(), a.user.ID, name, s.now())
+	if errors.Is(err, store.ErrNameTaken) {
+		return s.formError(w, r, "/", formCreateProject, nameTakenMsg(name, true), url.Values{"name": {name}})
+	}
 	if msg, retryAt, ok := s.createCapRefusal(err, a.user.ID); ok {
 		return s.capError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}}, retryAt)
 	}

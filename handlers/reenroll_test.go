@@ -68,7 +68,7 @@ func projectURL(p store.Project) string { return "/projects/" + strconvFormat(p.
 // answer and the page it leads to.
 func (f *resetFixture) reset() (*http.Response, string) {
 	f.t.Helper()
-	res, body := f.owner.post(projectURL(f.project)+"/members/reset", url.Values{"user": {strconvFormat(f.dev.ID)}})
+	res, body := f.owner.post(projectURL(f.project)+"/members/reset", url.Values{"user": {strconvFormat(f.dev.ID)}, "confirm": {"1"}})
 	if res.StatusCode != http.StatusSeeOther {
 		return res, body
 	}

@@ -31,6 +31,11 @@ type page struct {
 	// ErrorFor names the form Error concerns on a page with several
 	// (flashForm); the layout shows Error on top only when it is empty.
 	ErrorFor string
+
+	// Limited is set for a session that must pass a step (a code, a phone,
+	// a new emergency code) before the pages behind login open: the header
+	// then offers only what it can reach.
+	Limited bool
 }
 
 // pageData lets render fill the layout fields of any page struct.
@@ -52,6 +57,7 @@ func when(t time.Time) string {
 
 var funcs = template.FuncMap{
 	"when":       when,
+	"agent":      agentWords,
 	"levelLabel": func(l string) string { return phonegate.Level(l).Label() },
 	"title": func(s string) string {
 		if s == "" {
@@ -96,6 +102,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p := data.base()
 	if a := authFrom(r); a != nil {
 		p.LoggedIn = a.token != ""
+		p.Limited = p.LoggedIn && !s.fullSession(r, a)
 		p.Email = a.user.Email
 		p.CSRF = s.csrfToken(w, r)
 	}

@@ -34,6 +34,28 @@ func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel strin
 // no client: it counts against the address of the challenge's earlier
 // sends.
 func (s *Server) sendCodeFrom(ctx context.Context, ch store.Challenge, channel, clientAddr string, automatic bool) (store.Delivery, error) {
+	return s.send(ctx, ch, channel, automatic, func(req store.SendRequest) (store.Delivery, error) {
+		req.ClientAddr = clientAddr
+		return s.db.ReserveSend(ctx, req)
+	})
+}
+
+// startChallenge sends the first code of challenge ch, which is not in
+// the store yet: the store creates it with the send's reservation
+// (store.StartChallenge), so that a send refused by a limit leaves the
+// session's earlier challenge, and its code, as they were. It returns a
+// delivery with an empty ID when nothing was created.
+func (s *Server) startChallenge(ctx context.Context, ch store.Challenge, channel, clientAddr string) (store.Delivery, error) {
+	return s.send(ctx, ch, channel, false, func(req store.SendRequest) (store.Delivery, error) {
+		req.ClientAddr = clientAddr
+		return s.db.StartChallenge(ctx, ch, req)
+	})
+}
+
+// send is sendCode with the reservation of the send given: reserve is
+// handed the request to reserve.
+func (s *Server) send(ctx context.Context, ch store.Challenge, channel string, automatic bool,
+	reserve func(store.SendRequest) (store.Delivery, error)) (store.Delivery, error) {
 	if channel != store.ChannelSMS && channel != store.ChannelCall {
 		return store.Delivery{}, badRequest("Choose a text message or a voice call.")
 	}
@@ -50,8 +72,8 @@ func (s *Server) sendCodeFrom(ctx context.Context, ch store.Challenge, channel, 
 		return store.Delivery{}, refused(http.StatusConflict, msgEnded, store.ErrChallengeEnded)
 	}
 	now := s.now()
-	d, err := s.db.ReserveSend(ctx, store.SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
-		ClientAddr: clientAddr, Automatic: automatic, Now: now, Caps: s.caps})
+	d, err := reserve(store.SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
+		Automatic: automatic, Now: now, Caps: s.caps})
 	if err != nil {
 		return store.Delivery{}, s.limitRefusal(ctx, ch, channel, err, now)
 	}

@@ -33,7 +33,7 @@ func TestSendSMS(t *testing.T) {
 		t.Errorf("delivery = %+v, want queued with the SID", got)
 	}
 	es, _ := h.db.AuditEvents(context.Background(), h.project.ID, 0, 1)
-	if len(es) != 1 || es[0].Kind != "code.sent" || es[0].Detail != "text message to +1•••••••671" {
+	if len(es) != 1 || es[0].Kind != "code.sent" || es[0].Detail != "text message to +1 ••• ••• •671" {
 		t.Errorf("audit = %+v, want code.sent naming the masked number", es)
 	}
 }
@@ -160,7 +160,7 @@ func TestSendFailures(t *testing.T) {
 				t.Errorf("delivery = %s (%d), want failed (%d)", got.Status, got.ErrorCode, wantCode)
 			}
 			es, _ := h.db.AuditEvents(context.Background(), h.project.ID, 0, 1)
-			if len(es) != 1 || es[0].Kind != "code.failed" || !strings.Contains(es[0].Detail, "+1•••••••671") {
+			if len(es) != 1 || es[0].Kind != "code.failed" || !strings.Contains(es[0].Detail, "+1 ••• ••• •671") {
 				t.Errorf("audit = %+v, want code.failed naming the masked number", es)
 			}
 			// The refused send is given back: the other method works at once.

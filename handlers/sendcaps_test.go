@@ -84,8 +84,9 @@ func TestDailyCapReached(t *testing.T) {
 	_, body := bob.submit("/phone", url.Values{"country": {"US"}, "phone": {testPhone2}, "channel": {"sms"}})
 	const words = "Codes cannot be sent now: this server has sent all the text messages it may send today. " +
 		"Try a voice call, or try again after 00:00 UTC."
-	if !strings.Contains(body, words) || strings.Contains(body, `value="sms"`) {
-		t.Errorf("past the cap: the page does not say %q, or still offers a text message\n%s", words, body)
+	// Nothing was started: the phone form says why, with the call chosen.
+	if !strings.Contains(body, words) || !strings.Contains(body, `value="call" checked`) {
+		t.Errorf("past the cap: the phone page does not say %q, or does not offer the call first\n%s", words, body)
 	}
 	if sms, _ := h.sender.counts(); sms != 1 {
 		t.Errorf("%d SMS sent, want 1", sms)

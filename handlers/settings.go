@@ -32,6 +32,7 @@ type settingsPage struct {
 	Elevated  bool   // "Authenticate to make changes" was done and still holds
 	Until     string // when the elevation ends, for people
 	Levels    []levelOption
+	NameValue string // the name typed in the rename form
 }
 
 // elevated reports whether the session re-entered the password less than
@@ -52,6 +53,7 @@ func (s *Server) settingsData(r *http.Request, m store.Membership) *settingsPage
 	if p.Elevated {
 		p.Until = when(authFrom(r).sess.ElevatedUntil)
 	}
+	p.NameValue = s.typed(r).Get("name")
 	for _, l := range phonegate.Levels {
 		p.Levels = append(p.Levels, levelOption{Value: string(l), Label: l.Label(), Hint: levelHints[l], Checked: l == p.Level})
 	}
@@ -100,7 +102,7 @@ func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) er
 	if r.PostFormValue("next") == membersPath(m.Project.ID) {
 		dest = membersPath(m.Project.ID)
 	}
-	if ok, err := s.reauthenticate(w, r); err != nil {
+	if ok, err := s.reauthenticate(w, r, m.Project.ID); err != nil {
 		return err
 	} else if !ok {
 		return s.formError(w, r, dest, formAuthenticate, msgWrongPassword, nil)
@@ -109,16 +111,17 @@ func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) er
 }
 
 // reauthenticate checks the form's password against the logged-in user's
-// and, when right, elevates the session. Wrong passwords count toward the
-// login throttle like any other.
-func (s *Server) reauthenticate(w http.ResponseWriter, r *http.Request) (bool, error) {
+// and, when right, elevates the session, which the audit log of the
+// project asking for it records. Wrong passwords count toward the login
+// throttle like any other.
+func (s *Server) reauthenticate(w http.ResponseWriter, r *http.Request, projectID int64) (bool, error) {
 	a := authFrom(r)
 	ok, err := s.recheckPassword(r, r.PostFormValue("password"))
 	if err != nil || !ok {
 		return false, err
 	}
 	until := s.now().Add(ElevationLife)
-	if err := s.db.ElevateSession(r.Context(), a.sess.TokenHash, until); err != nil {
+	if err := s.db.ElevateSessionFor(r.Context(), a.sess.TokenHash, until, projectID, a.user.ID, s.now()); err != nil {
 		return false, err
 	}
 	a.sess.ElevatedUntil = until
@@ -153,7 +156,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 			Str("old", old).Str("new", string(level)).Msg("two-factor level changed")
 		s.notifyLevelChanged(r.Context(), m.Project, a.user.Email, phonegate.Level(old), level)
 	}
-	return s.done(w, r, settingsPath(m.Project.ID), "Two-factor authentication was updated.")
+	return s.done(w, r, s.afterLevelSaved(r, m.Project.ID), levelConfirmation(m.Project.Name, level))
 }
 
 func projectPath(id int64) string  { return "/projects/" + strconv.FormatInt(id, 10) }

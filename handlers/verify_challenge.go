@@ -22,6 +22,16 @@ const (
 // label. It sends nothing; any earlier open challenge of the session
 // is cancelled.
 func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (store.Challenge, error) {
+	c := s.challengeFor(r, purpose, phone, label)
+	if err := s.db.CreateChallenge(r.Context(), c); err != nil {
+		return store.Challenge{}, err
+	}
+	return c, nil
+}
+
+// challengeFor makes a challenge of the session to phone, with a new code,
+// without storing it.
+func (s *Server) challengeFor(r *http.Request, purpose, phone, label string) store.Challenge {
 	a := authFrom(r)
 	now := s.now()
 	id := phonegate.NewToken()
@@ -43,10 +53,7 @@ func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (st
 		CreatedAt:   now,
 		ExpiresAt:   now.Add(store.ChallengeLife),
 	}
-	if err := s.db.CreateChallenge(r.Context(), c); err != nil {
-		return store.Challenge{}, err
-	}
-	return c, nil
+	return c
 }
 
 // sessionChallenge returns the session's newest challenge, whatever its

@@ -47,7 +47,14 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 // code page. A send the user can do something about is said on the code
 // page itself: the challenge stands, and the page offers the other method.
 func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c store.Challenge, channel string) error {
-	if _, err := s.sendCodeFrom(r.Context(), c, channel, s.sendAddr(r), false); err != nil {
+	_, err := s.sendCodeFrom(r.Context(), c, channel, s.sendAddr(r), false)
+	return s.toVerify(w, r, c, err)
+}
+
+// toVerify moves to the code page after a send of challenge c that
+// answered err (nil when the code went out).
+func (s *Server) toVerify(w http.ResponseWriter, r *http.Request, c store.Challenge, err error) error {
+	if err != nil {
 		var ue *userError
 		if !errors.As(err, &ue) {
 			return err

@@ -353,7 +353,7 @@ func TestVerifyPageGetNeverSends(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("GET /verify: got %d", res.StatusCode)
 		}
-		for _, want := range []string{"•••••••671", "Nothing has been sent yet", "Text me a code", "Call me",
+		for _, want := range []string{"&#43;1 ••• ••• •671", "Nothing has been sent yet", "Text me a code", "Call me",
 			"Use your emergency code", `href="/verify"`, "/static/verify.js"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the code page lacks %q", want)

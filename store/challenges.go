@@ -58,22 +58,56 @@ func scanChallenge(row interface{ Scan(...any) error }) (Challenge, error) {
 // for longer than it takes the next challenge to be made.
 func (db *DB) CreateChallenge(ctx context.Context, c Challenge) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE challenges SET state = 'cancelled', code_sealed = NULL
-			WHERE session_hash = ? AND state IN ('pending', 'approved')`, c.SessionHash); err != nil {
-			return fmt.Errorf("store: create challenge: %w", err)
-		}
-		if err := endExpiredChallenges(ctx, tx, c.CreatedAt); err != nil {
+		if err := replaceSessionChallenges(ctx, tx, c); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO challenges (`+challengeColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.UserID, c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyMAC,
-			ChallengePending, 0, 0, 0, false, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
-		if err != nil {
-			return fmt.Errorf("store: create challenge: %w", err)
-		}
-		return nil
+		return insertChallenge(ctx, tx, c)
 	})
+}
+
+// StartChallenge creates challenge c and reserves its first send (first,
+// whose ChallengeID it sets) in one transaction: c replaces the session's
+// open challenges only if that send is admitted. A send refused by a limit
+// (a *SendLimitError) changes nothing, so that a session whose new number
+// is refused keeps the challenge, and the code, it had.
+func (db *DB) StartChallenge(ctx context.Context, c Challenge, first SendRequest) (Delivery, error) {
+	first.ChallengeID = c.ID
+	var d Delivery
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertChallenge(ctx, tx, c); err != nil {
+			return err
+		}
+		var err error
+		if d, err = reserveSend(ctx, tx, first); err != nil {
+			return err
+		}
+		return replaceSessionChallenges(ctx, tx, c)
+	})
+	if err != nil {
+		return Delivery{}, reserveError(err)
+	}
+	return d, nil
+}
+
+// replaceSessionChallenges ends the open challenges of c's session other
+// than c, wiping their sealed codes, and the expired ones of everybody.
+func replaceSessionChallenges(ctx context.Context, tx *sql.Tx, c Challenge) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE challenges SET state = 'cancelled', code_sealed = NULL
+		WHERE session_hash = ? AND id != ? AND state IN ('pending', 'approved')`, c.SessionHash, c.ID); err != nil {
+		return fmt.Errorf("store: create challenge: %w", err)
+	}
+	return endExpiredChallenges(ctx, tx, c.CreatedAt)
+}
+
+func insertChallenge(ctx context.Context, tx *sql.Tx, c Challenge) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO challenges (`+challengeColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.UserID, c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyMAC,
+		ChallengePending, 0, 0, 0, false, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
+	if err != nil {
+		return fmt.Errorf("store: create challenge: %w", err)
+	}
+	return nil
 }
 
 // Challenge returns a challenge by ID.

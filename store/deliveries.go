@@ -59,42 +59,56 @@ func SendsKey(phone string) string { return "sends:" + phone }
 // other. It returns ErrChallengeEnded for a challenge that is not pending
 // or has expired, and a *SendLimitError when a limit is reached.
 func (db *DB) ReserveSend(ctx context.Context, req SendRequest) (Delivery, error) {
+	var d Delivery
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		d, err = reserveSend(ctx, tx, req)
+		return err
+	})
+	if err != nil {
+		return Delivery{}, reserveError(err)
+	}
+	return d, nil
+}
+
+// reserveSend is ReserveSend inside tx.
+func reserveSend(ctx context.Context, tx *sql.Tx, req SendRequest) (Delivery, error) {
 	challengeID, channel, to, now, automatic := req.ChallengeID, req.Channel, req.To, req.Now, req.Automatic
 	if channel != ChannelSMS && channel != ChannelCall {
 		return Delivery{}, fmt.Errorf("store: reserve send: unknown channel %q", channel)
 	}
 	d := Delivery{ID: newDeliveryID(), ChallengeID: challengeID, Channel: channel, To: to, Status: "queued",
 		CreatedAt: unix(now.Unix()), UpdatedAt: unix(now.Unix())}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if err := checkSendLimits(ctx, tx, challengeID, to, now, automatic); err != nil {
-			return err
-		}
-		origin, err := checkSendCaps(ctx, tx, req)
-		if err != nil {
-			return err
-		}
-		if err := countSendCaps(ctx, tx, req, origin); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE challenges SET sends = sends + 1, last_send_at = ? WHERE id = ?`,
-			now.Unix(), challengeID); err != nil {
-			return err
-		}
-		if err := addEvent(ctx, tx, SendsKey(to), now); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO deliveries (id, challenge_id, channel, to_number, status, rank,
-			created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)`, d.ID, challengeID, channel, to, now.Unix(), now.Unix())
-		return err
-	})
-	if err != nil {
-		var le *SendLimitError
-		if errors.As(err, &le) || errors.Is(err, ErrChallengeEnded) || errors.Is(err, ErrNotFound) {
-			return Delivery{}, err
-		}
-		return Delivery{}, fmt.Errorf("store: reserve send: %w", err)
+	if err := checkSendLimits(ctx, tx, challengeID, to, now, automatic); err != nil {
+		return Delivery{}, err
 	}
-	return d, nil
+	origin, err := checkSendCaps(ctx, tx, req)
+	if err != nil {
+		return Delivery{}, err
+	}
+	if err := countSendCaps(ctx, tx, req, origin); err != nil {
+		return Delivery{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE challenges SET sends = sends + 1, last_send_at = ? WHERE id = ?`,
+		now.Unix(), challengeID); err != nil {
+		return Delivery{}, err
+	}
+	if err := addEvent(ctx, tx, SendsKey(to), now); err != nil {
+		return Delivery{}, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO deliveries (id, challenge_id, channel, to_number, status, rank,
+		created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)`, d.ID, challengeID, channel, to, now.Unix(), now.Unix())
+	return d, err
+}
+
+// reserveError passes a refusal through as it is (a *SendLimitError,
+// ErrChallengeEnded, ErrNotFound) and wraps any other error.
+func reserveError(err error) error {
+	var le *SendLimitError
+	if errors.As(err, &le) || errors.Is(err, ErrChallengeEnded) || errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return fmt.Errorf("store: reserve send: %w", err)
 }
 
 // checkSendLimits returns why a send of the challenge to the number may not

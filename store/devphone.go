@@ -17,24 +17,37 @@ type DevPhoneEntry struct {
 	URL       string // the call's TwiML URL; empty for an SMS
 	Callback  string // the status callback URL
 	CreatedAt time.Time
+	// Direction is DevPhoneOut for what the server sent to the phone To,
+	// DevPhoneIn for a message the phone To sent to the server.
+	Direction string
 }
 
-const devPhoneColumns = `id, kind, sid, to_number, body, url, callback, created_at`
+// The directions of a dev phone entry.
+const (
+	DevPhoneOut = "out"
+	DevPhoneIn  = "in"
+)
+
+const devPhoneColumns = `id, kind, sid, to_number, body, url, callback, created_at, direction`
 
 func scanDevPhone(row interface{ Scan(...any) error }) (DevPhoneEntry, error) {
 	var e DevPhoneEntry
 	var created int64
-	err := row.Scan(&e.ID, &e.Kind, &e.SID, &e.To, &e.Body, &e.URL, &e.Callback, &created)
+	err := row.Scan(&e.ID, &e.Kind, &e.SID, &e.To, &e.Body, &e.URL, &e.Callback, &created, &e.Direction)
 	e.CreatedAt = unix(created)
 	return e, err
 }
 
-// AddDevPhone records a message or call sent through the dev phone and
-// returns it with its ID.
+// AddDevPhone records a message or call sent through the dev phone, or a
+// message the dev phone sent to the server (Direction DevPhoneIn; an empty
+// Direction is DevPhoneOut), and returns it with its ID.
 func (db *DB) AddDevPhone(ctx context.Context, e DevPhoneEntry) (DevPhoneEntry, error) {
+	if e.Direction == "" {
+		e.Direction = DevPhoneOut
+	}
 	got, err := scanDevPhone(db.write.QueryRowContext(ctx, `INSERT INTO dev_phone
-		(kind, sid, to_number, body, url, callback, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-		RETURNING `+devPhoneColumns, e.Kind, e.SID, e.To, e.Body, e.URL, e.Callback, e.CreatedAt.Unix()))
+		(kind, sid, to_number, body, url, callback, created_at, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING `+devPhoneColumns, e.Kind, e.SID, e.To, e.Body, e.URL, e.Callback, e.CreatedAt.Unix(), e.Direction))
 	if isUnique(err) {
 		return DevPhoneEntry{}, fmt.Errorf("store: add dev phone %s: %w", e.SID, ErrConflict)
 	}

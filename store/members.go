@@ -128,6 +128,8 @@ func (db *DB) SetRoleBy(ctx context.Context, projectID, userID, actorID int64, r
 			if err := keepAnOwner(ctx, tx, projectID, userID); err != nil {
 				return err
 			}
+		} else if err := checkNewOwnerNames(ctx, tx, projectID, userID); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET role = ? WHERE project_id = ? AND user_id = ?`,
 			role, projectID, userID); err != nil {

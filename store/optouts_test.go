@@ -119,6 +119,7 @@ func TestDevPhone(t *testing.T) {
 	in := []store.DevPhoneEntry{
 		{Kind: "sms", SID: "SMdev1", To: phoneA, Body: "sealed body", Callback: "http://x/twilio/sms/status?d=d1", CreatedAt: t0},
 		{Kind: "call", SID: "CAdev1", To: phoneA, URL: "http://x/twilio/voice?d=d2", Callback: "http://x/twilio/voice/status?d=d2", CreatedAt: t0.Add(time.Second)},
+		{Kind: "sms", SID: "SMdev2", To: phoneA, Body: "sealed STOP", CreatedAt: t0.Add(2 * time.Second), Direction: store.DevPhoneIn},
 	}
 	for i := range in {
 		got, err := db.AddDevPhone(ctx, in[i])
@@ -126,6 +127,9 @@ func TestDevPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 		in[i].ID = got.ID
+		if in[i].Direction == "" {
+			in[i].Direction = store.DevPhoneOut // what the server sent, unless said otherwise
+		}
 		if diff := cmp.Diff(in[i], got); diff != "" {
 			t.Errorf("AddDevPhone (-want +got):\n%s", diff)
 		}
@@ -137,7 +141,7 @@ func TestDevPhone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]store.DevPhoneEntry{in[1], in[0]}, got); diff != "" {
+	if diff := cmp.Diff([]store.DevPhoneEntry{in[2], in[1], in[0]}, got); diff != "" {
 		t.Errorf("DevPhoneEntries, newest first (-want +got):\n%s", diff)
 	}
 	one, err := db.DevPhoneEntry(ctx, in[0].ID)

@@ -53,7 +53,8 @@ func scanProject(row interface{ Scan(...any) error }, extra ...any) (Project, er
 	return p, err
 }
 
-// CreateProject creates a project owned by ownerID.
+// CreateProject creates a project owned by ownerID; ErrNameTaken when
+// they own one of that name already.
 func (db *DB) CreateProject(ctx context.Context, ownerID int64, name string, now time.Time) (Project, error) {
 	var p Project
 	err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -65,6 +66,9 @@ func (db *DB) CreateProject(ctx context.Context, ownerID int64, name string, now
 }
 
 func createProject(ctx context.Context, tx *sql.Tx, ownerID int64, name string, now time.Time) (Project, error) {
+	if err := checkOwnerNames(ctx, tx, ownerID, 0, name); err != nil {
+		return Project{}, err
+	}
 	p, err := scanProject(tx.QueryRowContext(ctx, `INSERT INTO projects (name, created_at) VALUES (?, ?)
 		RETURNING `+projectColumns, name, now.Unix()))
 	if err != nil {
