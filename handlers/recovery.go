@@ -86,12 +86,10 @@ func (s *Server) useRecovery(w http.ResponseWriter, r *http.Request) error {
 	if len(typed) > maxRecoveryInput {
 		typed = typed[:maxRecoveryInput]
 	}
+	// A refusal goes back to the phone page, which says why (post,
+	// redirect, get): a reload never sends the code again.
 	refuse := func(msg string) error {
-		if done, err := s.reenrollRefusal(w, r, http.StatusUnauthorized, msg); done || err != nil {
-			return err
-		}
-		http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
-		return nil
+		return s.formError(w, r, withNext(stepPhone, r), "", msg, nil)
 	}
 	if s.locked(a.user) {
 		return refuse(noticeLocked)

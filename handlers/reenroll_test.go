@@ -93,6 +93,17 @@ func useRecovery(b *browser, code string) *http.Response {
 	return res
 }
 
+// recoveryRefused reports whether the answer to a recovery code refused
+// it: 303 back to the phone page (post, redirect, get), which then says
+// why in an alert. It opens that page, as a browser does.
+func recoveryRefused(b *browser, res *http.Response) bool {
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/phone") {
+		return false
+	}
+	_, page := b.get(res.Header.Get("Location"))
+	return strings.Contains(page, `role="alert"`)
+}
+
 // TestResetRecoveryCode: the admin is shown the recovery code once; the
 // reset member's phone page asks for it and refuses to enroll without it;
 // a wrong code is refused and counted; the right one lets that session,
@@ -118,16 +129,16 @@ func TestResetRecoveryCode(t *testing.T) {
 		t.Errorf("%d codes went out before the recovery code", n)
 	}
 
-	if res := useRecovery(b, "0000-0000-0000-0000"); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("a wrong recovery code: got %d, want 401", res.StatusCode)
+	if res := useRecovery(b, "0000-0000-0000-0000"); !recoveryRefused(b, res) {
+		t.Errorf("a wrong recovery code: got %d to %q, want 303 back to the phone page saying why", res.StatusCode, res.Header.Get("Location"))
 	}
 	if u, _ := f.db.User(ctx, f.dev.ID); u.MFAFailures != 1 {
 		t.Errorf("failures after a wrong recovery code = %d, want 1", u.MFAFailures)
 	}
 
 	expectRedirect(t, useRecovery(a, strings.ToLower(code)), "/phone")
-	if res := useRecovery(b, code); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("the recovery code a second time, in another session: got %d, want 401", res.StatusCode)
+	if res := useRecovery(b, code); !recoveryRefused(b, res) {
+		t.Errorf("the recovery code a second time, in another session: got %d, want it refused", res.StatusCode)
 	}
 	if res, _ := b.submit("/phone", url.Values{"country": {"US"}, "phone": {phoneX}, "channel": {"sms"}}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("POST /phone from the other session: the page after it got %d, want 403", res.StatusCode)
@@ -158,7 +169,7 @@ func TestRecoveryCodeExpires(t *testing.T) {
 		want  int
 	}{
 		{"after 23 hours", 23 * time.Hour, http.StatusSeeOther},
-		{"after 24 hours", 24 * time.Hour, http.StatusUnauthorized},
+		{"after 24 hours", 24 * time.Hour, 0}, // refused: back to the phone page, which says so
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,8 +177,9 @@ func TestRecoveryCodeExpires(t *testing.T) {
 			code := f.resetCode()
 			f.clock.Add(tt.after)
 			b := f.as("dev@example.com")
-			if res := useRecovery(b, code); res.StatusCode != tt.want {
-				t.Errorf("the recovery code %v after the reset: got %d, want %d", tt.after, res.StatusCode, tt.want)
+			res := useRecovery(b, code)
+			if refused := recoveryRefused(b, res); refused != (tt.want != http.StatusSeeOther) {
+				t.Errorf("the recovery code %v after the reset: refused %v (%d)", tt.after, refused, res.StatusCode)
 			}
 			if tt.want != http.StatusSeeOther {
 				if _, body := b.get("/phone"); !strings.Contains(body, "expired") {
@@ -200,14 +212,14 @@ func TestRecoveryCodesLock(t *testing.T) {
 	code := f.resetCode()
 	b := f.as("dev@example.com")
 	for i := range store.MaxMFAFailures {
-		if res := useRecovery(b, "0000-0000-0000-000"+strconvFormat(int64(i))); res.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("wrong recovery code %d: got %d", i+1, res.StatusCode)
+		if res := useRecovery(b, "0000-0000-0000-000"+strconvFormat(int64(i))); !recoveryRefused(b, res) {
+			t.Fatalf("wrong recovery code %d: got %d, want it refused", i+1, res.StatusCode)
 		}
 	}
 	b.get("/phone")
-	res, body := b.post("/phone/recovery", url.Values{"recovery_code": {code}})
-	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "locked") {
-		t.Errorf("the right recovery code while locked: got %d, want 401 saying it is locked\n%s", res.StatusCode, body)
+	res, _ := b.post("/phone/recovery", url.Values{"recovery_code": {code}})
+	if _, body := b.get(res.Header.Get("Location")); res.StatusCode != http.StatusSeeOther || !strings.Contains(body, "locked") {
+		t.Errorf("the right recovery code while locked: got %d, want 303 to a page saying it is locked\n%s", res.StatusCode, body)
 	}
 	f.clock.Add(store.MFALockDuration)
 	expectRedirect(t, useRecovery(b, code), "/phone")
