@@ -81,26 +81,10 @@ func (db *DB) AuditEvents(ctx context.Context, projectID, before int64, limit in
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT a.id, COALESCE(a.project_id, 0), COALESCE(a.user_id, 0),
-		COALESCE(a.actor_id, 0), a.kind, a.detail, a.created_at, COALESCE(u.email, ''), COALESCE(x.email, '')
-		FROM audit_events a
-		LEFT JOIN users u ON u.id = a.user_id
-		LEFT JOIN users x ON x.id = a.actor_id
+	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+`
 		WHERE a.project_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?`, projectID, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit events: %w", err)
 	}
-	defer rows.Close()
-	var es []AuditEvent
-	for rows.Next() {
-		var e AuditEvent
-		var at int64
-		if err := rows.Scan(&e.ID, &e.ProjectID, &e.UserID, &e.ActorID, &e.Kind, &e.Detail, &at,
-			&e.UserEmail, &e.ActorEmail); err != nil {
-			return nil, fmt.Errorf("store: audit events: %w", err)
-		}
-		e.At = unix(at)
-		es = append(es, e)
-	}
-	return es, rows.Err()
+	return scanAuditEvents(rows)
 }
