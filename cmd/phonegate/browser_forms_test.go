@@ -36,18 +36,7 @@ func (b *tab) value(sel string) string {
 // the used setup link says that setup is done.
 func TestBrowserAfterLogout(t *testing.T) {
 	e := startE2E(t, true)
-	b := e.browser().in(t)
-	link, err := e.srv.SetupLink(context.Background())
-	if err != nil || link == "" {
-		t.Fatalf("setup link: %q, %v", link, err)
-	}
-	setup := strings.TrimPrefix(link, e.url)
-	b.open(setup)
-	b.fill("#email", ownerEmail)
-	b.fill("#password", password)
-	b.fill("#project", "Apollo")
-	b.submit("form button[type=submit]")
-	b.finishSetup()
+	b, setup := setUpProject(t, e)
 	b.waitText("Apollo")
 
 	b.open("/account")

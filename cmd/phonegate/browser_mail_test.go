@@ -32,17 +32,7 @@ func (e *e2e) runMail() {
 func TestBrowserDevMailbox(t *testing.T) {
 	e := startE2E(t, true)
 	e.runMail()
-	b := e.browser().in(t)
-	link, err := e.srv.SetupLink(context.Background())
-	if err != nil || link == "" {
-		t.Fatalf("setup link: %q, %v", link, err)
-	}
-	b.open(strings.TrimPrefix(link, e.url))
-	b.fill("#email", ownerEmail)
-	b.fill("#password", password)
-	b.fill("#project", "Apollo")
-	b.submit("form button[type=submit]")
-	b.finishSetup()
+	b, _ := setUpProject(t, e)
 	b.waitText("Apollo")
 
 	b.open("/projects/1/members")

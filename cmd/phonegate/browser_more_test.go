@@ -7,22 +7,31 @@ import (
 	"testing"
 )
 
-// setUpOwner opens the setup link in a new browser, creates the owner and
-// project "Apollo", and turns 2FA on at every login; the owner is then at
-// /phone.
-func setUpOwner(t *testing.T, e *e2e) *tab {
+// setUpProject opens the setup link in a new browser and creates the
+// owner and project "Apollo", logged in; it returns the tab and the setup
+// link's path, which no longer works.
+func setUpProject(t *testing.T, e *e2e) (*tab, string) {
 	t.Helper()
 	b := e.browser().in(t)
 	link, err := e.srv.SetupLink(context.Background())
 	if err != nil || link == "" {
 		t.Fatalf("setup link: %q, %v", link, err)
 	}
-	b.open(strings.TrimPrefix(link, e.url))
+	setup := strings.TrimPrefix(link, e.url)
+	b.open(setup)
 	b.fill("#email", ownerEmail)
 	b.fill("#password", password)
 	b.fill("#project", "Apollo")
 	b.submit("form button[type=submit]")
 	b.finishSetup()
+	return b, setup
+}
+
+// setUpOwner is setUpProject with 2FA turned on at every login; the owner
+// is then at /phone.
+func setUpOwner(t *testing.T, e *e2e) *tab {
+	t.Helper()
+	b, _ := setUpProject(t, e)
 	b.open("/projects/1/settings")
 	b.setLevel("every_login", "")
 	return b
@@ -141,15 +150,10 @@ func TestBrowserDevPhone(t *testing.T) {
 	b := setUpOwner(t, e)
 	b.enroll(devPhone, "sms")
 
-	b.open("/dev/phone")
-	b.waitText("for Apollo. It expires")
-	m := devCodeRE.FindStringSubmatch(b.bodyText())
-	if m == nil {
-		t.Fatalf("no code on the dev phone:\n%s", b.bodyText())
-	}
+	code := b.devCode()
 	b.shot("dev-phone")
 	b.open("/verify")
-	b.fill("#code", m[1])
+	b.fill("#code", code)
 	b.submit("form[action='/verify'] button")
 	if !b.has("#emergency-code") {
 		t.Fatalf("the dev phone's code did not verify the phone:\n%s", b.bodyText())
@@ -157,4 +161,17 @@ func TestBrowserDevPhone(t *testing.T) {
 	b.submit("main a")
 	b.open("/projects/1")
 	b.waitText("Apollo")
+}
+
+// devCode opens the dev phone and reads the code of Apollo's newest text
+// message off it.
+func (b *tab) devCode() string {
+	b.t.Helper()
+	b.open("/dev/phone")
+	b.waitText("for Apollo. It expires")
+	m := devCodeRE.FindStringSubmatch(b.bodyText())
+	if m == nil {
+		b.t.Fatalf("no code on the dev phone:\n%s", b.bodyText())
+	}
+	return m[1]
 }
