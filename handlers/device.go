@@ -76,13 +76,5 @@ func (s *Server) rememberDevice(w http.ResponseWriter, r *http.Request, userID i
 	rand.Read(b)
 	nonce := hex.EncodeToString(b)
 	value := strconv.FormatInt(userID, 10) + "." + nonce + "." + hex.EncodeToString(s.cfg.Keys.DeviceMAC(userID, nonce))
-	http.SetCookie(w, &http.Cookie{
-		Name:     s.deviceCookie(),
-		Value:    value,
-		Path:     "/",
-		MaxAge:   int(deviceCookieAge / time.Second),
-		HttpOnly: true,
-		Secure:   s.secure,
-		SameSite: http.SameSiteLaxMode,
-	})
+	s.setCookie(w, s.deviceCookie(), value, deviceCookieAge)
 }

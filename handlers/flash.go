@@ -82,15 +82,7 @@ func (s *Server) keepFlash(w http.ResponseWriter, n flashNote) {
 		n.Msg = truncate(n.Msg, flashMax/2)
 		b, _ = json.Marshal(n)
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     s.flashCookie(),
-		Value:    base64.RawURLEncoding.EncodeToString(s.cfg.Keys.Seal(flashLabel, string(b))),
-		Path:     "/",
-		MaxAge:   int(flashLife / time.Second),
-		HttpOnly: true,
-		Secure:   s.secure,
-		SameSite: http.SameSiteLaxMode,
-	})
+	s.setCookie(w, s.flashCookie(), base64.RawURLEncoding.EncodeToString(s.cfg.Keys.Seal(flashLabel, string(b))), flashLife)
 }
 
 // flashed returns the flash the request carries, if any is sealed by this

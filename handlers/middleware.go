@@ -226,8 +226,7 @@ func (s *Server) anonCookie() string {
 func (s *Server) anonToken(w http.ResponseWriter, a *authCtx) string {
 	if a.anonCSRF == "" {
 		a.anonCSRF = phonegate.NewToken()
-		http.SetCookie(w, &http.Cookie{Name: s.anonCookie(), Value: a.anonCSRF, Path: "/", HttpOnly: true,
-			Secure: s.secure, SameSite: http.SameSiteLaxMode})
+		s.setCookie(w, s.anonCookie(), a.anonCSRF, 0)
 	}
 	return a.anonCSRF
 }

@@ -53,21 +53,27 @@ func (s *Server) renewSession(w http.ResponseWriter, r *http.Request, mfaAt time
 	return nil
 }
 
+// setSessionCookie sets the session cookie. It has no expiry: the server
+// decides when a session ends; the cookie goes when the browser closes or
+// the server forgets the token.
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{
-		Name:     s.cookie,
-		Value:    token,
-		Path:     "/",
-		HttpOnly: true,
-		Secure:   s.secure,
-		SameSite: http.SameSiteLaxMode,
-		// No Expires: the server decides when a session ends; the cookie
-		// goes when the browser closes or the server forgets the token.
-	})
+	s.setCookie(w, s.cookie, token, 0)
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, name string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+	s.setCookie(w, name, "", -time.Second)
+}
+
+// setCookie sets one of this server's cookies, all alike but for their
+// life: HttpOnly, SameSite=Lax, Secure over https, for every path. A life
+// of 0 makes a cookie that lasts until the browser closes; a negative one
+// deletes it.
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, life time.Duration) {
+	maxAge := int(life / time.Second)
+	if life < 0 {
+		maxAge = -1
+	}
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
 		Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 

@@ -72,15 +72,7 @@ func (s *Server) trustThisComputer(w http.ResponseWriter, r *http.Request, now t
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     s.trustCookie(),
-		Value:    token,
-		Path:     "/",
-		MaxAge:   int(trustCookieAge / time.Second),
-		HttpOnly: true,
-		Secure:   s.secure,
-		SameSite: http.SameSiteLaxMode,
-	})
+	s.setCookie(w, s.trustCookie(), token, trustCookieAge)
 	return nil
 }
 
