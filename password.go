@@ -1,6 +1,3 @@
-// Package phonegate holds the rules of phonegate that are neither HTTP nor
-// SQL: password and code hashing, tokens, phone-number normalization and
-// the two-factor levels. It imports no other package of phonegate.
 package phonegate
 
 import (

@@ -6,12 +6,11 @@ import (
 	"net/http"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 type accountPage struct {
 	page
-	User      store.User
+	User      phonegate.User
 	Masked    string
 	Sessions  []sessionRow
 	Trusted   []trustedRow
@@ -39,7 +38,7 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 	typed := s.typed(r)
 	p.Countries = s.countryOptions(typed.Get("country"))
 	p.Channel = a.user.PreferredChannel
-	if c := typed.Get("channel"); c == store.ChannelSMS || c == store.ChannelCall {
+	if c := typed.Get("channel"); c == phonegate.ChannelSMS || c == phonegate.ChannelCall {
 		p.Channel = c
 	}
 	p.Number = typed.Get("phone")
@@ -107,7 +106,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.ChangePassword(r.Context(), a.user.ID, hash, a.sess.TokenHash); err != nil {
 		return err
 	}
-	if err := s.db.AddUserAudit(r.Context(), store.AuditEvent{UserID: a.user.ID, ActorID: a.user.ID,
+	if err := s.db.AddUserAudit(r.Context(), phonegate.AuditEvent{UserID: a.user.ID, ActorID: a.user.ID,
 		Kind: "password.changed", At: s.now()}); err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 func TestAccountChangePhone(t *testing.T) {
@@ -124,7 +123,7 @@ func TestPasswordRecheckThrottled(t *testing.T) {
 			page := strings.ReplaceAll(tt.page, "{id}", strconvFormat(projectID))
 			failures := func() int {
 				t.Helper()
-				n, err := h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
+				n, err := h.db.CountEvents(context.Background(), phonegate.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -137,7 +136,7 @@ func TestPasswordRecheckThrottled(t *testing.T) {
 				t.Errorf("%d failures counted, want 1", n)
 			}
 			for n := failures(); n < 100; n++ {
-				if err := h.db.AddEvent(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now()); err != nil {
+				if err := h.db.AddEvent(context.Background(), phonegate.FailedLoginKey(u.ID), h.clock.Now()); err != nil {
 					t.Fatal(err)
 				}
 			}

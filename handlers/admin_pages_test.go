@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // TestRemoveAsksFirst checks that removing a member, cancelling an
@@ -70,7 +69,7 @@ func TestResetAsksFirst(t *testing.T) {
 	h.enroll(h.as("dev@example.com"), testPhone2)
 	devUser, _ := h.db.UserByEmail(ctx, "dev@example.com")
 	ownerUser, _ := h.db.UserByEmail(ctx, "owner@example.com")
-	if err := h.db.AddMember(ctx, ownProject(t, h, devUser.ID).ID, ownerUser.ID, store.RoleAdmin, h.clock.Now()); err != nil {
+	if err := h.db.AddMember(ctx, ownProject(t, h, devUser.ID).ID, ownerUser.ID, phonegate.RoleAdmin, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	b := h.as("owner@example.com")

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 func TestAuditLogPages(t *testing.T) {
@@ -17,7 +17,7 @@ func TestAuditLogPages(t *testing.T) {
 	// project.created is event 1 of the project, the admin's login event 2; add 119 more.
 	b := h.as("admin@example.com")
 	for i := range 119 {
-		if err := h.db.AddAudit(ctx, store.AuditEvent{ProjectID: p.ID, Kind: "test.event",
+		if err := h.db.AddAudit(ctx, phonegate.AuditEvent{ProjectID: p.ID, Kind: "test.event",
 			Detail: fmt.Sprintf("event %03d", i+2), At: h.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 var (
@@ -50,7 +50,7 @@ func TestAuditLogPagesBothWays(t *testing.T) {
 	_, p := h.addUser("owner@example.com", goodPassword, "Engine") // project.created is event 1
 	ctx := context.Background()
 	for i := range 119 {
-		if err := h.db.AddAudit(ctx, store.AuditEvent{ProjectID: p.ID, Kind: "test.event",
+		if err := h.db.AddAudit(ctx, phonegate.AuditEvent{ProjectID: p.ID, Kind: "test.event",
 			Detail: fmt.Sprintf("event %03d", i+2), At: h.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +118,7 @@ func TestAuditLogWords(t *testing.T) {
 	ctx := context.Background()
 	owner, _ := h.db.UserByEmail(ctx, "owner@example.com")
 	// The kind that failed logins are written under.
-	if err := h.db.AddUserAudit(ctx, store.AuditEvent{UserID: owner.ID, Kind: "login.failed",
+	if err := h.db.AddUserAudit(ctx, phonegate.AuditEvent{UserID: owner.ID, Kind: "login.failed",
 		Detail: "wrong password from 198.51.100.23", At: h.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // auditPageSize is how many events one page of the audit log shows.
@@ -96,7 +95,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("That page of the audit log does not exist.")
 	}
 	// One more than a page tells whether a page lies beyond it.
-	var es []store.AuditEvent
+	var es []phonegate.AuditEvent
 	if after > 0 {
 		es, err = s.db.AuditEventsAfter(r.Context(), m.Project.ID, after, auditPageSize+1)
 	} else {
@@ -180,7 +179,7 @@ func auditDetail(kind, detail string) string {
 // each project the user accepted, with the browser in words and the client
 // address: the owners of a project see who came in, from what and where.
 // A failed login is audited where it is counted ("login.failed").
-func (s *Server) auditLogin(r *http.Request, u store.User) error {
-	return s.db.AddUserAudit(r.Context(), store.AuditEvent{UserID: u.ID, ActorID: u.ID, Kind: "login",
+func (s *Server) auditLogin(r *http.Request, u phonegate.User) error {
+	return s.db.AddUserAudit(r.Context(), phonegate.AuditEvent{UserID: u.ID, ActorID: u.ID, Kind: "login",
 		Detail: agentWords(r.UserAgent()) + " from " + s.clientAddr(r), At: s.now()})
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // Failed logins allowed per account per hour.
@@ -78,10 +77,10 @@ const msgWrongPassword = "That password is not right."
 // checkPassword verifies email and password at login. Unknown emails still
 // run a hash (verifyPassword), as anonymous work, and are logged by a hash
 // of the email rather than the email itself.
-func (s *Server) checkPassword(r *http.Request, email, password string) (store.User, bool, error) {
+func (s *Server) checkPassword(r *http.Request, email, password string) (phonegate.User, bool, error) {
 	u, err := s.db.UserByEmail(r.Context(), email)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.User{}, false, err
+	if err != nil && !errors.Is(err, phonegate.ErrNotFound) {
+		return phonegate.User{}, false, err
 	}
 	ok, err := s.verifyPassword(r, u, password)
 	if err != nil || !ok {
@@ -89,7 +88,7 @@ func (s *Server) checkPassword(r *http.Request, email, password string) (store.U
 			s.log.Info().Str("email_sha256", emailDigest(email)).Str("addr", s.clientAddr(r)).
 				Msg("login failed: unknown email")
 		}
-		return store.User{}, false, err
+		return phonegate.User{}, false, err
 	}
 	return u, true, nil
 }
@@ -121,7 +120,7 @@ func (s *Server) recheckPassword(r *http.Request, password string) (bool, error)
 // cannot record more than the limit, and is audited. A right password is
 // refused once the limit is reached; a hash made with old parameters, or
 // of the password before NFKC normalization, is redone.
-func (s *Server) verifyPassword(r *http.Request, u store.User, password string) (bool, error) {
+func (s *Server) verifyPassword(r *http.Request, u phonegate.User, password string) (bool, error) {
 	now := s.now()
 	th, err := s.loginThrottle(r, u, now)
 	if err != nil {
@@ -146,7 +145,7 @@ func (s *Server) verifyPassword(r *http.Request, u store.User, password string) 
 		ok = fails < th.limit
 	}
 	if !ok {
-		throttled, err := s.db.RecordFailedLogin(ctx, store.FailedLogin{UserID: u.ID, Key: th.key, Limit: th.limit,
+		throttled, err := s.db.RecordFailedLogin(ctx, phonegate.FailedLogin{UserID: u.ID, Key: th.key, Limit: th.limit,
 			Since: now.Add(-th.window), Addr: s.clientAddr(r), At: now})
 		if err != nil {
 			return false, err
@@ -199,8 +198,8 @@ type setupPage struct {
 
 // setupAllowed reports whether token is the live one-time setup token.
 func (s *Server) setupAllowed(r *http.Request, token string) (bool, error) {
-	want, err := s.db.Setting(r.Context(), store.SettingSetupToken)
-	if errors.Is(err, store.ErrNotFound) {
+	want, err := s.db.Setting(r.Context(), phonegate.SettingSetupToken)
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
@@ -218,7 +217,7 @@ func (s *Server) SetupLink(ctx context.Context) (string, error) {
 		return "", err
 	}
 	token := phonegate.NewToken()
-	if err := s.db.SetSetting(ctx, store.SettingSetupToken, hex.EncodeToString(phonegate.HashToken(token))); err != nil {
+	if err := s.db.SetSetting(ctx, phonegate.SettingSetupToken, hex.EncodeToString(phonegate.HashToken(token))); err != nil {
 		return "", err
 	}
 	return s.publicURL("/setup?token=" + token), nil
@@ -286,7 +285,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, _, err := s.db.CreateFirstOwner(r.Context(), email, hash, project, s.now())
-	if errors.Is(err, store.ErrConflict) {
+	if errors.Is(err, phonegate.ErrConflict) {
 		return s.setupGone(w, r)
 	}
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 const goodPassword = "correct horse battery staple"
@@ -64,7 +63,7 @@ func TestLoginThrottle(t *testing.T) {
 	u, _ := h.addUser("ada@example.com", goodPassword, "P")
 	ctx := context.Background()
 	for range 100 {
-		if err := h.db.AddEvent(ctx, store.FailedLoginKey(u.ID), h.clock.Now()); err != nil {
+		if err := h.db.AddEvent(ctx, phonegate.FailedLoginKey(u.ID), h.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -432,7 +431,7 @@ func TestLoginThrottleConcurrent(t *testing.T) {
 	if statuses[http.StatusSeeOther] != 150 {
 		t.Errorf("statuses of 150 wrong passwords: %v, want 150 × 303 back to the login page", statuses)
 	}
-	n, err := h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
+	n, err := h.db.CountEvents(context.Background(), phonegate.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,15 +9,14 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // consent is the scene of the security review's second attack: Alice owns
 // Alpha, Eve owns EveCorp, and Eve adds Alice to EveCorp without asking.
 type consent struct {
 	*twoFactor
-	alice, eve     store.User
-	alpha, evecorp store.Project
+	alice, eve     phonegate.User
+	alpha, evecorp phonegate.Project
 	eveLevel       phonegate.Level
 }
 
@@ -225,7 +224,7 @@ func TestRemovePendingMember(t *testing.T) {
 	expectRedirect(t, res, members)
 	res, _ = eve.post(members+"/remove", url.Values{"user": {strconvFormat(h.alice.ID)}, "confirm": {"1"}})
 	expectRedirect(t, res, members)
-	if _, err := h.db.Member(context.Background(), h.evecorp.ID, h.alice.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := h.db.Member(context.Background(), h.evecorp.ID, h.alice.ID); !errors.Is(err, phonegate.ErrNotFound) {
 		t.Errorf("the pending membership survives its removal: %v", err)
 	}
 	_, home := h.as("alice@example.com").get("/")

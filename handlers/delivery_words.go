@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // deliveryWords says the state of a delivery for people: "Queued", "Sent",
@@ -12,8 +12,8 @@ import (
 // unreachable)", "Ringing", "Answered", "No answer", "Busy", "Call ended".
 // It never says anything secret, so the code page and /verify/status can
 // show it as it is.
-func deliveryWords(d store.Delivery) string {
-	call := d.Channel == store.ChannelCall
+func deliveryWords(d phonegate.Delivery) string {
+	call := d.Channel == phonegate.ChannelCall
 	switch d.Status {
 	case "queued", "accepted", "scheduled":
 		return "Queued"

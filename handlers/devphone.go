@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // devPhone is the Sender of dev mode, a stand-in for Twilio: it records
@@ -35,7 +35,7 @@ const (
 // sealed with the server key: no code is readable in the database file,
 // dev mode or not.
 func (p devPhone) SendSMS(ctx context.Context, m SMS) (string, error) {
-	e, err := p.s.db.AddDevPhone(ctx, store.DevPhoneEntry{Kind: store.ChannelSMS, SID: devSID("SM"), To: m.To,
+	e, err := p.s.db.AddDevPhone(ctx, phonegate.DevPhoneEntry{Kind: phonegate.ChannelSMS, SID: devSID("SM"), To: m.To,
 		Body: p.s.sealDevBody(m.Body), Callback: m.StatusCallback, CreatedAt: p.s.now()})
 	if err != nil {
 		return "", err
@@ -47,7 +47,7 @@ func (p devPhone) SendSMS(ctx context.Context, m SMS) (string, error) {
 // PlaceCall records the call: its TwiML URL and callback, never the code,
 // which the dev phone hears only by fetching the TwiML.
 func (p devPhone) PlaceCall(ctx context.Context, c Call) (string, error) {
-	e, err := p.s.db.AddDevPhone(ctx, store.DevPhoneEntry{Kind: store.ChannelCall, SID: devSID("CA"), To: c.To,
+	e, err := p.s.db.AddDevPhone(ctx, phonegate.DevPhoneEntry{Kind: phonegate.ChannelCall, SID: devSID("CA"), To: c.To,
 		URL: c.URL, Callback: c.StatusCallback, CreatedAt: p.s.now()})
 	if err != nil {
 		return "", err
@@ -89,7 +89,7 @@ func (s *Server) openDevBody(sealed string) string {
 // devInitialCallbacks posts the first status callbacks of a send, as
 // Twilio does: in the background, a moment after the send has returned, so
 // that the delivery has its SID by then.
-func (s *Server) devInitialCallbacks(e store.DevPhoneEntry, statuses ...string) {
+func (s *Server) devInitialCallbacks(e phonegate.DevPhoneEntry, statuses ...string) {
 	go func() {
 		time.Sleep(100 * time.Millisecond)
 		for _, st := range statuses {
@@ -106,9 +106,9 @@ func (s *Server) devInitialCallbacks(e store.DevPhoneEntry, statuses ...string) 
 
 // devStatusCallback posts a status callback for entry e with the fields
 // Twilio sends, and returns the webhook's answer.
-func (s *Server) devStatusCallback(ctx context.Context, e store.DevPhoneEntry, status string, errorCode int) (int, []byte, error) {
+func (s *Server) devStatusCallback(ctx context.Context, e phonegate.DevPhoneEntry, status string, errorCode int) (int, []byte, error) {
 	form := url.Values{"AccountSid": {devAccountSID}, "ApiVersion": {"2010-04-01"}, "From": {devNumber}, "To": {e.To}}
-	if e.Kind == store.ChannelSMS {
+	if e.Kind == phonegate.ChannelSMS {
 		form.Set("MessageSid", e.SID)
 		form.Set("SmsSid", e.SID)
 		form.Set("MessageStatus", status)
@@ -131,7 +131,7 @@ func (s *Server) devStatusCallback(ctx context.Context, e store.DevPhoneEntry, s
 }
 
 // devCallFields are the fields of every request Twilio makes about a call.
-func devCallFields(e store.DevPhoneEntry) url.Values {
+func devCallFields(e phonegate.DevPhoneEntry) url.Values {
 	return url.Values{"AccountSid": {devAccountSID}, "ApiVersion": {"2010-04-01"}, "CallSid": {e.SID},
 		"Direction": {"outbound-api"}, "From": {devNumber}, "Caller": {devNumber}, "To": {e.To}, "Called": {e.To}}
 }

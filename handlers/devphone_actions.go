@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // devPhoneStatus sends a status callback for a message or call.
@@ -35,9 +35,9 @@ func (s *Server) devPhoneStatus(w http.ResponseWriter, r *http.Request) error {
 }
 
 // devCall loads the call a button names.
-func (s *Server) devCall(r *http.Request) (store.DevPhoneEntry, error) {
+func (s *Server) devCall(r *http.Request) (phonegate.DevPhoneEntry, error) {
 	e, err := s.devEntry(r)
-	if err == nil && e.Kind != store.ChannelCall {
+	if err == nil && e.Kind != phonegate.ChannelCall {
 		err = badRequest("That is a message, not a call.")
 	}
 	return e, err
@@ -97,7 +97,7 @@ func (s *Server) devPhonePress(w http.ResponseWriter, r *http.Request) error {
 }
 
 // devCallStep posts one request of a call and shows what the TwiML said.
-func (s *Server) devCallStep(w http.ResponseWriter, r *http.Request, e store.DevPhoneEntry, target string, form url.Values) error {
+func (s *Server) devCallStep(w http.ResponseWriter, r *http.Request, e phonegate.DevPhoneEntry, target string, form url.Values) error {
 	res, body, err := s.devPost(r.Context(), target, form)
 	if err != nil {
 		return err
@@ -136,8 +136,8 @@ func (s *Server) devPhoneSMS(w http.ResponseWriter, r *http.Request) error {
 	sid := devSID("SM")
 	// What the phone sends goes on its timeline too, sealed as the server's
 	// messages are: a reply code is a code.
-	if _, err := s.db.AddDevPhone(r.Context(), store.DevPhoneEntry{Kind: store.ChannelSMS, SID: sid, To: from,
-		Body: s.sealDevBody(body), CreatedAt: s.now(), Direction: store.DevPhoneIn}); err != nil {
+	if _, err := s.db.AddDevPhone(r.Context(), phonegate.DevPhoneEntry{Kind: phonegate.ChannelSMS, SID: sid, To: from,
+		Body: s.sealDevBody(body), CreatedAt: s.now(), Direction: phonegate.DevPhoneIn}); err != nil {
 		return err
 	}
 	form := url.Values{"AccountSid": {devAccountSID}, "ApiVersion": {"2010-04-01"}, "MessageSid": {sid},
@@ -151,7 +151,7 @@ func (s *Server) devPhoneSMS(w http.ResponseWriter, r *http.Request) error {
 		return s.devWebhookFailed(w, r, "the inbound message webhook", res)
 	}
 	if reply := readReply(answer); reply != "" {
-		if _, err := s.db.AddDevPhone(r.Context(), store.DevPhoneEntry{Kind: store.ChannelSMS, SID: devSID("SM"),
+		if _, err := s.db.AddDevPhone(r.Context(), phonegate.DevPhoneEntry{Kind: phonegate.ChannelSMS, SID: devSID("SM"),
 			To: from, Body: s.sealDevBody(reply), CreatedAt: s.now()}); err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/julienschmidt/httprouter"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // devPhoneRoutes registers the dev phone's pages and the dev mailbox's,
@@ -62,9 +62,9 @@ type devButtonView struct {
 
 // devButtons are the status buttons of each kind, in the order shown.
 var devButtons = map[string][]devButtonView{
-	store.ChannelSMS: {{"delivered", "Delivered", 0}, {"undelivered", "Undelivered (30003)", 30003},
+	phonegate.ChannelSMS: {{"delivered", "Delivered", 0}, {"undelivered", "Undelivered (30003)", 30003},
 		{"failed", "Failed (30006)", 30006}},
-	store.ChannelCall: {{"completed", "Completed", 0}, {"no-answer", "No answer", 0}, {"busy", "Busy", 0}},
+	phonegate.ChannelCall: {{"completed", "Completed", 0}, {"no-answer", "No answer", 0}, {"busy", "Busy", 0}},
 }
 
 // devPhoneShown is how many entries the page lists.
@@ -97,7 +97,7 @@ func (s *Server) devPhoneData(r *http.Request) (*devPhoneView, error) {
 	index := map[string]int{}
 	for _, e := range es {
 		ev := devEntryView{ID: e.ID, Kind: e.Kind, SID: e.SID, At: e.CreatedAt.UTC().Format("2006-01-02 15:04:05"),
-			ISO: e.CreatedAt.UTC().Format(time.RFC3339), In: e.Direction == store.DevPhoneIn}
+			ISO: e.CreatedAt.UTC().Format(time.RFC3339), In: e.Direction == phonegate.DevPhoneIn}
 		if e.Body != "" {
 			ev.Body = strings.Split(s.openDevBody(e.Body), "\n")
 		}
@@ -107,7 +107,7 @@ func (s *Server) devPhoneData(r *http.Request) (*devPhoneView, error) {
 		}
 		if ok {
 			ev.Status, ev.Buttons = deliveryWords(d), devButtons[e.Kind]
-			ev.Answerable = e.Kind == store.ChannelCall && callAnswerable(d.Status)
+			ev.Answerable = e.Kind == phonegate.ChannelCall && callAnswerable(d.Status)
 		}
 		i, ok := index[e.To]
 		if !ok {
@@ -123,17 +123,17 @@ func (s *Server) devPhoneData(r *http.Request) (*devPhoneView, error) {
 // devEntryDelivery returns the delivery an entry carries, read from the
 // delivery ID in its callback URL; false for an entry without one (a
 // reply, a message from the phone) or whose delivery is gone.
-func (s *Server) devEntryDelivery(r *http.Request, e store.DevPhoneEntry) (store.Delivery, bool, error) {
+func (s *Server) devEntryDelivery(r *http.Request, e phonegate.DevPhoneEntry) (phonegate.Delivery, bool, error) {
 	u, err := url.Parse(e.Callback)
 	if e.Callback == "" || err != nil {
-		return store.Delivery{}, false, nil
+		return phonegate.Delivery{}, false, nil
 	}
 	d, err := s.db.Delivery(r.Context(), u.Query().Get("d"))
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Delivery{}, false, nil
+	if errors.Is(err, phonegate.ErrNotFound) {
+		return phonegate.Delivery{}, false, nil
 	}
 	if err != nil {
-		return store.Delivery{}, false, err
+		return phonegate.Delivery{}, false, err
 	}
 	return d, true, nil
 }
@@ -150,10 +150,10 @@ func callAnswerable(status string) bool {
 }
 
 // devEntry loads the entry a button names.
-func (s *Server) devEntry(r *http.Request) (store.DevPhoneEntry, error) {
+func (s *Server) devEntry(r *http.Request) (phonegate.DevPhoneEntry, error) {
 	id, err := strconv.ParseInt(r.PostFormValue("entry"), 10, 64)
 	if err != nil {
-		return store.DevPhoneEntry{}, badRequest("That message or call is not on the dev phone.")
+		return phonegate.DevPhoneEntry{}, badRequest("That message or call is not on the dev phone.")
 	}
 	return s.db.DevPhoneEntry(r.Context(), id)
 }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 // newDevPhoneHarness is a dev mode server (no Sender, no auth token: the
@@ -158,7 +157,7 @@ func TestDevPhone(t *testing.T) {
 		t.Error("the HELP reply is not on the dev phone")
 	}
 	b.post("/dev/phone/sms", url.Values{"from": {whPhone}, "text": {"k7q4m"}})
-	if got, _ := h.db.Challenge(ctx, c.ID); got.State != store.ChallengeApproved {
+	if got, _ := h.db.Challenge(ctx, c.ID); got.State != phonegate.ChallengeApproved {
 		t.Errorf("challenge after the reply code = %s, want approved", got.State)
 	}
 	b.post("/dev/phone/sms", url.Values{"from": {whPhone}, "quick": {"STOP"}, "text": {"ignored"}})

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // devEntryRE finds each entry of the dev phone's timelines: its ID and
@@ -92,7 +92,7 @@ func TestDevPhoneTimeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range es {
-		if e.Direction == store.DevPhoneIn && strings.Contains(e.Body, "k7q4m") {
+		if e.Direction == phonegate.DevPhoneIn && strings.Contains(e.Body, "k7q4m") {
 			t.Error("a reply code from the phone is stored readable")
 		}
 	}

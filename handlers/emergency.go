@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // A reveal is a secret that one page shows once: it waits, sealed with
@@ -31,7 +30,7 @@ func (s *Server) keepReveal(r *http.Request, kind, secret string) error {
 func (s *Server) takeReveal(r *http.Request, kind string) (secret string, ok bool, err error) {
 	a := authFrom(r)
 	sealed, err := s.db.TakeReveal(r.Context(), a.sess.TokenHash, kind)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return "", false, nil
 	}
 	if err != nil {
@@ -62,7 +61,7 @@ type emergencyPage struct {
 // its one-time row as the page is made, so a reload finds nothing. The
 // page must not be kept by the browser or anything between.
 func (s *Server) emergencyDone(w http.ResponseWriter, r *http.Request) error {
-	code, _, err := s.takeReveal(r, store.RevealEmergency)
+	code, _, err := s.takeReveal(r, phonegate.RevealEmergency)
 	if err != nil {
 		return err
 	}
@@ -95,7 +94,7 @@ func (s *Server) regenerateEmergency(w http.ResponseWriter, r *http.Request) err
 	if err := s.db.SetEmergencyHash(r.Context(), a.user.ID, hash, s.now()); err != nil {
 		return err
 	}
-	if err := s.keepReveal(r, store.RevealEmergency, code); err != nil {
+	if err := s.keepReveal(r, phonegate.RevealEmergency, code); err != nil {
 		return err
 	}
 	s.log.Info().Int64("user", a.user.ID).Msg("emergency code regenerated")

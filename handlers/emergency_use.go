@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // maxEmergencyInput bounds what is hashed for a typed emergency code.
@@ -38,7 +37,7 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 		typed = typed[:maxEmergencyInput]
 	}
 	hash, err := s.db.TakeEmergencyCheck(ctx, a.user.ID, now)
-	if errors.Is(err, store.ErrCodeRefused) {
+	if errors.Is(err, phonegate.ErrCodeRefused) {
 		return refuse()
 	}
 	if err != nil {
@@ -59,7 +58,7 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 		return refuse()
 	}
 	err = s.db.UseEmergencyCode(ctx, a.user.ID, hash, a.sess.TokenHash, now)
-	if errors.Is(err, store.ErrCodeRefused) {
+	if errors.Is(err, phonegate.ErrCodeRefused) {
 		return refuse()
 	}
 	if err != nil {

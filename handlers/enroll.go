@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 type phonePage struct {
@@ -56,7 +55,7 @@ func (s *Server) phoneData(r *http.Request) *phonePage {
 		Channel:   a.user.PreferredChannel,
 		Again:     a.user.Phone != "",
 	}
-	if c := typed.Get("channel"); c == store.ChannelSMS || c == store.ChannelCall {
+	if c := typed.Get("channel"); c == phonegate.ChannelSMS || c == phonegate.ChannelCall {
 		p.Channel = c
 	}
 	return p
@@ -143,15 +142,15 @@ func (s *Server) changePhone(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail func(status int, msg string) error) error {
 	a := authFrom(r)
 	channel := r.PostFormValue("channel")
-	if channel != store.ChannelSMS && channel != store.ChannelCall {
+	if channel != phonegate.ChannelSMS && channel != phonegate.ChannelCall {
 		return fail(http.StatusBadRequest, "Choose how to get the code: a text message or a voice call.")
 	}
 	ph, err := phonegate.ParsePhone(r.PostFormValue("phone"), r.PostFormValue("country"), s.cfg.AllowedCountries)
 	if err != nil {
 		return fail(http.StatusBadRequest, enrollMessage(err))
 	}
-	if channel == store.ChannelSMS && !ph.SMS {
-		r.PostForm.Set("channel", store.ChannelCall) // offer the call, preselected
+	if channel == phonegate.ChannelSMS && !ph.SMS {
+		r.PostForm.Set("channel", phonegate.ChannelCall) // offer the call, preselected
 		return fail(http.StatusBadRequest, enrollMessage(phonegate.ErrPhoneNotForSMS))
 	}
 	if a.user.PhoneVerified && ph.E164 == a.user.Phone {
@@ -164,18 +163,18 @@ func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail fu
 	// The new challenge is stored only with its first send: a number that
 	// a limit refuses leaves the session's earlier challenge, and the code
 	// on its way, as they were, and the refusal is said on this form.
-	c := s.challengeFor(r, store.PurposeEnroll, ph.E164, g.project.Name)
+	c := s.challengeFor(r, phonegate.PurposeEnroll, ph.E164, g.project.Name)
 	d, err := s.startChallenge(r.Context(), c, channel, s.sendAddr(r))
 	if d.ID == "" && err != nil {
 		var ue *userError
 		if !errors.As(err, &ue) {
 			return err
 		}
-		if le, ok := errors.AsType[*store.SendLimitError](err); ok && le.Reason == store.LimitDaily {
+		if le, ok := errors.AsType[*phonegate.SendLimitError](err); ok && le.Reason == phonegate.LimitDaily {
 			// The channel's cap of the day is reached: offer the other, preselected.
-			other := store.ChannelCall
-			if channel == store.ChannelCall {
-				other = store.ChannelSMS
+			other := phonegate.ChannelCall
+			if channel == phonegate.ChannelCall {
+				other = phonegate.ChannelSMS
 			}
 			r.PostForm.Set("channel", other)
 		}
@@ -200,7 +199,7 @@ func enrollMessage(err error) string {
 func (s *Server) reenrollRefused(r *http.Request) (bool, error) {
 	a := authFrom(r)
 	re, err := s.db.Reenrollment(r.Context(), a.user.ID, a.sess.TokenHash, s.now())
-	if errors.Is(err, store.ErrNotFound) || (err == nil && re.Bound) {
+	if errors.Is(err, phonegate.ErrNotFound) || (err == nil && re.Bound) {
 		return false, nil
 	}
 	return err == nil, err

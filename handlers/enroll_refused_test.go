@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // TestRefusedNumberKeepsTheCodeOnItsWay: a new number that a send cap
@@ -22,7 +21,7 @@ func TestRefusedNumberKeepsTheCodeOnItsWay(t *testing.T) {
 	b.login("ada@example.com", goodPassword)
 	b.get("/phone")
 	var last string
-	for i := range store.MaxNewNumbers {
+	for i := range phonegate.MaxNewNumbers {
 		last = fmt.Sprintf("+1415555%04d", 2600+i*100) // three ranges: only the new-number cap applies
 		b.submit("/phone", url.Values{"country": {"US"}, "phone": {last}, "channel": {"sms"}})
 	}
@@ -37,7 +36,7 @@ func TestRefusedNumberKeepsTheCodeOnItsWay(t *testing.T) {
 		!strings.Contains(page, "4155559000") {
 		t.Errorf("the refused number: shown %s, want the phone page with the reason and the number typed\n%s", res.Request.URL.Path, page)
 	}
-	if got := h.sessionChallenge(b); got.ID != sent.ID || got.State != store.ChallengePending || len(got.CodeSealed) == 0 {
+	if got := h.sessionChallenge(b); got.ID != sent.ID || got.State != phonegate.ChallengePending || len(got.CodeSealed) == 0 {
 		t.Fatalf("after the refusal the session's challenge is %s (%s), want %s still pending", got.ID, got.State, sent.ID)
 	}
 	res, _ = b.post("/verify", url.Values{"code": {code}})

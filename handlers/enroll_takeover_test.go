@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // The phones of the takeover tests: X is the attacker's, Y the new phone
@@ -49,7 +48,7 @@ func (f *recordingSender) sentTo(phone string) int {
 
 // emergencySetup returns a harness whose user ada verified testPhone on a
 // project asking for a code at every login, and her emergency code.
-func emergencySetup(t *testing.T) (*twoFactor, store.User, string) {
+func emergencySetup(t *testing.T) (*twoFactor, phonegate.User, string) {
 	t.Helper()
 	h := newTwoFactor(t)
 	u, p := h.addUser("ada@example.com", goodPassword, "Engine")
@@ -191,7 +190,7 @@ func TestEnrollmentNotRenewedOnceVerified(t *testing.T) {
 	h.useEmergency(p, emergency)
 	n := h.pending()
 	startEnroll(n, phoneX)
-	h.clock.Add(store.ChallengeLife + time.Minute)
+	h.clock.Add(phonegate.ChallengeLife + time.Minute)
 	fresh := h.enroll(p, phoneY)
 
 	before := h.sender.sentTo(phoneX)
@@ -200,7 +199,7 @@ func TestEnrollmentNotRenewedOnceVerified(t *testing.T) {
 	if got := h.sender.sentTo(phoneX); got != before {
 		t.Errorf("%d more codes went to the expired enrollment's phone", got-before)
 	}
-	if ch := h.sessionChallenge(n); ch.Purpose != store.PurposeLogin || ch.Phone != phoneY {
+	if ch := h.sessionChallenge(n); ch.Purpose != phonegate.PurposeLogin || ch.Phone != phoneY {
 		t.Errorf("the session's challenge is %s to %s, want login to %s", ch.Purpose, ch.Phone, phoneY)
 	}
 	if code := h.sender.codeTo(phoneX); code != "" {

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // userError is an error the user caused and can fix: it is shown on the
@@ -35,7 +35,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.retryPage(w, r, re)
 	case errors.As(err, &ue):
 		s.errorPage(w, r, ue.status, ue.msg)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, phonegate.ErrNotFound):
 		s.errorPage(w, r, http.StatusNotFound, errNotFound.msg)
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody is left to answer.

@@ -14,13 +14,13 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // flashServer is a server on a fresh database whose clock the test moves.
 func flashServer(t *testing.T, now *time.Time) *Server {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "phonegate.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "phonegate.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // wrongLogin posts a wrong password for email from addr and returns the answer.
@@ -80,7 +80,7 @@ func TestOfficeBehindOneAddress(t *testing.T) {
 			}
 		}
 	}
-	n, err := h.db.CountEvents(context.Background(), store.AddrLimitKey("login", "192.0.2.50"), h.clock.Now().Add(-time.Hour))
+	n, err := h.db.CountEvents(context.Background(), phonegate.AddrLimitKey("login", "192.0.2.50"), h.clock.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestDeviceCookieBeatsTargetedLockout(t *testing.T) {
 			t.Fatalf("wrong password %d: got %d, want 303 back to the login", i+1, res.StatusCode)
 		}
 	}
-	n, _ := h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
+	n, _ := h.db.CountEvents(context.Background(), phonegate.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
 	if n != 100 {
 		t.Fatalf("account-wide failures = %d, want 100", n)
 	}
@@ -140,17 +140,17 @@ func TestDeviceCookieOwnLimit(t *testing.T) {
 			t.Fatalf("wrong password %d: got %d", i+1, res.StatusCode)
 		}
 	}
-	n, _ := h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
+	n, _ := h.db.CountEvents(context.Background(), phonegate.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
 	if n != 0 {
 		t.Errorf("account-wide failures after the device's own = %d, want 0", n)
 	}
 	wrongLogin(b, "ada@example.com", "192.0.2.1")
-	n, _ = h.db.CountEvents(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
+	n, _ = h.db.CountEvents(context.Background(), phonegate.FailedLoginKey(u.ID), h.clock.Now().Add(-time.Hour))
 	if n != 1 {
 		t.Errorf("account-wide failures once the device's limit is reached = %d, want 1", n)
 	}
 	for n < 100 {
-		h.db.AddEvent(context.Background(), store.FailedLoginKey(u.ID), h.clock.Now())
+		h.db.AddEvent(context.Background(), phonegate.FailedLoginKey(u.ID), h.clock.Now())
 		n++
 	}
 	if res := b.login("ada@example.com", goodPassword); !refused(res) {
@@ -169,7 +169,7 @@ func TestDeviceCookieIsBound(t *testing.T) {
 	ada := b.cookie("phonegate_device")
 	b.post("/logout", url.Values{})
 	for range 100 {
-		h.db.AddEvent(context.Background(), store.FailedLoginKey(bob.ID), h.clock.Now())
+		h.db.AddEvent(context.Background(), phonegate.FailedLoginKey(bob.ID), h.clock.Now())
 	}
 	if res := b.login("bob@example.com", goodPassword); !refused(res) {
 		t.Errorf("Ada's device cookie for Bob's throttled account: got %d, want 303 back to the login", res.StatusCode)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // Where the gate sends a session that lacks something.
@@ -20,7 +19,7 @@ type gateResult struct {
 	// project is the project that asks for the code: the first one the
 	// session does not satisfy, else the first with two-factor on. Its
 	// name goes in the SMS and the call.
-	project store.Project
+	project phonegate.Project
 	// enforced reports whether any accepted project of the user has
 	// two-factor on.
 	enforced bool
@@ -64,7 +63,7 @@ func (s *Server) gate(r *http.Request) (gateResult, error) {
 	}
 	// A new emergency code waits to be shown: show it before anything else,
 	// so that leaving the page by another link does not lose it unseen.
-	if shown, err := s.db.HasReveal(ctx, a.sess.TokenHash, store.RevealEmergency); err != nil {
+	if shown, err := s.db.HasReveal(ctx, a.sess.TokenHash, phonegate.RevealEmergency); err != nil {
 		return gateResult{}, err
 	} else if shown {
 		g.step = stepEmergency

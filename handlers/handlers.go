@@ -16,7 +16,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/mail"
-	"github.com/phonegate/phonegate/store"
 )
 
 // Session and elevation lifetimes (DESIGN §2).
@@ -29,7 +28,7 @@ const (
 
 // Config is everything a Server needs. New checks it.
 type Config struct {
-	Store     *store.DB
+	Store     phonegate.Store
 	Logger    zerolog.Logger
 	Now       func() time.Time // the clock; tests inject one
 	Hasher    *phonegate.Hasher
@@ -71,7 +70,7 @@ type Config struct {
 // Server serves phonegate's HTTP routes.
 type Server struct {
 	cfg     Config
-	db      *store.DB
+	db      phonegate.Store
 	log     zerolog.Logger
 	now     func() time.Time
 	public  *url.URL
@@ -83,7 +82,7 @@ type Server struct {
 	cop     *http.CrossOriginProtection // one check shared by every browser route
 	router  *httprouter.Router
 	handler http.Handler
-	caps    store.DailyCaps // the global daily send caps
+	caps    phonegate.DailyCaps // the global daily send caps
 }
 
 // New checks cfg and returns a Server.
@@ -141,7 +140,7 @@ func New(cfg Config) (*Server, error) {
 		secure: u.Scheme == "https",
 		cookie: "phonegate_session",
 		tpl:    tpl,
-		caps:   store.DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
+		caps:   phonegate.DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
 		mail:   cfg.Mail,
 	}
 	if s.secure {

@@ -20,7 +20,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // testArgon2 keeps password hashing fast in tests; the parameters of the
@@ -53,7 +53,7 @@ func (c *clock) Add(d time.Duration) {
 // harness is a server on a real SQLite file behind httptest.
 type harness struct {
 	t     *testing.T
-	db    *store.DB
+	db    *sqlite.DB
 	srv   *handlers.Server
 	http  *httptest.Server
 	clock *clock
@@ -78,9 +78,9 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 // newTestServer opens a database in the test's temporary folder and a
 // dev-mode server on it, with the test keys, fast password hashing, no
 // logs and a clock that stands still; opts change the configuration.
-func newTestServer(tb testing.TB, opts ...harnessOption) (*handlers.Server, *store.DB) {
+func newTestServer(tb testing.TB, opts ...harnessOption) (*handlers.Server, *sqlite.DB) {
 	tb.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "phonegate.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "phonegate.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 // addUser creates a user with a password and a project they own.
-func (h *harness) addUser(email, password, project string) (store.User, store.Project) {
+func (h *harness) addUser(email, password, project string) (phonegate.User, phonegate.Project) {
 	h.t.Helper()
 	ctx := context.Background()
 	hash, err := phonegate.NewHasher(testArgon2).Hash(ctx, password)

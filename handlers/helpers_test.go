@@ -13,7 +13,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 // Shared helpers of the two-factor tests. Keep them small and stable:
@@ -181,7 +180,7 @@ func (h *twoFactor) passCode(b *browser) *http.Response {
 }
 
 // sessionChallenge returns the newest challenge of the browser's session.
-func (h *harness) sessionChallenge(b *browser) store.Challenge {
+func (h *harness) sessionChallenge(b *browser) phonegate.Challenge {
 	h.t.Helper()
 	c := b.cookie("phonegate_session")
 	if c == nil {

@@ -21,7 +21,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // The webhook benchmarks run a whole request through the server's handler
@@ -47,7 +47,7 @@ func (benchSender) PlaceCall(context.Context, handlers.Call) (string, error) { r
 type benchServer struct {
 	b    *testing.B
 	srv  *handlers.Server
-	db   *store.DB
+	db   *sqlite.DB
 	keys *phonegate.Keys
 	user int64
 	n    int
@@ -57,7 +57,7 @@ type benchServer struct {
 func newBenchServer(b *testing.B) *benchServer {
 	b.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -92,18 +92,18 @@ func newBenchServer(b *testing.B) *benchServer {
 
 // deliveries stores n deliveries of channel for pending challenges with
 // the code 042917, MaxChallengeSends per challenge and one number each.
-func (s *benchServer) deliveries(channel string, n int) []store.Delivery {
+func (s *benchServer) deliveries(channel string, n int) []phonegate.Delivery {
 	s.b.Helper()
 	ctx := context.Background()
-	var ds []store.Delivery
+	var ds []phonegate.Delivery
 	for len(ds) < n {
 		s.n++
 		id := fmt.Sprintf("bench-challenge-%d", s.n)
-		c := store.Challenge{
+		c := phonegate.Challenge{
 			ID:          id,
 			UserID:      s.user,
 			SessionHash: phonegate.HashToken(id),
-			Purpose:     store.PurposeLogin,
+			Purpose:     phonegate.PurposeLogin,
 			Label:       "Bench",
 			Phone:       fmt.Sprintf("+1202%07d", s.n),
 			CodeMAC:     s.keys.CodeMAC(id, "042917"),
@@ -114,8 +114,8 @@ func (s *benchServer) deliveries(channel string, n int) []store.Delivery {
 		if err := s.db.CreateChallenge(ctx, c); err != nil {
 			s.b.Fatal(err)
 		}
-		for range min(store.MaxChallengeSends, n-len(ds)) {
-			d, err := s.db.ReserveSend(ctx, store.SendRequest{ChallengeID: id, Channel: channel, To: c.Phone, Now: s.now, Automatic: true, Caps: seedCaps})
+		for range min(phonegate.MaxChallengeSends, n-len(ds)) {
+			d, err := s.db.ReserveSend(ctx, phonegate.SendRequest{ChallengeID: id, Channel: channel, To: c.Phone, Now: s.now, Automatic: true, Caps: seedCaps})
 			if err != nil {
 				s.b.Fatal(err)
 			}
@@ -221,7 +221,7 @@ func BenchmarkTwilioSignature(b *testing.B) {
 // greeting and the gate, for one of 500 live calls.
 func BenchmarkWebhookVoice(b *testing.B) {
 	s := newBenchServer(b)
-	ds := s.deliveries(store.ChannelCall, benchBatch)
+	ds := s.deliveries(phonegate.ChannelCall, benchBatch)
 	reqs := make([]benchRequest, len(ds))
 	for i, d := range ds {
 		reqs[i] = newBenchRequest("/twilio/voice?d="+d.ID, benchVoiceForm(d.To))
@@ -241,7 +241,7 @@ func BenchmarkWebhookVoice(b *testing.B) {
 // sealed code is opened and spoken digit by digit.
 func BenchmarkWebhookVoiceGather(b *testing.B) {
 	s := newBenchServer(b)
-	ds := s.deliveries(store.ChannelCall, benchBatch)
+	ds := s.deliveries(phonegate.ChannelCall, benchBatch)
 	reqs := make([]benchRequest, len(ds))
 	for i, d := range ds {
 		form := benchVoiceForm(d.To)
@@ -267,13 +267,13 @@ func BenchmarkWebhookSMSStatus(b *testing.B) {
 	s := newBenchServer(b)
 	statuses := [...]string{"sending", "sent", "delivered"}
 	var reqs []benchRequest
-	var last store.Delivery
+	var last phonegate.Delivery
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
 		if i == len(reqs) {
 			b.StopTimer()
-			ds := s.deliveries(store.ChannelSMS, benchBatch)
+			ds := s.deliveries(phonegate.ChannelSMS, benchBatch)
 			reqs, i = reqs[:0], 0
 			for _, st := range statuses {
 				for _, d := range ds {
@@ -301,7 +301,7 @@ func BenchmarkWebhookSMSStatus(b *testing.B) {
 // nothing changes.
 func BenchmarkWebhookSMSStatusReplay(b *testing.B) {
 	s := newBenchServer(b)
-	d := s.deliveries(store.ChannelSMS, 1)[0]
+	d := s.deliveries(phonegate.ChannelSMS, 1)[0]
 	done := newBenchRequest("/twilio/sms/status?d="+d.ID, benchStatusForm(d.To, "delivered"))
 	if rec := s.serve(done); rec.Code != http.StatusNoContent {
 		b.Fatalf("status: %d %s", rec.Code, rec.Body)

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // The caps on invitations and new projects (store/invitecaps.go) are
@@ -22,18 +22,18 @@ import (
 // new project, and when it may be tried again; ok is false for any other
 // error.
 func (s *Server) createCapRefusal(err error, userID int64) (msg string, retryAt time.Time, ok bool) {
-	var le *store.LimitedError
+	var le *phonegate.LimitedError
 	if !errors.As(err, &le) {
 		return "", time.Time{}, false
 	}
 	after := s.retryTime(le.RetryAt)
 	switch le.Key {
-	case store.InviteAccountKey(userID):
+	case phonegate.InviteAccountKey(userID):
 		msg = fmt.Sprintf("You have sent %d invitations in the last 24 hours, the most an account may. "+
-			"Nobody was invited: try again after %s.", store.MaxInvitesPerAccount, after)
-	case store.ProjectAccountKey(userID):
+			"Nobody was invited: try again after %s.", phonegate.MaxInvitesPerAccount, after)
+	case phonegate.ProjectAccountKey(userID):
 		msg = fmt.Sprintf("You have created %d projects in the last 24 hours, the most an account may. "+
-			"No project was created: try again after %s.", store.MaxProjectsPerAccount, after)
+			"No project was created: try again after %s.", phonegate.MaxProjectsPerAccount, after)
 	default:
 		msg = "Too many invitations came from your network in the last 24 hours. Nobody was invited: try again after " +
 			after + "."

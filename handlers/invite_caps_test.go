@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // countUsers returns how many accounts exist.
@@ -72,18 +72,18 @@ func TestInviteFlood(t *testing.T) {
 			}
 		}
 	}
-	if want := 40 - store.MaxInvitesPerAccount; refused != want {
+	if want := 40 - phonegate.MaxInvitesPerAccount; refused != want {
 		t.Errorf("%d invitations refused, want %d", refused, want)
 	}
-	if got, want := h.countUsers()-users, store.MaxInvitesPerAccount; got != want {
+	if got, want := h.countUsers()-users, phonegate.MaxInvitesPerAccount; got != want {
 		t.Errorf("the flood made %d accounts, want %d", got, want)
 	}
 	var mailed int
 	for i := range 40 {
 		mailed += len(h.mailTo(fmt.Sprintf("bot%02d@attacker.example", i)))
 	}
-	if mailed != store.MaxInvitesPerAccount {
-		t.Errorf("the flood queued %d messages, want %d", mailed, store.MaxInvitesPerAccount)
+	if mailed != phonegate.MaxInvitesPerAccount {
+		t.Errorf("the flood queued %d messages, want %d", mailed, phonegate.MaxInvitesPerAccount)
 	}
 
 	// The page after the refusal says so, in words, beside the form, with
@@ -131,9 +131,9 @@ func TestInviteCapsConcurrent(t *testing.T) {
 		sameAddr bool
 		want     int
 	}{
-		{"one account, many addresses", 1, 40, false, store.MaxInvitesPerAccount},
+		{"one account, many addresses", 1, 40, false, phonegate.MaxInvitesPerAccount},
 		// 3 × 19 stays under each account's cap and over the address's.
-		{"one address, three accounts", 3, 19, true, store.MaxInvitesPerAddress},
+		{"one address, three accounts", 3, 19, true, phonegate.MaxInvitesPerAddress},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,12 +229,12 @@ func TestProjectCap(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatalf("project creations failed: %v", errs)
 	}
-	if created != store.MaxProjectsPerAccount {
-		t.Errorf("%d projects created at once, want exactly %d", created, store.MaxProjectsPerAccount)
+	if created != phonegate.MaxProjectsPerAccount {
+		t.Errorf("%d projects created at once, want exactly %d", created, phonegate.MaxProjectsPerAccount)
 	}
 	u, _ := h.db.UserByEmail(context.Background(), "eve@example.com")
 	ms, _ := h.db.Memberships(context.Background(), u.ID)
-	if got, want := len(ms), 1+store.MaxProjectsPerAccount; got != want {
+	if got, want := len(ms), 1+phonegate.MaxProjectsPerAccount; got != want {
 		t.Errorf("Eve has %d projects, want %d", got, want)
 	}
 
@@ -269,13 +269,13 @@ func TestCommandLineNotCapped(t *testing.T) {
 	h := newTwoFactor(t, withMailbox())
 	ctx := context.Background()
 	_, engine := h.addUser("ada@example.com", goodPassword, "Engine")
-	for i := range store.MaxInvitesPerAccount + 5 {
+	for i := range phonegate.MaxInvitesPerAccount + 5 {
 		res, err := h.srv.AddUser(ctx, fmt.Sprintf("user%02d@example.com", i), "Engine", "developer", "")
 		if err != nil || res.InviteURL == "" {
 			t.Fatalf("user add %d: %+v, %v", i+1, res, err)
 		}
 	}
-	for i := range store.MaxProjectsPerAccount + 5 {
+	for i := range phonegate.MaxProjectsPerAccount + 5 {
 		if _, err := h.srv.AddUser(ctx, "ada@example.com", fmt.Sprintf("Project %02d", i), "owner", ""); err != nil {
 			t.Fatalf("user add to new project %d: %v", i+1, err)
 		}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // invitedWords is the confirmation shown after adding a member, whether
@@ -203,7 +203,7 @@ func TestAddUserCommandLine(t *testing.T) {
 	if u, _ := h.db.User(ctx, bob.ID); u.PasswordHash != "" {
 		t.Error("the command line set the password of an account whose invite is unused")
 	}
-	if _, err := h.srv.AddUser(ctx, "ada@example.com", "Engine", "developer", ""); !errors.Is(err, store.ErrConflict) {
+	if _, err := h.srv.AddUser(ctx, "ada@example.com", "Engine", "developer", ""); !errors.Is(err, phonegate.ErrConflict) {
 		t.Errorf("adding a member twice: err = %v, want ErrConflict", err)
 	}
 }

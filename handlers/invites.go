@@ -9,7 +9,6 @@ import (
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // AddUserResult says what AddUser did.
@@ -41,7 +40,7 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 	}
 	now := s.now()
 	p, err := s.db.ProjectByName(ctx, projectName)
-	create := errors.Is(err, store.ErrNotFound)
+	create := errors.Is(err, phonegate.ErrNotFound)
 	if err != nil && !create {
 		return AddUserResult{}, err
 	}
@@ -65,7 +64,7 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 		if _, err := s.db.CreateProject(ctx, u.ID, projectName, now); err != nil {
 			return AddUserResult{}, err
 		}
-		res.Role = store.RoleOwner
+		res.Role = phonegate.RoleOwner
 	}
 	switch {
 	case inv.NewAccount && password != "":
@@ -117,7 +116,7 @@ func inviteToken(r *http.Request) string {
 func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
 	token := inviteToken(r)
 	in, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
 	}
 	if err != nil {
@@ -130,7 +129,7 @@ func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	token := inviteToken(r)
 	in, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
 	}
 	if err != nil {
@@ -145,7 +144,7 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.db.AcceptInvite(r.Context(), phonegate.HashToken(token), hash, s.now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
 	}
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // postRaw sends a form as post does, but returns an error instead of
@@ -62,7 +62,7 @@ func TestLockRaceThroughThePages(t *testing.T) {
 			var wg sync.WaitGroup
 			for i, b := range bs {
 				emergency := tt.emergencyEvery > 0 && i%tt.emergencyEvery == 0
-				for j := range store.MaxChecks {
+				for j := range phonegate.MaxChecks {
 					wg.Go(func() {
 						<-start
 						path, form := "/verify", url.Values{"code": {fmt.Sprintf("%06d", 100000+i*10+j)}}
@@ -97,17 +97,17 @@ func TestLockRaceThroughThePages(t *testing.T) {
 					emergencies++
 				}
 			}
-			if got, want := checks+emergencies, store.MaxMFAFailures; got != want {
+			if got, want := checks+emergencies, phonegate.MaxMFAFailures; got != want {
 				t.Errorf("comparisons = %d (%d codes, %d emergency codes), want %d", got, checks, emergencies, want)
 			}
-			if got, want := kinds["2fa.failed"], store.MaxMFAFailures; got != want {
+			if got, want := kinds["2fa.failed"], phonegate.MaxMFAFailures; got != want {
 				t.Errorf("2fa.failed audit rows = %d, want %d", got, want)
 			}
 			if got, want := kinds["2fa.locked"], 1; got != want {
 				t.Errorf("2fa.locked audit rows = %d, want %d", got, want)
 			}
 			got, _ := h.db.User(ctx, u.ID)
-			if want := h.clock.Now().Add(store.MFALockDuration); !got.MFALockedUntil.Equal(want) {
+			if want := h.clock.Now().Add(phonegate.MFALockDuration); !got.MFALockedUntil.Equal(want) {
 				t.Errorf("locked until %v, want %v", got.MFALockedUntil, want)
 			}
 		})
@@ -116,7 +116,7 @@ func TestLockRaceThroughThePages(t *testing.T) {
 
 // userAudit returns the audit events about a user in their first project,
 // newest first.
-func userAudit(t *testing.T, h *twoFactor, userID int64) []store.AuditEvent {
+func userAudit(t *testing.T, h *twoFactor, userID int64) []phonegate.AuditEvent {
 	t.Helper()
 	ms, err := h.db.Memberships(context.Background(), userID)
 	if err != nil || len(ms) == 0 {
@@ -126,7 +126,7 @@ func userAudit(t *testing.T, h *twoFactor, userID int64) []store.AuditEvent {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []store.AuditEvent
+	var out []phonegate.AuditEvent
 	for _, e := range es {
 		if e.UserID == userID {
 			out = append(out, e)

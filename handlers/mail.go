@@ -7,7 +7,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/mail"
-	"github.com/phonegate/phonegate/store"
 )
 
 // Outbox returns the mail queue, for the command line to run; nil when no
@@ -42,7 +41,7 @@ func (s *Server) queueMail(ctx context.Context, kind, to string, d mail.Data, de
 
 // notify queues a notice. The change it tells of is done already: a notice
 // that cannot be queued is logged, and the user's request goes on.
-func (s *Server) notify(ctx context.Context, kind string, u store.User, d mail.Data, dedupe string) {
+func (s *Server) notify(ctx context.Context, kind string, u phonegate.User, d mail.Data, dedupe string) {
 	if err := s.queueMail(ctx, kind, u.Email, d, dedupe); err != nil {
 		s.log.Error().Err(err).Str("kind", kind).Int64("user", u.ID).Msg("mail not queued")
 	}
@@ -51,38 +50,38 @@ func (s *Server) notify(ctx context.Context, kind string, u store.User, d mail.D
 func (s *Server) accountLink() string { return s.publicURL("/account") }
 
 // notifyPasswordChanged tells u that their password was changed.
-func (s *Server) notifyPasswordChanged(ctx context.Context, u store.User) {
+func (s *Server) notifyPasswordChanged(ctx context.Context, u phonegate.User) {
 	s.notify(ctx, mail.KindPasswordChanged, u, mail.Data{Link: s.publicURL("/login")}, "")
 }
 
 // notifyPhoneChanged tells u that a new phone replaced old (E.164; the
 // message shows both masked).
-func (s *Server) notifyPhoneChanged(ctx context.Context, u store.User, old, phone string) {
+func (s *Server) notifyPhoneChanged(ctx context.Context, u phonegate.User, old, phone string) {
 	s.notify(ctx, mail.KindPhoneChanged, u, mail.Data{Link: s.accountLink(),
 		OldPhone: phonegate.MaskPhone(old), NewPhone: phonegate.MaskPhone(phone)}, "")
 }
 
 // notifyEmergencyUsed tells u that their emergency code was used.
-func (s *Server) notifyEmergencyUsed(ctx context.Context, u store.User) {
+func (s *Server) notifyEmergencyUsed(ctx context.Context, u phonegate.User) {
 	s.notify(ctx, mail.KindEmergencyUsed, u, mail.Data{Link: s.accountLink()}, "")
 }
 
 // notifyEmergencyRenewed tells u that a new emergency code was made.
-func (s *Server) notifyEmergencyRenewed(ctx context.Context, u store.User) {
+func (s *Server) notifyEmergencyRenewed(ctx context.Context, u phonegate.User) {
 	s.notify(ctx, mail.KindEmergencyRenewed, u, mail.Data{Link: s.accountLink()}, "")
 }
 
 // notifyReset tells u that by, managing project, reset their second
 // factor. recoveryCode, when not empty, is the one-time code their next
 // enrollment asks for, sent to them in the message; "" sends none.
-func (s *Server) notifyReset(ctx context.Context, u store.User, project, by, recoveryCode string) {
+func (s *Server) notifyReset(ctx context.Context, u phonegate.User, project, by, recoveryCode string) {
 	s.notify(ctx, mail.KindReset, u, mail.Data{Link: s.publicURL("/login"), Project: project, By: by,
 		RecoveryCode: recoveryCode}, "")
 }
 
 // notifyLevelChanged tells the owners and admins of p who accepted it
 // that by changed its two-factor level from old to level.
-func (s *Server) notifyLevelChanged(ctx context.Context, p store.Project, by string, old, level phonegate.Level) {
+func (s *Server) notifyLevelChanged(ctx context.Context, p phonegate.Project, by string, old, level phonegate.Level) {
 	ms, err := s.db.Members(ctx, p.ID)
 	if err != nil {
 		s.log.Error().Err(err).Int64("project", p.ID).Msg("mail not queued: members")
@@ -103,7 +102,7 @@ func (s *Server) notifyLevelChanged(ctx context.Context, p store.Project, by str
 func (s *Server) noteFailedCode(r *http.Request) {
 	a := authFrom(r)
 	ctx := r.Context()
-	key := store.FailedCodeKey(a.sess.TokenHash)
+	key := phonegate.FailedCodeKey(a.sess.TokenHash)
 	now := s.now()
 	if err := s.db.AddEvent(ctx, key, now); err != nil {
 		s.log.Error().Err(err).Msg("wrong code not counted for its notice")
@@ -134,8 +133,8 @@ const noMailInviteMsg = "That email has no account ready to log in, and this ser
 // one-time link of token, which proves the address and sets the password;
 // an account with a password gets a note to accept the invitation on its
 // home page. Either way the message goes only to the account's address.
-func (s *Server) mailInvitation(ctx context.Context, u store.User, p store.Project, role, by, token string,
-	res store.InviteResult) error {
+func (s *Server) mailInvitation(ctx context.Context, u phonegate.User, p phonegate.Project, role, by, token string,
+	res phonegate.InviteResult) error {
 	d := mail.Data{Project: p.Name, Role: role, By: by, Unclaimed: !res.NewAccount && u.PasswordHash == ""}
 	kind := mail.KindInvite
 	d.Link = s.publicURL("/")

@@ -11,7 +11,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/mail"
-	"github.com/phonegate/phonegate/store"
 )
 
 var sixDigitsRE = regexp.MustCompile(`\b\d{6}\b`)
@@ -170,7 +169,7 @@ func TestResetNotice(t *testing.T) {
 	// The developer owns a project of their own: the owner resets them as
 	// an admin of it too.
 	owner, _ := h.db.UserByEmail(ctx, "owner@example.com")
-	if err := h.db.AddMember(ctx, ownProject(t, h, dev.ID).ID, owner.ID, store.RoleAdmin, h.clock.Now()); err != nil {
+	if err := h.db.AddMember(ctx, ownProject(t, h, dev.ID).ID, owner.ID, phonegate.RoleAdmin, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	b := h.as("owner@example.com")

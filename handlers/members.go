@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 type memberRow struct {
@@ -28,7 +27,7 @@ type memberRow struct {
 
 type membersPage struct {
 	page
-	Project    store.Project
+	Project    phonegate.Project
 	Rows       []memberRow
 	Elevated   bool
 	Roles      []string // the roles the viewer may give a new member
@@ -41,23 +40,23 @@ type membersPage struct {
 // grantable lists the roles a member with role may give: owners give any
 // role, admins every role but owner.
 func grantable(role string) []string {
-	if role == store.RoleOwner {
-		return []string{store.RoleDeveloper, store.RoleAdmin, store.RoleOwner}
+	if role == phonegate.RoleOwner {
+		return []string{phonegate.RoleDeveloper, phonegate.RoleAdmin, phonegate.RoleOwner}
 	}
-	return []string{store.RoleDeveloper, store.RoleAdmin}
+	return []string{phonegate.RoleDeveloper, phonegate.RoleAdmin}
 }
 
 // mayChange reports whether a member with role actor may change, remove or
 // reset a member with role target: admins cannot touch owners.
 func mayChange(actor, target string) bool {
-	return actor == store.RoleOwner || (actor == store.RoleAdmin && target != store.RoleOwner)
+	return actor == phonegate.RoleOwner || (actor == phonegate.RoleAdmin && target != phonegate.RoleOwner)
 }
 
 func membersPath(id int64) string { return projectPath(id) + "/members" }
 
 // projectManager returns the viewer's membership if they may manage members:
 // 404 for a stranger, 403 for a developer.
-func (s *Server) projectManager(r *http.Request) (store.Membership, error) {
+func (s *Server) projectManager(r *http.Request) (phonegate.Membership, error) {
 	m, err := s.membership(r)
 	if err != nil {
 		return m, err
@@ -68,7 +67,7 @@ func (s *Server) projectManager(r *http.Request) (store.Membership, error) {
 	return m, nil
 }
 
-func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage, error) {
+func (s *Server) membersData(r *http.Request, m phonegate.Membership) (*membersPage, error) {
 	ms, err := s.db.Members(r.Context(), m.Project.ID)
 	if err != nil {
 		return nil, err
@@ -85,7 +84,7 @@ func (s *Server) membersData(r *http.Request, m store.Membership) (*membersPage,
 		Roles:    grantable(m.Role),
 		NoMail:   !s.canMail(),
 	}
-	p.MaxInvites = store.MaxInvitesPerAccount
+	p.MaxInvites = phonegate.MaxInvitesPerAccount
 	for _, x := range ms {
 		row := memberRow{
 			UserID: x.User.ID, Email: x.User.Email, Role: x.Role, Pending: x.Pending || x.Invited,
@@ -131,7 +130,7 @@ func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
 
 // membersError sends the user back to the members page with msg beside
 // the form named form, which shows again the email and role typed.
-func (s *Server) membersError(w http.ResponseWriter, r *http.Request, m store.Membership, form, msg string) error {
+func (s *Server) membersError(w http.ResponseWriter, r *http.Request, m phonegate.Membership, form, msg string) error {
 	var typed url.Values
 	if form == formAddMember {
 		typed = url.Values{"email": {strings.TrimSpace(r.PostFormValue("email"))}, "role": {r.PostFormValue("role")}}
@@ -167,7 +166,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	if !s.canMail() {
 		// An account that never chose its password would get a fresh link
 		// in place of its old one, and the fresh one could not reach it.
-		if u, err := s.db.UserByEmail(ctx, email); errors.Is(err, store.ErrNotFound) || (err == nil && u.PasswordHash == "") {
+		if u, err := s.db.UserByEmail(ctx, email); errors.Is(err, phonegate.ErrNotFound) || (err == nil && u.PasswordHash == "") {
 			return s.membersError(w, r, m, formAddMember, noMailInviteMsg)
 		} else if err != nil {
 			return err
@@ -177,9 +176,9 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
 	token := phonegate.NewToken()
 	res, err := s.db.InviteMemberCapped(ctx, email, m.Project.ID, role,
-		store.Inviter{UserID: a.user.ID, Addr: addrBucket(s.clientAddr(r))},
+		phonegate.Inviter{UserID: a.user.ID, Addr: addrBucket(s.clientAddr(r))},
 		phonegate.HashToken(token), now.Add(InviteLife), now)
-	if errors.Is(err, store.ErrConflict) {
+	if errors.Is(err, phonegate.ErrConflict) {
 		return s.membersError(w, r, m, formAddMember, "That person is already a member of this project.")
 	}
 	if msg, retryAt, ok := s.createCapRefusal(err, a.user.ID); ok {
@@ -198,7 +197,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The email as typed, not as stored: the stored spelling of an existing
 	// account would tell that it exists.
-	if err := s.keepReveal(r, store.RevealInvite, email); err != nil {
+	if err := s.keepReveal(r, phonegate.RevealInvite, email); err != nil {
 		return err
 	}
 	http.Redirect(w, r, projectPath(m.Project.ID)+"/invited", http.StatusSeeOther)
@@ -207,7 +206,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 
 type invitedPage struct {
 	page
-	Project store.Project
+	Project phonegate.Project
 	Shown   bool   // the confirmation was shown already
 	Email   string // the email that was invited
 	Inviter string // who invited: the viewer, as the confirmation is shown once, to them
@@ -219,7 +218,7 @@ func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	email, ok, err := s.takeReveal(r, store.RevealInvite)
+	email, ok, err := s.takeReveal(r, phonegate.RevealInvite)
 	if err != nil {
 		return err
 	}
@@ -232,29 +231,29 @@ func (s *Server) invited(w http.ResponseWriter, r *http.Request) error {
 // memberTarget returns the viewer's membership, which must manage the
 // project, and the member named by the form's "user" field, accepted or
 // not, if the viewer may change them.
-func (s *Server) memberTarget(r *http.Request) (store.Membership, store.Member, error) {
+func (s *Server) memberTarget(r *http.Request) (phonegate.Membership, phonegate.Member, error) {
 	return s.memberNamed(r, r.PostFormValue("user"))
 }
 
 // memberNamed is memberTarget for the member whose ID is user.
-func (s *Server) memberNamed(r *http.Request, user string) (store.Membership, store.Member, error) {
+func (s *Server) memberNamed(r *http.Request, user string) (phonegate.Membership, phonegate.Member, error) {
 	m, err := s.projectManager(r)
 	if err != nil {
-		return m, store.Member{}, err
+		return m, phonegate.Member{}, err
 	}
 	id, err := strconv.ParseInt(user, 10, 64)
 	if err != nil || id <= 0 {
-		return m, store.Member{}, badRequest("That member is not known.")
+		return m, phonegate.Member{}, badRequest("That member is not known.")
 	}
 	t, err := s.db.Member(r.Context(), m.Project.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return m, store.Member{}, badRequest("That member is not known.")
+	if errors.Is(err, phonegate.ErrNotFound) {
+		return m, phonegate.Member{}, badRequest("That member is not known.")
 	}
 	if err != nil {
-		return m, store.Member{}, err
+		return m, phonegate.Member{}, err
 	}
 	if !mayChange(m.Role, t.Role) {
-		return m, store.Member{}, &userError{status: http.StatusForbidden, msg: "Only an owner can change an owner."}
+		return m, phonegate.Member{}, &userError{status: http.StatusForbidden, msg: "Only an owner can change an owner."}
 	}
 	return m, t, nil
 }
@@ -263,7 +262,7 @@ func (s *Server) memberNamed(r *http.Request, user string) (store.Membership, st
 // cannot be changed (one removed meanwhile, an owner for an admin) on the
 // members page, beside its table. A viewer who may not manage the
 // project gets memberTarget's error page.
-func (s *Server) memberTargetFail(w http.ResponseWriter, r *http.Request, m store.Membership, err error) error {
+func (s *Server) memberTargetFail(w http.ResponseWriter, r *http.Request, m phonegate.Membership, err error) error {
 	var ue *userError
 	if m.Project.ID == 0 || !canManage(m.Role) || !errors.As(err, &ue) || ue == errNotFound {
 		return err
@@ -284,10 +283,10 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 		return s.membersError(w, r, m, formMembers, "Choose a role you can give.")
 	}
 	_, err = s.db.SetRoleBy(r.Context(), m.Project.ID, t.User.ID, authFrom(r).user.ID, role, s.now())
-	if errors.Is(err, store.ErrLastOwner) {
+	if errors.Is(err, phonegate.ErrLastOwner) {
 		return s.membersError(w, r, m, formMembers, lastOwnerMsg)
 	}
-	if errors.Is(err, store.ErrNameTaken) {
+	if errors.Is(err, phonegate.ErrNameTaken) {
 		return s.membersError(w, r, m, formMembers, t.User.Email+" already owns another project named “"+
 			m.Project.Name+"”, and two projects of one owner cannot share a name: rename one of them first.")
 	}
@@ -309,7 +308,7 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 		return s.askFirst(w, r, m, confirmRemove, t)
 	}
 	err = s.db.RemoveMemberBy(r.Context(), m.Project.ID, t.User.ID, a.user.ID, s.now())
-	if errors.Is(err, store.ErrLastOwner) {
+	if errors.Is(err, phonegate.ErrLastOwner) {
 		return s.membersError(w, r, m, formMembers, lastOwnerMsg)
 	}
 	if err != nil {
@@ -352,10 +351,10 @@ func (s *Server) resetMember(w http.ResponseWriter, r *http.Request) error {
 	// membership may have changed since it was read above.
 	code, mac := s.newRecoveryCode(t.User.ID)
 	err = s.db.ResetMemberSecondFactor(r.Context(), m.Project.ID, t.User.ID, a.user.ID, mac, s.now())
-	if errors.Is(err, store.ErrPending) {
+	if errors.Is(err, phonegate.ErrPending) {
 		return s.membersError(w, r, m, formMembers, pendingResetMsg)
 	}
-	if errors.Is(err, store.ErrOutsideAuthority) {
+	if errors.Is(err, phonegate.ErrOutsideAuthority) {
 		return s.membersError(w, r, m, formMembers, outsideResetMsg)
 	}
 	if err != nil {

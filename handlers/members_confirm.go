@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // What the confirmation page asks about.
@@ -21,7 +21,7 @@ const (
 // with confirm=1. It works without JavaScript.
 type confirmPage struct {
 	page
-	Project     store.Project
+	Project     phonegate.Project
 	Action      string // where the confirmed form goes
 	UserID      int64
 	Member      string // the member's email
@@ -31,7 +31,7 @@ type confirmPage struct {
 }
 
 // askFirst sends the browser to the confirmation of what, for member t.
-func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, m store.Membership, what string, t store.Member) error {
+func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, m phonegate.Membership, what string, t phonegate.Member) error {
 	q := url.Values{"do": {what}, "user": {strconv.FormatInt(t.User.ID, 10)}}
 	http.Redirect(w, r, membersPath(m.Project.ID)+"/confirm?"+q.Encode(), http.StatusSeeOther)
 	return nil
@@ -39,7 +39,7 @@ func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, m store.Member
 
 // resetRefusal says why member t's second factor cannot be reset by this
 // session, or "" when it can.
-func (s *Server) resetRefusal(r *http.Request, t store.Member) string {
+func (s *Server) resetRefusal(r *http.Request, t phonegate.Member) string {
 	switch {
 	case t.User.ID == authFrom(r).user.ID:
 		return "Change your own phone on the account page."
@@ -78,7 +78,7 @@ func (s *Server) confirmMember(w http.ResponseWriter, r *http.Request) error {
 
 // removeQuestion asks before a member is removed, an invitation
 // cancelled, or the viewer leaves the project.
-func removeQuestion(m store.Membership, t store.Member, self bool) *confirmPage {
+func removeQuestion(m phonegate.Membership, t phonegate.Member, self bool) *confirmPage {
 	p := &confirmPage{page: page{Title: "Remove a member · " + m.Project.Name}, Project: m.Project,
 		Action: membersPath(m.Project.ID) + "/remove", UserID: t.User.ID, Member: t.User.Email}
 	switch {
@@ -99,7 +99,7 @@ func removeQuestion(m store.Membership, t store.Member, self bool) *confirmPage 
 }
 
 // resetQuestion asks before a member's two-factor authentication is reset.
-func resetQuestion(m store.Membership, t store.Member) *confirmPage {
+func resetQuestion(m phonegate.Membership, t phonegate.Member) *confirmPage {
 	return &confirmPage{
 		page:    page{Title: "Reset two-factor authentication · " + m.Project.Name},
 		Project: m.Project, Action: membersPath(m.Project.ID) + "/reset", UserID: t.User.ID, Member: t.User.Email,

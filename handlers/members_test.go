@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 func TestMembersAccess(t *testing.T) {
@@ -156,7 +155,7 @@ func TestResetMemberSecondFactor(t *testing.T) {
 	// The developer owns a project of their own: the owner may reset them
 	// only as an admin of it too.
 	ownerUser, _ := h.db.UserByEmail(ctx, "owner@example.com")
-	if err := h.db.AddMember(ctx, ownProject(t, h, devUser.ID).ID, ownerUser.ID, store.RoleAdmin, h.clock.Now()); err != nil {
+	if err := h.db.AddMember(ctx, ownProject(t, h, devUser.ID).ID, ownerUser.ID, phonegate.RoleAdmin, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	b.get(members)

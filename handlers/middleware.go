@@ -12,7 +12,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // handlerFunc is a handler that returns its error, so that errors are
@@ -21,8 +20,8 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // authCtx is what the session middleware learned about a request.
 type authCtx struct {
-	sess  store.Session
-	user  store.User
+	sess  phonegate.Session
+	user  phonegate.User
 	token string // the session token from the cookie
 	// anonCSRF is the CSRF token of a visitor without a session.
 	anonCSRF string
@@ -196,7 +195,7 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*authCtx, 
 			}
 			a.sess, a.user, a.token = sess, u, c.Value
 			return a, nil
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, phonegate.ErrNotFound):
 			a.ended = true
 		default:
 			return nil, err

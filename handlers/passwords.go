@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // maxPasswordInput bounds what is normalized and hashed of a typed
@@ -33,9 +32,9 @@ type throttle struct {
 // u whose limit is not reached, with the authenticated priority of the
 // hash queue; else the account-wide one, with the authenticated priority
 // only for the logged-in user's own re-check.
-func (s *Server) loginThrottle(r *http.Request, u store.User, now time.Time) (throttle, error) {
+func (s *Server) loginThrottle(r *http.Request, u phonegate.User, now time.Time) (throttle, error) {
 	if d, ok := s.deviceFor(r, u.ID); ok {
-		key := store.DeviceFailKey(d.nonce)
+		key := phonegate.DeviceFailKey(d.nonce)
 		n, err := s.db.CountEvents(r.Context(), key, now.Add(-deviceFailWindow))
 		if err != nil {
 			return throttle{}, err
@@ -45,7 +44,7 @@ func (s *Server) loginThrottle(r *http.Request, u store.User, now time.Time) (th
 				priority: phonegate.Authenticated, device: true}, nil
 		}
 	}
-	th := throttle{key: store.FailedLoginKey(u.ID), limit: loginFailLimit, window: loginFailWindow}
+	th := throttle{key: phonegate.FailedLoginKey(u.ID), limit: loginFailLimit, window: loginFailWindow}
 	if a := authFrom(r); a != nil && a.token != "" && u.ID != 0 && a.user.ID == u.ID {
 		th.priority = phonegate.Authenticated
 	}

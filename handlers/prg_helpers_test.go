@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // submit posts form to path as a browser does: the answer must be a 303
@@ -73,7 +73,7 @@ func (h *harness) markSent(t *testing.T, challengeID string) {
 		t.Fatal(err)
 	}
 	now := h.clock.Now()
-	if _, err := h.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: store.ChannelSMS, To: c.Phone,
+	if _, err := h.db.ReserveSend(ctx, phonegate.SendRequest{ChallengeID: c.ID, Channel: phonegate.ChannelSMS, To: c.Phone,
 		ClientAddr: "192.0.2.1", Now: now}); err != nil {
 		t.Fatal(err)
 	}

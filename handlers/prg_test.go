@@ -11,7 +11,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 // formSection returns the form of page whose id is id, up to its end, or
@@ -36,14 +35,14 @@ type prgFixture struct {
 	h       *twoFactor
 	b       *browser
 	project int64
-	bob     store.User
+	bob     phonegate.User
 }
 
 func newPRGFixture(t *testing.T) *prgFixture {
 	t.Helper()
 	h, b, id := trustedBrowser(t, phonegate.LevelPerComputer)
 	bob, _ := h.addUser("bob@example.com", goodPassword, "Bob own")
-	if err := h.db.AddMember(context.Background(), id, bob.ID, store.RoleDeveloper, h.clock.Now()); err != nil {
+	if err := h.db.AddMember(context.Background(), id, bob.ID, phonegate.RoleDeveloper, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return &prgFixture{h: h, b: b, project: id, bob: bob}
@@ -362,7 +361,7 @@ func TestOpenFormFlashOnce(t *testing.T) {
 			ada, _ := h.addUser("ada@example.com", goodPassword, "Engine")
 			carol, p := h.addUser("carol@example.com", goodPassword, "Carols")
 			now := h.clock.Now()
-			if _, _, err := h.db.InviteMember(context.Background(), ada.Email, p.ID, store.RoleDeveloper, carol.ID,
+			if _, _, err := h.db.InviteMember(context.Background(), ada.Email, p.ID, phonegate.RoleDeveloper, carol.ID,
 				phonegate.HashToken(phonegate.NewToken()), now.Add(handlers.InviteLife), now); err != nil {
 				t.Fatal(err)
 			}

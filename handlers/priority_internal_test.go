@@ -12,7 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // TestSessionPriorityOnlyWhereASessionIsNeeded replays a flood of wrong
@@ -21,7 +21,7 @@ import (
 // request into the authenticated queue of the password hasher. On a route
 // that needs the session, its own re-checks keep the priority.
 func TestSessionPriorityOnlyWhereASessionIsNeeded(t *testing.T) {
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "phonegate.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "phonegate.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

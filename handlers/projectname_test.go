@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // attackerName is a project name written to be read out as a message of
@@ -78,14 +77,14 @@ func TestProjectNameNewProject(t *testing.T) {
 func TestProjectNameCommandLine(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	if _, err := h.srv.AddUser(ctx, "bob@example.com", attackerName, store.RoleOwner, goodPassword); err == nil ||
+	if _, err := h.srv.AddUser(ctx, "bob@example.com", attackerName, phonegate.RoleOwner, goodPassword); err == nil ||
 		!strings.Contains(err.Error(), phonegate.ErrProjectName.Error()) {
 		t.Errorf("AddUser with the attacker's name: err = %v, want the rule", err)
 	}
 	if _, err := h.db.UserByEmail(ctx, "bob@example.com"); err == nil {
 		t.Error("a refused AddUser created the account")
 	}
-	if _, err := h.srv.AddUser(ctx, "bob@example.com", "Engine 2", store.RoleOwner, goodPassword); err != nil {
+	if _, err := h.srv.AddUser(ctx, "bob@example.com", "Engine 2", phonegate.RoleOwner, goodPassword); err != nil {
 		t.Errorf("AddUser with a fitting name: %v", err)
 	}
 }
@@ -133,14 +132,14 @@ func TestCodeTextsNameOnlyFittingProjects(t *testing.T) {
 
 // labelled stores a pending login challenge for phone, as h.challenge
 // does, named after label.
-func labelled(h *whHarness, phone, label string) store.Challenge {
+func labelled(h *whHarness, phone, label string) phonegate.Challenge {
 	h.t.Helper()
 	h.n++
 	id := "labelled-" + strconvFormat(int64(h.n))
 	now := h.clock.Now()
-	c := store.Challenge{ID: id, UserID: h.user.ID, SessionHash: phonegate.HashToken(id), Purpose: store.PurposeLogin,
+	c := phonegate.Challenge{ID: id, UserID: h.user.ID, SessionHash: phonegate.HashToken(id), Purpose: phonegate.PurposeLogin,
 		Label: label, Phone: phone, CodeMAC: h.keys.CodeMAC(id, whCode), CodeSealed: h.keys.Seal(id, whCode),
-		CreatedAt: now, ExpiresAt: now.Add(store.ChallengeLife)}
+		CreatedAt: now, ExpiresAt: now.Add(phonegate.ChallengeLife)}
 	if err := h.db.CreateChallenge(context.Background(), c); err != nil {
 		h.t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // TestProjectNameClash checks, on the pages, that two projects of one
@@ -89,7 +89,7 @@ func TestProjectNameClash(t *testing.T) {
 	}
 }
 
-func mustUser(t *testing.T, h *twoFactor, email string) store.User {
+func mustUser(t *testing.T, h *twoFactor, email string) phonegate.User {
 	t.Helper()
 	u, err := h.db.UserByEmail(context.Background(), email)
 	if err != nil {

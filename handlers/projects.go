@@ -10,13 +10,12 @@ import (
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 type homePage struct {
 	page
-	Projects    []store.Membership
-	Invitations []store.Invitation // projects that added the user and wait for an answer
+	Projects    []phonegate.Membership
+	Invitations []phonegate.Invitation // projects that added the user and wait for an answer
 	Name        string
 }
 
@@ -51,7 +50,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 		return s.formError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}})
 	}
 	p, err := s.db.CreateProjectCapped(r.Context(), a.user.ID, name, s.now())
-	if errors.Is(err, store.ErrNameTaken) {
+	if errors.Is(err, phonegate.ErrNameTaken) {
 		return s.formError(w, r, "/", formCreateProject, nameTakenMsg(name, true), url.Values{"name": {name}})
 	}
 	if msg, retryAt, ok := s.createCapRefusal(err, a.user.ID); ok {
@@ -80,26 +79,26 @@ func routeProjectID(r *http.Request) (int64, error) {
 // project named by the route's id, or errNotFound: another project's ID, a
 // missing one, a malformed one and one the user has not accepted yet look
 // the same.
-func (s *Server) membership(r *http.Request) (store.Membership, error) {
+func (s *Server) membership(r *http.Request) (phonegate.Membership, error) {
 	id, err := routeProjectID(r)
 	if err != nil {
-		return store.Membership{}, err
+		return phonegate.Membership{}, err
 	}
 	m, err := s.db.Membership(r.Context(), id, authFrom(r).user.ID)
 	if err != nil {
-		return store.Membership{}, err
+		return phonegate.Membership{}, err
 	}
 	return m, nil
 }
 
 // canManage reports whether a role may change a project's settings and members.
-func canManage(role string) bool { return role == store.RoleOwner || role == store.RoleAdmin }
+func canManage(role string) bool { return role == phonegate.RoleOwner || role == phonegate.RoleAdmin }
 
 type projectPage struct {
 	page
-	Membership store.Membership
+	Membership phonegate.Membership
 	Level      phonegate.Level
-	Members    []store.Member
+	Members    []phonegate.Member
 	CanManage  bool
 }
 

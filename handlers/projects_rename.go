@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // formRename is the settings page's rename form, by the name its errors
@@ -41,8 +41,8 @@ func (s *Server) renameProject(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := authFrom(r)
 	old, err := s.db.RenameProject(r.Context(), m.Project.ID, a.user.ID, name, s.now())
-	if errors.Is(err, store.ErrNameTaken) {
-		return s.formError(w, r, back, formRename, nameTakenMsg(name, m.Role == store.RoleOwner && s.ownsNamed(r, name)), typed)
+	if errors.Is(err, phonegate.ErrNameTaken) {
+		return s.formError(w, r, back, formRename, nameTakenMsg(name, m.Role == phonegate.RoleOwner && s.ownsNamed(r, name)), typed)
 	}
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (s *Server) ownsNamed(r *http.Request, name string) bool {
 	}
 	id, _ := routeProjectID(r)
 	for _, m := range ms {
-		if m.Project.ID != id && m.Role == store.RoleOwner && strings.EqualFold(m.Project.Name, name) {
+		if m.Project.ID != id && m.Role == phonegate.RoleOwner && strings.EqualFold(m.Project.Name, name) {
 			return true
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // addrLimit limits the failed attempts of one kind from one client
@@ -71,7 +70,7 @@ const busyRetry = 2 * time.Second
 // asRetry turns a limit or a full hash queue into its answer.
 func (s *Server) asRetry(err error) (*retryError, bool) {
 	var re *retryError
-	var le *store.LimitedError
+	var le *phonegate.LimitedError
 	switch {
 	case errors.As(err, &re):
 		return re, true
@@ -96,7 +95,7 @@ func (s *Server) retryPage(w http.ResponseWriter, r *http.Request, re *retryErro
 // takeAttempt counts an attempt of l from the request's client address
 // before the work it limits, or refuses it with a *store.LimitedError.
 func (s *Server) takeAttempt(r *http.Request, l addrLimit) (int64, error) {
-	return s.db.TakeAttempt(r.Context(), store.AddrLimitKey(l.name, addrBucket(s.clientAddr(r))), l.limit, l.window, s.now())
+	return s.db.TakeAttempt(r.Context(), phonegate.AddrLimitKey(l.name, addrBucket(s.clientAddr(r))), l.limit, l.window, s.now())
 }
 
 // forgetAttempt takes back an attempt that was no failure. It runs to the

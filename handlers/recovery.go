@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // RevealRecovery is the kind of reveal that shows an admin, once, the
@@ -59,7 +58,7 @@ type reenrollPage struct {
 func (s *Server) reenrollRefusal(w http.ResponseWriter, r *http.Request, status int, msg string) (bool, error) {
 	a := authFrom(r)
 	re, err := s.db.Reenrollment(r.Context(), a.user.ID, a.sess.TokenHash, s.now())
-	if errors.Is(err, store.ErrNotFound) || (err == nil && re.Bound) {
+	if errors.Is(err, phonegate.ErrNotFound) || (err == nil && re.Bound) {
 		return false, nil
 	}
 	if err != nil {
@@ -95,7 +94,7 @@ func (s *Server) useRecovery(w http.ResponseWriter, r *http.Request) error {
 		return refuse(noticeLocked)
 	}
 	f, err := s.db.UseRecoveryCode(r.Context(), a.user.ID, s.recoveryMAC(a.user.ID, typed), a.sess.TokenHash, s.now())
-	if errors.Is(err, store.ErrCodeRefused) {
+	if errors.Is(err, phonegate.ErrCodeRefused) {
 		s.log.Info().Int64("user", a.user.ID).Bool("locked", f.Locked).Msg("wrong recovery code")
 		if f.Locked {
 			return refuse(noticeLocked)
@@ -112,7 +111,7 @@ func (s *Server) useRecovery(w http.ResponseWriter, r *http.Request) error {
 
 type recoveryPage struct {
 	page
-	Project store.Project
+	Project phonegate.Project
 	Shown   bool   // the code was shown already
 	Email   string // the member whose second factor was reset
 	Code    string
@@ -135,7 +134,7 @@ func (s *Server) recoveryShown(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	s.render(w, r, http.StatusOK, "recovery", &recoveryPage{page: page{Title: "Recovery code"},
-		Project: m.Project, Shown: !ok, Email: email, Code: code, Hours: int(store.RecoveryLife / time.Hour),
+		Project: m.Project, Shown: !ok, Email: email, Code: code, Hours: int(phonegate.RecoveryLife / time.Hour),
 		Mailed: s.mail != nil})
 	return nil
 }

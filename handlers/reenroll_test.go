@@ -10,23 +10,22 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // ownProject returns the project userID owns.
-func ownProject(t *testing.T, h *twoFactor, userID int64) store.Project {
+func ownProject(t *testing.T, h *twoFactor, userID int64) phonegate.Project {
 	t.Helper()
 	ms, err := h.db.Memberships(context.Background(), userID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.Role == store.RoleOwner {
+		if m.Role == phonegate.RoleOwner {
 			return m.Project
 		}
 	}
 	t.Fatalf("user %d owns no project", userID)
-	return store.Project{}
+	return phonegate.Project{}
 }
 
 var recoveryRE = regexp.MustCompile(`id="recovery-code">([^<]+)<`)
@@ -36,9 +35,9 @@ var recoveryRE = regexp.MustCompile(`id="recovery-code">([^<]+)<`)
 // page of the team's project.
 type resetFixture struct {
 	*twoFactor
-	project store.Project
+	project phonegate.Project
 	owner   *browser
-	dev     store.User
+	dev     phonegate.User
 }
 
 func newResetFixture(t *testing.T, adminOfDevProject bool) *resetFixture {
@@ -50,7 +49,7 @@ func newResetFixture(t *testing.T, adminOfDevProject bool) *resetFixture {
 	dev, _ := h.db.UserByEmail(ctx, "dev@example.com")
 	owner, _ := h.db.UserByEmail(ctx, "owner@example.com")
 	if adminOfDevProject {
-		if err := h.db.AddMember(ctx, ownProject(t, h, dev.ID).ID, owner.ID, store.RoleAdmin, h.clock.Now()); err != nil {
+		if err := h.db.AddMember(ctx, ownProject(t, h, dev.ID).ID, owner.ID, phonegate.RoleAdmin, h.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -62,7 +61,7 @@ func newResetFixture(t *testing.T, adminOfDevProject bool) *resetFixture {
 	return f
 }
 
-func projectURL(p store.Project) string { return "/projects/" + strconvFormat(p.ID) }
+func projectURL(p phonegate.Project) string { return "/projects/" + strconvFormat(p.ID) }
 
 // reset resets the developer from the members page and returns the
 // answer and the page it leads to.
@@ -211,7 +210,7 @@ func TestRecoveryCodesLock(t *testing.T) {
 	f := newResetFixture(t, true)
 	code := f.resetCode()
 	b := f.as("dev@example.com")
-	for i := range store.MaxMFAFailures {
+	for i := range phonegate.MaxMFAFailures {
 		if res := useRecovery(b, "0000-0000-0000-000"+strconvFormat(int64(i))); !recoveryRefused(b, res) {
 			t.Fatalf("wrong recovery code %d: got %d, want it refused", i+1, res.StatusCode)
 		}
@@ -221,7 +220,7 @@ func TestRecoveryCodesLock(t *testing.T) {
 	if _, body := b.get(res.Header.Get("Location")); res.StatusCode != http.StatusSeeOther || !strings.Contains(body, "locked") {
 		t.Errorf("the right recovery code while locked: got %d, want 303 to a page saying it is locked\n%s", res.StatusCode, body)
 	}
-	f.clock.Add(store.MFALockDuration)
+	f.clock.Add(phonegate.MFALockDuration)
 	expectRedirect(t, useRecovery(b, code), "/phone")
 }
 

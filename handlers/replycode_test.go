@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 var replyCodeRE = regexp.MustCompile(`id="reply-code">([^<]+)<`)
@@ -27,7 +26,7 @@ func TestReplyCodeShownNotStored(t *testing.T) {
 	ctx := context.Background()
 	ch := h.sessionChallenge(b)
 	ds, _ := h.db.Deliveries(ctx, ch.ID)
-	if _, _, err := h.db.UpdateDeliveryStatus(ctx, ds[0].ID, "undelivered", 30003, h.clock.Now()); err != nil {
+	if _, _, err := h.db.ApplyStatus(ctx, phonegate.StatusUpdate{ID: ds[0].ID, Status: "undelivered", ErrorCode: 30003, At: h.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	_, page := b.get("/verify")
@@ -62,13 +61,13 @@ func TestReplyCodeShownNotStored(t *testing.T) {
 	if answer := inbound(whOther, code); !strings.Contains(answer, replyUnknownText) {
 		t.Errorf("the reply code from another phone: %s", answer)
 	}
-	if got, _ := h.db.Challenge(ctx, ch.ID); got.State != store.ChallengePending {
+	if got, _ := h.db.Challenge(ctx, ch.ID); got.State != phonegate.ChallengePending {
 		t.Fatalf("after a reply from another phone: %s, want pending", got.State)
 	}
 	if answer := inbound(ch.Phone, loose); !strings.Contains(answer, replyVerifiedText) {
 		t.Errorf("the reply code %q from the phone: %s", loose, answer)
 	}
-	if got, _ := h.db.Challenge(ctx, ch.ID); got.State != store.ChallengeApproved {
+	if got, _ := h.db.Challenge(ctx, ch.ID); got.State != phonegate.ChallengeApproved {
 		t.Errorf("after the reply: %s, want approved", got.State)
 	}
 }

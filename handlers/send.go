@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // callTimeout is how long a code call lets the phone ring, in seconds.
@@ -25,7 +24,7 @@ const callTimeout = 30
 // and errors.As: store.ErrLimited and *store.SendLimitError,
 // store.ErrChallengeEnded, or the Sender's reasons (ErrOptedOut, ErrNoSMS
 // and the rest), so that a page can offer the other method.
-func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel string, automatic bool) (store.Delivery, error) {
+func (s *Server) sendCode(ctx context.Context, ch phonegate.Challenge, channel string, automatic bool) (phonegate.Delivery, error) {
 	return s.sendCodeFrom(ctx, ch, channel, "", automatic)
 }
 
@@ -33,8 +32,8 @@ func (s *Server) sendCode(ctx context.Context, ch store.Challenge, channel strin
 // for (sendAddr), which the per-address cap counts. An automatic send has
 // no client: it counts against the address of the challenge's earlier
 // sends.
-func (s *Server) sendCodeFrom(ctx context.Context, ch store.Challenge, channel, clientAddr string, automatic bool) (store.Delivery, error) {
-	return s.send(ctx, ch, channel, automatic, func(req store.SendRequest) (store.Delivery, error) {
+func (s *Server) sendCodeFrom(ctx context.Context, ch phonegate.Challenge, channel, clientAddr string, automatic bool) (phonegate.Delivery, error) {
+	return s.send(ctx, ch, channel, automatic, func(req phonegate.SendRequest) (phonegate.Delivery, error) {
 		req.ClientAddr = clientAddr
 		return s.db.ReserveSend(ctx, req)
 	})
@@ -45,8 +44,8 @@ func (s *Server) sendCodeFrom(ctx context.Context, ch store.Challenge, channel, 
 // (store.StartChallenge), so that a send refused by a limit leaves the
 // session's earlier challenge, and its code, as they were. It returns a
 // delivery with an empty ID when nothing was created.
-func (s *Server) startChallenge(ctx context.Context, ch store.Challenge, channel, clientAddr string) (store.Delivery, error) {
-	return s.send(ctx, ch, channel, false, func(req store.SendRequest) (store.Delivery, error) {
+func (s *Server) startChallenge(ctx context.Context, ch phonegate.Challenge, channel, clientAddr string) (phonegate.Delivery, error) {
+	return s.send(ctx, ch, channel, false, func(req phonegate.SendRequest) (phonegate.Delivery, error) {
 		req.ClientAddr = clientAddr
 		return s.db.StartChallenge(ctx, ch, req)
 	})
@@ -54,36 +53,36 @@ func (s *Server) startChallenge(ctx context.Context, ch store.Challenge, channel
 
 // send is sendCode with the reservation of the send given: reserve is
 // handed the request to reserve.
-func (s *Server) send(ctx context.Context, ch store.Challenge, channel string, automatic bool,
-	reserve func(store.SendRequest) (store.Delivery, error)) (store.Delivery, error) {
-	if channel != store.ChannelSMS && channel != store.ChannelCall {
-		return store.Delivery{}, badRequest("Choose a text message or a voice call.")
+func (s *Server) send(ctx context.Context, ch phonegate.Challenge, channel string, automatic bool,
+	reserve func(phonegate.SendRequest) (phonegate.Delivery, error)) (phonegate.Delivery, error) {
+	if channel != phonegate.ChannelSMS && channel != phonegate.ChannelCall {
+		return phonegate.Delivery{}, badRequest("Choose a text message or a voice call.")
 	}
-	if channel == store.ChannelSMS {
+	if channel == phonegate.ChannelSMS {
 		out, err := s.db.OptedOut(ctx, ch.Phone)
 		if err != nil {
-			return store.Delivery{}, err
+			return phonegate.Delivery{}, err
 		}
 		if out {
-			return store.Delivery{}, refused(http.StatusConflict, msgOptedOut, ErrOptedOut)
+			return phonegate.Delivery{}, refused(http.StatusConflict, msgOptedOut, ErrOptedOut)
 		}
 	}
 	if len(ch.CodeSealed) == 0 {
-		return store.Delivery{}, refused(http.StatusConflict, msgEnded, store.ErrChallengeEnded)
+		return phonegate.Delivery{}, refused(http.StatusConflict, msgEnded, phonegate.ErrChallengeEnded)
 	}
 	now := s.now()
-	d, err := reserve(store.SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
+	d, err := reserve(phonegate.SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
 		Automatic: automatic, Now: now, Caps: s.caps})
 	if err != nil {
-		return store.Delivery{}, s.limitRefusal(ctx, ch, channel, err, now)
+		return phonegate.Delivery{}, s.limitRefusal(ctx, ch, channel, err, now)
 	}
 	code, err := s.cfg.Keys.Open(ch.ID, ch.CodeSealed)
 	if err != nil {
-		return store.Delivery{}, errors.Join(err, s.db.FailDelivery(ctx, d.ID, 0, now))
+		return phonegate.Delivery{}, errors.Join(err, s.db.FailDelivery(ctx, d.ID, 0, now))
 	}
 
 	var sid string
-	if channel == store.ChannelSMS {
+	if channel == phonegate.ChannelSMS {
 		sid, err = s.sender().SendSMS(ctx, SMS{
 			To:             ch.Phone,
 			Body:           s.smsBody(code, ch.Label, ch.ExpiresAt.Sub(now)),
@@ -107,7 +106,7 @@ func (s *Server) send(ctx context.Context, ch store.Challenge, channel string, a
 		return d, err
 	}
 	d.SID = sid
-	if err := s.db.AddUserAudit(ctx, store.AuditEvent{UserID: ch.UserID, Kind: "code.sent",
+	if err := s.db.AddUserAudit(ctx, phonegate.AuditEvent{UserID: ch.UserID, Kind: "code.sent",
 		Detail: channelWords(channel) + " to " + phonegate.MaskPhone(ch.Phone), At: now}); err != nil {
 		return d, err
 	}
@@ -161,7 +160,7 @@ func (s *Server) sender() Sender {
 
 // channelWords names a channel for people and the audit log.
 func channelWords(channel string) string {
-	if channel == store.ChannelCall {
+	if channel == phonegate.ChannelCall {
 		return "call"
 	}
 	return "text message"

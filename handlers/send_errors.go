@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // What the user reads when a code cannot be sent, by cause.
@@ -41,19 +40,19 @@ func (e *sendRefusal) Unwrap() []error { return []error{e.user, e.cause} }
 
 // limitRefusal turns what ReserveSend refused for a send of ch by channel
 // into words; other errors pass through.
-func (s *Server) limitRefusal(ctx context.Context, ch store.Challenge, channel string, err error, now time.Time) error {
-	var le *store.SendLimitError
+func (s *Server) limitRefusal(ctx context.Context, ch phonegate.Challenge, channel string, err error, now time.Time) error {
+	var le *phonegate.SendLimitError
 	switch {
-	case errors.Is(err, store.ErrChallengeEnded):
+	case errors.Is(err, phonegate.ErrChallengeEnded):
 		return refused(http.StatusConflict, msgEnded, err)
 	case !errors.As(err, &le):
 		return err
-	case le.Reason == store.LimitCooldown:
+	case le.Reason == phonegate.LimitCooldown:
 		return refused(http.StatusTooManyRequests, "You can send another code in "+seconds(le.RetryAt.Sub(now))+".", err)
-	case le.Reason == store.LimitNumber:
+	case le.Reason == phonegate.LimitNumber:
 		return refused(http.StatusTooManyRequests, "Too many codes were sent to this number; try again after "+
 			s.retryTime(le.RetryAt)+".", err)
-	case le.Reason == store.LimitChallenge:
+	case le.Reason == phonegate.LimitChallenge:
 		return refused(http.StatusTooManyRequests, msgAllSends, err)
 	default:
 		return s.capRefusal(ctx, ch, channel, le, err)
@@ -83,7 +82,7 @@ func seconds(d time.Duration) string {
 // sendFailed records a send the provider refused: the delivery fails with
 // the provider's code, the refusal is audited in words, and the user gets
 // a message that says what to do.
-func (s *Server) sendFailed(ctx context.Context, ch store.Challenge, d store.Delivery, err error) error {
+func (s *Server) sendFailed(ctx context.Context, ch phonegate.Challenge, d phonegate.Delivery, err error) error {
 	se, ok := errors.AsType[*SendError](err)
 	if !ok {
 		// A Sender that returns no SendError (a timeout, say) failed in a
@@ -107,7 +106,7 @@ func (s *Server) sendFailed(ctx context.Context, ch store.Challenge, d store.Del
 	if err := s.db.FailDelivery(ctx, d.ID, se.Code, now); err != nil {
 		s.log.Error().Err(err).Str("delivery", d.ID).Msg("record refused send")
 	}
-	if err := s.db.AddUserAudit(ctx, store.AuditEvent{UserID: ch.UserID, Kind: "code.failed", Detail: detail, At: now}); err != nil {
+	if err := s.db.AddUserAudit(ctx, phonegate.AuditEvent{UserID: ch.UserID, Kind: "code.failed", Detail: detail, At: now}); err != nil {
 		s.log.Error().Err(err).Str("delivery", d.ID).Msg("audit refused send")
 	}
 	// Twilio knows of a STOP that reached another number of the account or

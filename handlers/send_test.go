@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 func TestSendSMS(t *testing.T) {
@@ -93,7 +93,7 @@ func TestSendLimits(t *testing.T) {
 		c := h.challenge(whPhone, "")
 		h.clock.Add(10 * time.Minute)
 		_, err := h.srv.SendCodeForTest(context.Background(), c, "sms", false)
-		if !errors.Is(err, store.ErrChallengeEnded) {
+		if !errors.Is(err, phonegate.ErrChallengeEnded) {
 			t.Errorf("err = %v, want ErrChallengeEnded", err)
 		}
 	})
@@ -101,11 +101,11 @@ func TestSendLimits(t *testing.T) {
 
 // checkRefused expects the send to be refused with status and msg, and
 // nothing sent.
-func checkRefused(t *testing.T, h *whHarness, c store.Challenge, channel string, status int, msg string) {
+func checkRefused(t *testing.T, h *whHarness, c phonegate.Challenge, channel string, status int, msg string) {
 	t.Helper()
 	sms, calls := h.sender.sent()
 	_, err := h.srv.SendCodeForTest(context.Background(), c, channel, false)
-	if !errors.Is(err, store.ErrLimited) {
+	if !errors.Is(err, phonegate.ErrLimited) {
 		t.Errorf("err = %v, want ErrLimited", err)
 	}
 	gotStatus, gotMsg, _ := handlers.UserMessageForTest(err)
@@ -207,7 +207,7 @@ func TestDeliveryWords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.channel+" "+tt.status, func(t *testing.T) {
-			got := handlers.DeliveryWordsForTest(store.Delivery{Channel: tt.channel, Status: tt.status, ErrorCode: tt.code})
+			got := handlers.DeliveryWordsForTest(phonegate.Delivery{Channel: tt.channel, Status: tt.status, ErrorCode: tt.code})
 			if got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}

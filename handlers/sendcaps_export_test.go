@@ -4,11 +4,11 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // SendCodeFromForTest sends a code as the pages do for a client at addr.
-func (s *Server) SendCodeFromForTest(ctx context.Context, ch store.Challenge, channel, addr string) (store.Delivery, error) {
+func (s *Server) SendCodeFromForTest(ctx context.Context, ch phonegate.Challenge, channel, addr string) (phonegate.Delivery, error) {
 	return s.sendCodeFrom(ctx, ch, channel, addr, false)
 }
 

@@ -12,12 +12,11 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 // seedCaps lift the global daily caps for benchmarks that store more
 // deliveries than a day may send.
-var seedCaps = store.DailyCaps{SMS: 1 << 30, Calls: 1 << 30}
+var seedCaps = phonegate.DailyCaps{SMS: 1 << 30, Calls: 1 << 30}
 
 // TestSMSPumpReplay replays the pump: one session with the password alone
 // enrolls 40 consecutive numbers as fast as it can. Only the caps' worth
@@ -44,9 +43,9 @@ func TestSMSPumpReplay(t *testing.T) {
 		}
 	}
 	sms, calls := h.sender.counts()
-	if sms != store.MaxNewNumbers || calls != 0 || refused != 40-store.MaxNewNumbers {
+	if sms != phonegate.MaxNewNumbers || calls != 0 || refused != 40-phonegate.MaxNewNumbers {
 		t.Errorf("40 numbers pumped: %d SMS and %d calls sent, %d refused; want %d SMS, none refused past them",
-			sms, calls, refused, store.MaxNewNumbers)
+			sms, calls, refused, phonegate.MaxNewNumbers)
 	}
 	// A second account cannot carry on in the same range within the hour.
 	_, p2 := h.addUser("eve@example.com", goodPassword, "EveCorp")
@@ -58,8 +57,8 @@ func TestSMSPumpReplay(t *testing.T) {
 	if !strings.Contains(body, "close to this one") {
 		t.Errorf("another account in the range: the page does not name the range\n%s", body)
 	}
-	if n, _ := h.sender.counts(); n != store.MaxNewNumbers {
-		t.Errorf("%d SMS sent, want still %d", n, store.MaxNewNumbers)
+	if n, _ := h.sender.counts(); n != phonegate.MaxNewNumbers {
+		t.Errorf("%d SMS sent, want still %d", n, phonegate.MaxNewNumbers)
 	}
 }
 
@@ -117,8 +116,8 @@ func TestDailyCapReached(t *testing.T) {
 func TestSendCapPerAddress(t *testing.T) {
 	h := newWebhookHarness(t)
 	ctx := context.Background()
-	var last store.Delivery
-	for i := range store.MaxAddressSends {
+	var last phonegate.Delivery
+	for i := range phonegate.MaxAddressSends {
 		d, err := h.srv.SendCodeFromForTest(ctx, labelled(h, fmt.Sprintf("+1415%03d2671", 200+i), "Apollo"), "sms", "203.0.113.9")
 		if err != nil {
 			t.Fatalf("send %d: %v", i, err)
@@ -171,10 +170,10 @@ func TestSendAddr(t *testing.T) {
 func TestConversionAlarm(t *testing.T) {
 	h := newWebhookHarness(t)
 	ctx := context.Background()
-	for i := range store.ConversionMinSends {
+	for i := range phonegate.ConversionMinSends {
 		h.send(labelled(h, fmt.Sprintf("+1415%03d2671", 200+i), "Apollo"), "sms")
 	}
-	h.clock.Add(store.ChallengeLife - time.Second)
+	h.clock.Add(phonegate.ChallengeLife - time.Second)
 	if err := h.srv.Maintain(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -5,13 +5,12 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // startSession creates a new session for user and sets its cookie. Any
 // session the browser had is ended first: a new token at login is what
 // defeats session fixation.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.User) (string, error) {
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u phonegate.User) (string, error) {
 	if a := authFrom(r); a != nil && a.token != "" {
 		if err := s.db.DeleteSession(r.Context(), phonegate.HashToken(a.token)); err != nil {
 			return "", err
@@ -19,7 +18,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.Us
 	}
 	now := s.now()
 	token := phonegate.NewToken()
-	err := s.db.CreateSession(r.Context(), store.Session{
+	err := s.db.CreateSession(r.Context(), phonegate.Session{
 		TokenHash:  phonegate.HashToken(token),
 		UserID:     u.ID,
 		CSRFToken:  phonegate.NewToken(),

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // levelHints say what each level asks of members, under its label.
@@ -25,7 +24,7 @@ type levelOption struct {
 
 type settingsPage struct {
 	page
-	Project   store.Project
+	Project   phonegate.Project
 	Role      string
 	Level     phonegate.Level
 	CanManage bool
@@ -41,7 +40,7 @@ func (s *Server) elevated(r *http.Request) bool {
 	return s.now().Before(authFrom(r).sess.ElevatedUntil)
 }
 
-func (s *Server) settingsData(r *http.Request, m store.Membership) *settingsPage {
+func (s *Server) settingsData(r *http.Request, m phonegate.Membership) *settingsPage {
 	p := &settingsPage{
 		page:      page{Title: "Settings · " + m.Project.Name},
 		Project:   m.Project,

@@ -10,12 +10,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // team makes a project owned by owner@ with admin@ and dev@, and a
 // stranger@ with a project of their own. All have passwords, no 2FA.
-func team(t *testing.T, opts ...harnessOption) (*twoFactor, store.Project) {
+func team(t *testing.T, opts ...harnessOption) (*twoFactor, phonegate.Project) {
 	t.Helper()
 	h := newTwoFactor(t, opts...)
 	_, p := h.addUser("owner@example.com", goodPassword, "Engine")

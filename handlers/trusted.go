@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // trustCookieAge is how long the browser keeps a trusted-computer cookie.
@@ -40,7 +39,7 @@ func (s *Server) trustedComputer(r *http.Request) (trustRecord, error) {
 		return trustRecord{}, nil
 	}
 	tc, err := s.db.TrustedComputer(r.Context(), phonegate.HashToken(c.Value), a.user.ID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return trustRecord{}, nil
 	}
 	if err != nil {
@@ -62,7 +61,7 @@ func (s *Server) trustThisComputer(w http.ResponseWriter, r *http.Request, now t
 		}
 	}
 	token := phonegate.NewToken()
-	err := s.db.AddTrustedComputer(r.Context(), store.TrustedComputer{
+	err := s.db.AddTrustedComputer(r.Context(), phonegate.TrustedComputer{
 		TokenHash: phonegate.HashToken(token),
 		UserID:    a.user.ID,
 		UserAgent: truncate(r.UserAgent(), 200),
@@ -118,7 +117,7 @@ func (s *Server) revokeTrusted(w http.ResponseWriter, r *http.Request) error {
 		return s.accountError(w, r, "", msgUnknownComputer)
 	}
 	err = s.db.ForgetComputer(r.Context(), a.user.ID, id, s.now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return s.accountError(w, r, "", msgUnknownComputer)
 	}
 	if err != nil {

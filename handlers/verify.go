@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // verifyForm is the code page. It shows the session's challenge, making a
@@ -21,13 +20,13 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if found && c.State == store.ChallengeApproved && c.Live(now) {
+	if found && c.State == phonegate.ChallengeApproved && c.Live(now) {
 		return s.claimApproved(w, r, c)
 	}
 	// An enrollment stays on the page while it can still pass, or, once
 	// ended, while it may be renewed from there (the page offers to send a
 	// new code); otherwise the gate decides.
-	if found && c.Purpose == store.PurposeEnroll && c.State != store.ChallengeUsed && (c.Live(now) || renewable(a.user)) {
+	if found && c.Purpose == phonegate.PurposeEnroll && c.State != phonegate.ChallengeUsed && (c.Live(now) || renewable(a.user)) {
 		return s.renderVerify(w, r, c, http.StatusOK, "")
 	}
 	g, err := s.gate(r)
@@ -43,8 +42,8 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, withNext(g.step, r), http.StatusSeeOther)
 		return nil
 	}
-	if !found || c.Purpose != store.PurposeLogin || c.State == store.ChallengeUsed || c.Phone != a.user.Phone {
-		if c, err = s.newChallenge(r, store.PurposeLogin, a.user.Phone, g.project.Name); err != nil {
+	if !found || c.Purpose != phonegate.PurposeLogin || c.State == phonegate.ChallengeUsed || c.Phone != a.user.Phone {
+		if c, err = s.newChallenge(r, phonegate.PurposeLogin, a.user.Phone, g.project.Name); err != nil {
 			return err
 		}
 	}
@@ -52,9 +51,9 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // claimApproved completes a challenge that an SMS reply approved.
-func (s *Server) claimApproved(w http.ResponseWriter, r *http.Request, c store.Challenge) error {
-	next, err := s.completeChallenge(w, r, c, store.Pass{Claim: true})
-	if errors.Is(err, store.ErrCodeRefused) {
+func (s *Server) claimApproved(w http.ResponseWriter, r *http.Request, c phonegate.Challenge) error {
+	next, err := s.completeChallenge(w, r, c, phonegate.Pass{Claim: true})
+	if errors.Is(err, phonegate.ErrCodeRefused) {
 		if r.Method == http.MethodGet {
 			return s.renderVerify(w, r, c, http.StatusOK, "")
 		}
@@ -92,7 +91,7 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, withNext(stepVerify, r), http.StatusSeeOther)
 		return nil
 	}
-	if c.State == store.ChallengeApproved && c.Live(now) {
+	if c.State == phonegate.ChallengeApproved && c.Live(now) {
 		return s.claimApproved(w, r, c)
 	}
 	code := normalizeCode(r.PostFormValue("code"))
@@ -105,7 +104,7 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		return s.backToVerify(w, r, msgCodeMalformed)
 	}
 	mac, err := s.db.TakeCheck(ctx, c.ID, a.sess.TokenHash, now)
-	if errors.Is(err, store.ErrCodeRefused) {
+	if errors.Is(err, phonegate.ErrCodeRefused) {
 		return s.backToVerify(w, r, "")
 	}
 	if err != nil {
@@ -121,8 +120,8 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		s.noteFailedCode(r)
 		return s.backToVerify(w, r, "")
 	}
-	next, err := s.completeChallenge(w, r, c, store.Pass{})
-	if errors.Is(err, store.ErrCodeRefused) {
+	next, err := s.completeChallenge(w, r, c, phonegate.Pass{})
+	if errors.Is(err, phonegate.ErrCodeRefused) {
 		return s.backToVerify(w, r, "")
 	}
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // Words of the code page and the re-enrollment page; the code page's
@@ -21,17 +20,17 @@ const (
 // derived from the challenge ID, kept only as a MAC, for phone, named after
 // label. It sends nothing; any earlier open challenge of the session
 // is cancelled.
-func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (store.Challenge, error) {
+func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (phonegate.Challenge, error) {
 	c := s.challengeFor(r, purpose, phone, label)
 	if err := s.db.CreateChallenge(r.Context(), c); err != nil {
-		return store.Challenge{}, err
+		return phonegate.Challenge{}, err
 	}
 	return c, nil
 }
 
 // challengeFor makes a challenge of the session to phone, with a new code,
 // without storing it.
-func (s *Server) challengeFor(r *http.Request, purpose, phone, label string) store.Challenge {
+func (s *Server) challengeFor(r *http.Request, purpose, phone, label string) phonegate.Challenge {
 	a := authFrom(r)
 	now := s.now()
 	id := phonegate.NewToken()
@@ -39,7 +38,7 @@ func (s *Server) challengeFor(r *http.Request, purpose, phone, label string) sto
 	if label == "" {
 		label = "phonegate"
 	}
-	c := store.Challenge{
+	c := phonegate.Challenge{
 		ID:          id,
 		UserID:      a.user.ID,
 		SessionHash: a.sess.TokenHash,
@@ -49,20 +48,20 @@ func (s *Server) challengeFor(r *http.Request, purpose, phone, label string) sto
 		CodeMAC:     s.cfg.Keys.CodeMAC(id, code),
 		CodeSealed:  s.cfg.Keys.Seal(id, code),
 		ReplyMAC:    s.cfg.Keys.ReplyMAC(phone, s.cfg.Keys.ReplyCode(id)),
-		State:       store.ChallengePending,
+		State:       phonegate.ChallengePending,
 		CreatedAt:   now,
-		ExpiresAt:   now.Add(store.ChallengeLife),
+		ExpiresAt:   now.Add(phonegate.ChallengeLife),
 	}
 	return c
 }
 
 // sessionChallenge returns the session's newest challenge, whatever its
 // state; found is false when the session never had one.
-func (s *Server) sessionChallenge(r *http.Request) (c store.Challenge, found bool, err error) {
+func (s *Server) sessionChallenge(r *http.Request) (c phonegate.Challenge, found bool, err error) {
 	a := authFrom(r)
 	c, err = s.db.SessionChallenge(r.Context(), a.sess.TokenHash)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && c.UserID != a.user.ID) {
-		return store.Challenge{}, false, nil
+	if errors.Is(err, phonegate.ErrNotFound) || (err == nil && c.UserID != a.user.ID) {
+		return phonegate.Challenge{}, false, nil
 	}
 	return c, err == nil, err
 }
@@ -88,4 +87,4 @@ func normalizeCode(s string) string {
 }
 
 // locked reports whether the user's second factor is locked now.
-func (s *Server) locked(u store.User) bool { return s.now().Before(u.MFALockedUntil) }
+func (s *Server) locked(u phonegate.User) bool { return s.now().Before(u.MFALockedUntil) }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // verifyButton is one way to get the code, as a button of the code page.
@@ -42,7 +41,7 @@ type verifyPage struct {
 
 // verifyChannelLabel names a channel for people.
 func verifyChannelLabel(ch string) string {
-	if ch == store.ChannelCall {
+	if ch == phonegate.ChannelCall {
 		return "Call"
 	}
 	return "Text message"
@@ -51,18 +50,18 @@ func verifyChannelLabel(ch string) string {
 // codeFactsOf reads what the state of challenge c is derived from: its
 // deliveries, the user's lock and preference, the number's opt-out and
 // the send limits.
-func (s *Server) codeFactsOf(r *http.Request, c store.Challenge) (codeFacts, error) {
+func (s *Server) codeFactsOf(r *http.Request, c phonegate.Challenge) (codeFacts, error) {
 	a := authFrom(r)
 	ctx := r.Context()
 	now := s.now()
 	f := codeFacts{Challenge: c, Now: now, LockedUntil: a.user.MFALockedUntil, Preferred: a.user.PreferredChannel,
-		Emergency: c.Purpose == store.PurposeLogin && a.user.PhoneVerified && a.user.EmergencyHash != ""}
+		Emergency: c.Purpose == phonegate.PurposeLogin && a.user.PhoneVerified && a.user.EmergencyHash != ""}
 	var err error
 	if f.Deliveries, err = s.db.Deliveries(ctx, c.ID); err != nil {
 		return codeFacts{}, err
 	}
 	// An enrollment goes first by the channel picked on the phone page.
-	if c.Purpose == store.PurposeEnroll && len(f.Deliveries) > 0 {
+	if c.Purpose == phonegate.PurposeEnroll && len(f.Deliveries) > 0 {
 		f.Preferred = f.Deliveries[0].Channel
 	}
 	if f.OptedOut, err = s.db.OptedOut(ctx, c.Phone); err != nil {
@@ -78,7 +77,7 @@ func (s *Server) codeFactsOf(r *http.Request, c store.Challenge) (codeFacts, err
 }
 
 // verifyData builds the code page for challenge c.
-func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, error) {
+func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage, error) {
 	f, err := s.codeFactsOf(r, c)
 	if err != nil {
 		return nil, err
@@ -88,7 +87,7 @@ func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, er
 		page:    page{Title: "Enter your code"},
 		Next:    nextPath(r),
 		Refresh: withNext(stepVerify, r),
-		Enroll:  c.Purpose == store.PurposeEnroll,
+		Enroll:  c.Purpose == phonegate.PurposeEnroll,
 		Masked:  phonegate.MaskPhone(c.Phone),
 		Project: c.Label,
 		State:   st,
@@ -122,7 +121,7 @@ func (s *Server) verifyData(r *http.Request, c store.Challenge) (*verifyPage, er
 
 // renderVerify shows the code page for c with status and, if not empty,
 // the error msg.
-func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, c store.Challenge, status int, msg string) error {
+func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, c phonegate.Challenge, status int, msg string) error {
 	p, err := s.verifyData(r, c)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // completeChallenge finishes a challenge that was answered: by a right
@@ -14,12 +13,12 @@ import (
 // computer where a project's level allows, and for an enrollment keeps the
 // new emergency code for the next page of this session. It returns where
 // to go next.
-func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c store.Challenge, pass store.Pass) (string, error) {
+func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c phonegate.Challenge, pass phonegate.Pass) (string, error) {
 	a := authFrom(r)
 	ctx := r.Context()
 	oldPhone := a.user.Phone
 	masked := phonegate.MaskPhone(c.Phone)
-	enroll := c.Purpose == store.PurposeEnroll
+	enroll := c.Purpose == phonegate.PurposeEnroll
 	if enroll {
 		// The hash is made before the challenge is consumed: Argon2id is
 		// slow, and only the answers that matched get this far. The sealed
@@ -30,7 +29,7 @@ func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c sto
 			return "", err
 		}
 		pass.EmergencyHash = hash
-		pass.EmergencySealed = s.cfg.Keys.Seal(revealLabel(store.RevealEmergency, a.user.ID), code)
+		pass.EmergencySealed = s.cfg.Keys.Seal(revealLabel(phonegate.RevealEmergency, a.user.ID), code)
 		pass.Detail = "phone " + masked + " verified"
 		// A session through the gate (a phone change from the account
 		// page) may replace a verified phone; any other may only verify

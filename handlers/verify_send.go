@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // verifySend sends the session's code by the chosen channel ("sms" or
@@ -17,7 +17,7 @@ import (
 func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	channel := r.PostFormValue("channel")
-	if channel != store.ChannelSMS && channel != store.ChannelCall {
+	if channel != phonegate.ChannelSMS && channel != phonegate.ChannelCall {
 		return badRequest("Choose a text message or a call.")
 	}
 	c, found, err := s.sessionChallenge(r)
@@ -25,7 +25,7 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	if found && c.State == store.ChallengeApproved && c.Live(now) {
+	if found && c.State == phonegate.ChallengeApproved && c.Live(now) {
 		return s.claimApproved(w, r, c)
 	}
 	if s.locked(a.user) {
@@ -46,14 +46,14 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 // sendThenVerify sends the challenge's code by channel and moves to the
 // code page. A send the user can do something about is said on the code
 // page itself: the challenge stands, and the page offers the other method.
-func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c store.Challenge, channel string) error {
+func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c phonegate.Challenge, channel string) error {
 	_, err := s.sendCodeFrom(r.Context(), c, channel, s.sendAddr(r), false)
 	return s.toVerify(w, r, c, err)
 }
 
 // toVerify moves to the code page after a send of challenge c that
 // answered err (nil when the code went out).
-func (s *Server) toVerify(w http.ResponseWriter, r *http.Request, c store.Challenge, err error) error {
+func (s *Server) toVerify(w http.ResponseWriter, r *http.Request, c phonegate.Challenge, err error) error {
 	if err != nil {
 		var ue *userError
 		if !errors.As(err, &ue) {
@@ -76,9 +76,9 @@ func (s *Server) toVerify(w http.ResponseWriter, r *http.Request, c store.Challe
 // send of challenge c was refused (refusal), so that it is not said twice:
 // the 30-second wait has its countdown, and the limited and opted-out
 // states their notice.
-func (s *Server) stateSays(r *http.Request, c store.Challenge, refusal error) (bool, error) {
-	var le *store.SendLimitError
-	if errors.As(refusal, &le) && le.Reason == store.LimitCooldown {
+func (s *Server) stateSays(r *http.Request, c phonegate.Challenge, refusal error) (bool, error) {
+	var le *phonegate.SendLimitError
+	if errors.As(refusal, &le) && le.Reason == phonegate.LimitCooldown {
 		return true, nil
 	}
 	c, err := s.db.Challenge(r.Context(), c.ID)
@@ -97,23 +97,23 @@ func (s *Server) stateSays(r *http.Request, c store.Challenge, refusal error) (b
 // same phone for an enrollment that may still be renewed, else a login
 // challenge if the session still needs one. dest is where to go instead
 // when there is nothing to verify.
-func (s *Server) replaceChallenge(r *http.Request, old store.Challenge, found bool) (store.Challenge, string, error) {
-	if found && old.Purpose == store.PurposeEnroll && old.State != store.ChallengeUsed && renewable(authFrom(r).user) {
-		c, err := s.newChallenge(r, store.PurposeEnroll, old.Phone, old.Label)
+func (s *Server) replaceChallenge(r *http.Request, old phonegate.Challenge, found bool) (phonegate.Challenge, string, error) {
+	if found && old.Purpose == phonegate.PurposeEnroll && old.State != phonegate.ChallengeUsed && renewable(authFrom(r).user) {
+		c, err := s.newChallenge(r, phonegate.PurposeEnroll, old.Phone, old.Label)
 		return c, "", err
 	}
 	g, err := s.gate(r)
 	if err != nil {
-		return store.Challenge{}, "", err
+		return phonegate.Challenge{}, "", err
 	}
 	switch g.step {
 	case stepVerify:
-		c, err := s.newChallenge(r, store.PurposeLogin, authFrom(r).user.Phone, g.project.Name)
+		c, err := s.newChallenge(r, phonegate.PurposeLogin, authFrom(r).user.Phone, g.project.Name)
 		return c, "", err
 	case "":
-		return store.Challenge{}, nextPath(r), nil
+		return phonegate.Challenge{}, nextPath(r), nil
 	default:
-		return store.Challenge{}, withNext(g.step, r), nil
+		return phonegate.Challenge{}, withNext(g.step, r), nil
 	}
 }
 
@@ -122,4 +122,4 @@ func (s *Server) replaceChallenge(r *http.Request, old store.Challenge, found bo
 // phone is verified (by this session or another), a session that passed
 // only the password gets the login challenge to that phone instead, and a
 // phone change starts again from the account page, with the password.
-func renewable(u store.User) bool { return !u.PhoneVerified }
+func renewable(u phonegate.User) bool { return !u.PhoneVerified }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // codeKind is the one state the code page is in. The HTML page and
@@ -30,15 +30,15 @@ const (
 
 // codeFacts are what the code page's state is derived from.
 type codeFacts struct {
-	Challenge   store.Challenge
-	Deliveries  []store.Delivery // oldest first
+	Challenge   phonegate.Challenge
+	Deliveries  []phonegate.Delivery // oldest first
 	Now         time.Time
-	LockedUntil time.Time        // the user's lock; in the past when none
-	OptedOut    bool             // the number replied STOP
-	NoSMS       bool             // the number cannot take text messages
-	Blocks      store.SendBlocks // the number's and the day's limits
-	Preferred   string           // the channel the account page names
-	Emergency   bool             // the user has an emergency code to offer
+	LockedUntil time.Time            // the user's lock; in the past when none
+	OptedOut    bool                 // the number replied STOP
+	NoSMS       bool                 // the number cannot take text messages
+	Blocks      phonegate.SendBlocks // the number's and the day's limits
+	Preferred   string               // the channel the account page names
+	Emergency   bool                 // the user has an emergency code to offer
 }
 
 // codeState is the code page in one state.
@@ -71,8 +71,8 @@ var (
 	verifyCallFailed = map[string]bool{"failed": true, "busy": true, "no-answer": true, "canceled": true}
 )
 
-func deliveryFailed(d store.Delivery) bool {
-	if d.Channel == store.ChannelCall {
+func deliveryFailed(d phonegate.Delivery) bool {
+	if d.Channel == phonegate.ChannelCall {
 		return verifyCallFailed[d.Status]
 	}
 	return verifySMSFailed[d.Status]
@@ -83,16 +83,16 @@ func deliveryFailed(d store.Delivery) bool {
 // everything; a code that no longer works hides its deliveries.
 func codeStateOf(f codeFacts) codeState {
 	c, now := f.Challenge, f.Now
-	st := codeState{SendsLeft: max(0, store.MaxChallengeSends-c.Sends), ResendAt: resendAt(c, now)}
+	st := codeState{SendsLeft: max(0, phonegate.MaxChallengeSends-c.Sends), ResendAt: resendAt(c, now)}
 	if now.Before(f.LockedUntil) {
 		// Nothing can work while the lock holds: one message, no forms.
 		return codeState{Kind: codeLocked, LockedUntil: f.LockedUntil, At: f.LockedUntil,
 			Message: "Too many failed attempts: two-factor verification is locked until {at}. Try again then."}
 	}
 	switch c.State {
-	case store.ChallengeUsed:
+	case phonegate.ChallengeUsed:
 		return codeState{Kind: codePassed}
-	case store.ChallengeApproved:
+	case phonegate.ChallengeApproved:
 		if c.Live(now) {
 			return codeState{Kind: codeApproved, Message: "Your reply was received: moving on."}
 		}
@@ -103,7 +103,7 @@ func codeStateOf(f codeFacts) codeState {
 	for _, d := range f.Deliveries {
 		failed := deliveryFailed(d)
 		allFailed = allFailed && failed
-		if d.Channel == store.ChannelCall {
+		if d.Channel == phonegate.ChannelCall {
 			sentCall, callFailed = true, callFailed || failed
 		} else {
 			sentSMS, smsFailed = true, smsFailed || failed
@@ -114,8 +114,8 @@ func codeStateOf(f codeFacts) codeState {
 	st.Emergency = f.Emergency
 	// A challenge from before reply MACs has no reply code to offer.
 	st.Reply = live && len(c.ReplyMAC) > 0 && (smsFailed || callFailed || f.OptedOut)
-	if c.Checks > 0 && c.Checks < store.MaxChecks {
-		st.TriesLeft = store.MaxChecks - c.Checks
+	if c.Checks > 0 && c.Checks < phonegate.MaxChecks {
+		st.TriesLeft = phonegate.MaxChecks - c.Checks
 	}
 
 	// Which channels can carry a code now, whatever this challenge did.
@@ -135,10 +135,10 @@ func codeStateOf(f codeFacts) codeState {
 
 	ended := ""
 	switch {
-	case c.State == store.ChallengeCancelled:
+	case c.State == phonegate.ChallengeCancelled:
 		st.Kind, ended = codeCancelled, "This code was cancelled: the phone it went to replied NO, saying that nobody there asked for it. "+
 			"If that was you by mistake, send a new code; if not, someone else knows your password: change it once you are in."
-	case c.Checks >= store.MaxChecks:
+	case c.Checks >= phonegate.MaxChecks:
 		st.Kind, ended = codeDead, "Too many wrong codes: this code no longer works. Send a new code."
 	case !live:
 		st.Kind, ended = codeExpired, "This code has expired. Send a new code."
@@ -154,16 +154,16 @@ func codeStateOf(f codeFacts) codeState {
 		return st
 	}
 
-	if numberBlocked || (!smsOK && !callOK) || c.Sends >= store.MaxChallengeSends {
+	if numberBlocked || (!smsOK && !callOK) || c.Sends >= phonegate.MaxChallengeSends {
 		st.Kind, st.ResendAt = codeLimited, time.Time{}
 		lead := ""
 		if st.CodeBox {
 			lead = "Type the code you already got. "
 		}
-		if c.Sends >= store.MaxChallengeSends && !numberBlocked && (smsOK || callOK) {
+		if c.Sends >= phonegate.MaxChallengeSends && !numberBlocked && (smsOK || callOK) {
 			st.At = c.ExpiresAt
 			st.Message = lead + fmt.Sprintf("This code was sent %d times, the most it may be; "+
-				"a new code can be sent once it expires, at {at}.", store.MaxChallengeSends)
+				"a new code can be sent once it expires, at {at}.", phonegate.MaxChallengeSends)
 			return st
 		}
 		st.Message, st.At = limitWords(f, numberBlocked, lead)
@@ -171,7 +171,7 @@ func codeStateOf(f codeFacts) codeState {
 	}
 
 	st.Buttons = codeButtons(f, smsOK, callOK, false, sentSMS, sentCall, smsFailed, callFailed)
-	last := store.Delivery{}
+	last := phonegate.Delivery{}
 	if n := len(f.Deliveries); n > 0 {
 		last = f.Deliveries[n-1]
 	}
@@ -185,13 +185,13 @@ func codeStateOf(f codeFacts) codeState {
 		st.Kind, st.Message = codeNone, "Nothing has been sent yet: choose how to get your code."
 	case smsFailed && c.AutoCallDone && !callFailed:
 		st.Kind, st.Message = codeAutoCall, "The text message did not reach your phone, so we are calling you with the code instead."
-	case allFailed && last.Channel == store.ChannelCall:
+	case allFailed && last.Channel == phonegate.ChannelCall:
 		st.Kind, st.Message = codeFailed, "The call was not answered."+otherWay(smsOK, "You can get a text message instead.")
 	case allFailed:
 		st.Kind, st.Message = codeFailed, "The text message did not reach your phone."+otherWay(callOK, "You can get a call instead.")
 	default:
 		st.Kind, st.Message = codeSent, "The code is on its way by text message."
-		if last.Channel == store.ChannelCall {
+		if last.Channel == phonegate.ChannelCall {
 			st.Message = "The code is on its way by voice call."
 		}
 	}
@@ -202,8 +202,8 @@ func codeStateOf(f codeFacts) codeState {
 // preferred channel, unless this challenge shows it failing and the other
 // one can go.
 func codeButtons(f codeFacts, smsOK, callOK, newCode, sentSMS, sentCall, smsFailed, callFailed bool) []verifyButton {
-	sms := verifyButton{Channel: store.ChannelSMS, Label: "Text me a code"}
-	call := verifyButton{Channel: store.ChannelCall, Label: "Call me"}
+	sms := verifyButton{Channel: phonegate.ChannelSMS, Label: "Text me a code"}
+	call := verifyButton{Channel: phonegate.ChannelCall, Label: "Call me"}
 	switch {
 	case newCode:
 		sms.Label, call.Label = "Send a new code by text message", "Send a new code by call"
@@ -216,13 +216,13 @@ func codeButtons(f codeFacts, smsOK, callOK, newCode, sentSMS, sentCall, smsFail
 		}
 	}
 	first := f.Preferred
-	if first == store.ChannelSMS && smsFailed && !callFailed && callOK {
-		first = store.ChannelCall
-	} else if first == store.ChannelCall && callFailed && !smsFailed && smsOK {
-		first = store.ChannelSMS
+	if first == phonegate.ChannelSMS && smsFailed && !callFailed && callOK {
+		first = phonegate.ChannelCall
+	} else if first == phonegate.ChannelCall && callFailed && !smsFailed && smsOK {
+		first = phonegate.ChannelSMS
 	}
 	var bs []verifyButton
-	if first == store.ChannelCall {
+	if first == phonegate.ChannelCall {
 		if callOK {
 			bs = append(bs, call)
 		}
@@ -242,8 +242,8 @@ func codeButtons(f codeFacts, smsOK, callOK, newCode, sentSMS, sentCall, smsFail
 
 // resendAt is when the 30-second wait after the challenge's last send ends,
 // or zero when there is none to wait.
-func resendAt(c store.Challenge, now time.Time) time.Time {
-	if at := c.LastSendAt.Add(store.SendCooldown); c.Sends > 0 && at.After(now) {
+func resendAt(c phonegate.Challenge, now time.Time) time.Time {
+	if at := c.LastSendAt.Add(phonegate.SendCooldown); c.Sends > 0 && at.After(now) {
 		return at
 	}
 	return time.Time{}

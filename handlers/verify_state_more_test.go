@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // TestCodePageLocked: while the lock holds the page says until when (an
@@ -23,7 +22,7 @@ func TestCodePageLocked(t *testing.T) {
 	h.sendSMS(b)
 	locked := h.clock.Now()
 	var page string
-	for range store.MaxMFAFailures {
+	for range phonegate.MaxMFAFailures {
 		_, page = b.submit("/verify/emergency", url.Values{"emergency_code": {"AAAA-BBBB-CCCC-DDDD"}})
 	}
 	until := locked.Add(15 * time.Minute).UTC()
@@ -61,7 +60,7 @@ func TestCodeBeforeSendNotCounted(t *testing.T) {
 	h, u, _ := enrolled(t, phonegate.LevelEveryLogin)
 	b := h.pending()
 	b.get("/verify")
-	for range store.MaxChecks + 1 {
+	for range phonegate.MaxChecks + 1 {
 		_, page := b.submit("/verify", url.Values{"code": {"123456"}})
 		if !strings.Contains(page, "No code has been sent yet, so that one was not checked") {
 			t.Fatalf("the page does not say the code was not checked\n%s", page)
@@ -85,7 +84,7 @@ func TestDeadCodeSendsANewChallenge(t *testing.T) {
 	h, _, _ := enrolled(t, phonegate.LevelEveryLogin)
 	b := h.pending()
 	old := h.sendSMS(b)
-	for range store.MaxChecks {
+	for range phonegate.MaxChecks {
 		b.submit("/verify", url.Values{"code": {wrongCode(old)}})
 	}
 	dead := h.sessionChallenge(b)

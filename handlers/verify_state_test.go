@@ -11,7 +11,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 // The code page's forms, as the page's HTML names them.
@@ -41,7 +40,7 @@ func (h *twoFactor) twilioSMSStatus(id, name string) {
 }
 
 // lastDelivery returns the newest delivery of the browser's challenge.
-func (h *twoFactor) lastDelivery(b *browser) store.Delivery {
+func (h *twoFactor) lastDelivery(b *browser) phonegate.Delivery {
 	h.t.Helper()
 	ds, err := h.db.Deliveries(context.Background(), h.sessionChallenge(b).ID)
 	if err != nil || len(ds) == 0 {
@@ -84,7 +83,7 @@ func TestCodePageStates(t *testing.T) {
 			codeBox: true, buttons: []string{"Call me again", "Text me the code again"}},
 		{name: "every delivery failed", setup: func(t *testing.T, h *twoFactor, b *browser) {
 			h.sendSMS(b)
-			if _, _, err := h.db.UpdateDeliveryStatus(ctx, h.lastDelivery(b).ID, "undelivered", 30003, h.clock.Now()); err != nil {
+			if _, _, err := h.db.ApplyStatus(ctx, phonegate.StatusUpdate{ID: h.lastDelivery(b).ID, Status: "undelivered", ErrorCode: 30003, At: h.clock.Now()}); err != nil {
 				t.Fatal(err)
 			}
 		}, state: "failed", words: []string{"The text message did not reach your phone. You can get a call instead."},
@@ -112,7 +111,7 @@ func TestCodePageStates(t *testing.T) {
 			buttons: []string{"Send a new code by text message", "Send a new code by call"}},
 		{name: "expired", setup: func(t *testing.T, h *twoFactor, b *browser) {
 			h.sendSMS(b)
-			h.clock.Add(store.ChallengeLife + time.Second)
+			h.clock.Add(phonegate.ChallengeLife + time.Second)
 		}, state: "expired", words: []string{"This code has expired. Send a new code."}, absent: []string{"sends left", "works for 10 minutes"},
 			buttons: []string{"Send a new code by text message", "Send a new code by call"}},
 		{name: "cancelled by a NO reply", setup: func(t *testing.T, h *twoFactor, b *browser) {
@@ -129,8 +128,8 @@ func TestCodePageStates(t *testing.T) {
 		}, state: "opted_out", words: []string{"This number replied STOP to our text messages, so none are sent to it"},
 			absent: []string{"Text me"}, buttons: []string{"Call me"}},
 		{name: "the number's hourly limit", setup: func(t *testing.T, h *twoFactor, b *browser) {
-			for range store.MaxNumberSends {
-				if err := h.db.AddEvent(ctx, store.SendsKey(testPhone), h.clock.Now()); err != nil {
+			for range phonegate.MaxNumberSends {
+				if err := h.db.AddEvent(ctx, phonegate.SendsKey(testPhone), h.clock.Now()); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // The words of the code page's states (verify_state.go).
@@ -27,7 +27,7 @@ func limitWords(f codeFacts, numberBlocked bool, lead string) (string, time.Time
 	}
 	if numberBlocked {
 		return lead + fmt.Sprintf("No more codes can be sent to this number now: it was sent %d in the last hour, the most it may get. "+
-			"Try again at {at}.", store.MaxNumberSends), f.Blocks.NumberUntil
+			"Try again at {at}.", phonegate.MaxNumberSends), f.Blocks.NumberUntil
 	}
 	day := f.Now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
 	return lead + "Codes cannot be sent now: this server has sent all the text messages and calls it may send today. " +

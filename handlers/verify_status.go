@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // verifyStatus is what the code page's script polls: the same codeState
@@ -55,13 +55,13 @@ func (s *Server) verifyStatusJSON(w http.ResponseWriter, r *http.Request) error 
 	if !found {
 		return writeStatusJSON(w, verifyStatus{State: "no_challenge", Buttons: []verifyButton{}, Deliveries: []verifyDeliveryJSON{}})
 	}
-	if c.State == store.ChallengeApproved && c.Live(now) {
-		next, err := s.completeChallenge(w, r, c, store.Pass{Claim: true})
+	if c.State == phonegate.ChallengeApproved && c.Live(now) {
+		next, err := s.completeChallenge(w, r, c, phonegate.Pass{Claim: true})
 		switch {
 		case err == nil:
 			return writeStatusJSON(w, verifyStatus{State: string(codePassed), Next: next, Buttons: []verifyButton{},
 				Deliveries: []verifyDeliveryJSON{}})
-		case !errors.Is(err, store.ErrCodeRefused):
+		case !errors.Is(err, phonegate.ErrCodeRefused):
 			return err
 		}
 		if c, _, err = s.sessionChallenge(r); err != nil {

@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 const (
@@ -25,7 +24,7 @@ const (
 
 // enrolled returns a harness whose user ada has verified testPhone and
 // belongs to a project asking for a code at every login.
-func enrolled(t *testing.T, level phonegate.Level) (*twoFactor, store.User, store.Project) {
+func enrolled(t *testing.T, level phonegate.Level) (*twoFactor, phonegate.User, phonegate.Project) {
 	t.Helper()
 	h := newTwoFactor(t)
 	u, p := h.addUser("ada@example.com", goodPassword, "Engine")
@@ -382,7 +381,7 @@ func TestVerifyStatus(t *testing.T) {
 	if len(ds) != 1 {
 		t.Fatalf("%d deliveries, want 1", len(ds))
 	}
-	if _, _, err := h.db.UpdateDeliveryStatus(context.Background(), ds[0].ID, "undelivered", 30003, sent); err != nil {
+	if _, _, err := h.db.ApplyStatus(context.Background(), phonegate.StatusUpdate{ID: ds[0].ID, Status: "undelivered", ErrorCode: 30003, At: sent}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -441,7 +440,7 @@ func TestVerificationByReply(t *testing.T) {
 	if res, _ := b.get("/"); res.StatusCode != http.StatusOK {
 		t.Errorf("home after the reply: got %d, want 200", res.StatusCode)
 	}
-	if got, _ := h.db.Challenge(context.Background(), ch.ID); got.State != store.ChallengeUsed {
+	if got, _ := h.db.Challenge(context.Background(), ch.ID); got.State != phonegate.ChallengeUsed {
 		t.Errorf("challenge state %q, want used", got.State)
 	}
 }

@@ -6,11 +6,11 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // SendCodeForTest lets the external tests send a code as the pages do.
-func (s *Server) SendCodeForTest(ctx context.Context, ch store.Challenge, channel string, automatic bool) (store.Delivery, error) {
+func (s *Server) SendCodeForTest(ctx context.Context, ch phonegate.Challenge, channel string, automatic bool) (phonegate.Delivery, error) {
 	return s.sendCode(ctx, ch, channel, automatic)
 }
 

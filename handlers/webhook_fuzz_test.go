@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 // The fuzz targets post signed requests with any query and body to each
@@ -88,7 +88,7 @@ func newFuzzServer(f *testing.F) (*handlers.Server, map[string]string) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	c := store.Challenge{ID: "fuzz", UserID: u.ID, SessionHash: []byte("fuzz"), Purpose: store.PurposeLogin,
+	c := phonegate.Challenge{ID: "fuzz", UserID: u.ID, SessionHash: []byte("fuzz"), Purpose: phonegate.PurposeLogin,
 		Label: "Fuzz", Phone: whPhone, CodeMAC: keys.CodeMAC("fuzz", whCode), CodeSealed: keys.Seal("fuzz", whCode),
 		ReplyMAC: keys.ReplyMAC(whPhone, "K7Q4M"), CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)}
 	if err := db.CreateChallenge(ctx, c); err != nil {
@@ -96,7 +96,7 @@ func newFuzzServer(f *testing.F) (*handlers.Server, map[string]string) {
 	}
 	ids := map[string]string{}
 	for _, channel := range []string{"sms", "call"} {
-		d, err := db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: channel, To: c.Phone, Now: now, Automatic: true})
+		d, err := db.ReserveSend(ctx, phonegate.SendRequest{ChallengeID: c.ID, Channel: channel, To: c.Phone, Now: now, Automatic: true})
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -19,7 +19,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // Helpers of the webhook, send and dev phone tests.
@@ -38,8 +38,8 @@ type whHarness struct {
 	*harness
 	sender  *recordingSender
 	keys    *phonegate.Keys
-	user    store.User
-	project store.Project
+	user    phonegate.User
+	project phonegate.Project
 	n       int
 }
 
@@ -60,16 +60,16 @@ func newWebhookHarness(t *testing.T) *whHarness {
 
 // challenge stores a pending challenge of the user for phone, with the
 // code whCode and reply code reply, made now and living ten minutes.
-func (h *whHarness) challenge(phone, reply string) store.Challenge {
+func (h *whHarness) challenge(phone, reply string) phonegate.Challenge {
 	h.t.Helper()
 	h.n++
 	id := fmt.Sprintf("challenge-%d", h.n)
 	now := h.clock.Now()
-	c := store.Challenge{
+	c := phonegate.Challenge{
 		ID:          id,
 		UserID:      h.user.ID,
 		SessionHash: phonegate.HashToken(id),
-		Purpose:     store.PurposeLogin,
+		Purpose:     phonegate.PurposeLogin,
 		Label:       "Apollo",
 		Phone:       phone,
 		CodeMAC:     h.keys.CodeMAC(id, whCode),
@@ -85,7 +85,7 @@ func (h *whHarness) challenge(phone, reply string) store.Challenge {
 }
 
 // send sends the challenge's code by channel through the server.
-func (h *whHarness) send(c store.Challenge, channel string) store.Delivery {
+func (h *whHarness) send(c phonegate.Challenge, channel string) phonegate.Delivery {
 	h.t.Helper()
 	d, err := h.srv.SendCodeForTest(context.Background(), c, channel, false)
 	if err != nil {
@@ -95,7 +95,7 @@ func (h *whHarness) send(c store.Challenge, channel string) store.Delivery {
 }
 
 // delivery returns a delivery as stored now.
-func (h *whHarness) delivery(id string) store.Delivery {
+func (h *whHarness) delivery(id string) phonegate.Delivery {
 	h.t.Helper()
 	d, err := h.db.Delivery(context.Background(), id)
 	if err != nil {
@@ -194,7 +194,7 @@ func (h *whHarness) twilioSig(path string, form url.Values, sig string) (*http.R
 
 // dump returns every row of every table of the database as text, so that
 // a test can tell that a request changed nothing at all.
-func dump(t *testing.T, db *store.DB) string {
+func dump(t *testing.T, db *sqlite.DB) string {
 	t.Helper()
 	conn, err := sql.Open("sqlite3", "file:"+db.Path()+"?mode=ro&_busy_timeout=5000")
 	if err != nil {

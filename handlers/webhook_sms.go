@@ -8,7 +8,6 @@ import (
 	"unicode"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 	"github.com/phonegate/phonegate/twiml"
 )
 
@@ -78,7 +77,7 @@ func (s *Server) answerSMS(ctx context.Context, from, body string) (*twiml.Respo
 		return twiml.Reply(replyCancel), nil
 	}
 	c, err := s.db.ApproveByReply(ctx, from, s.cfg.Keys.ReplyMAC(from, body), now)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return twiml.Reply(replyUnknown), nil
 	}
 	if err != nil {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 const (
@@ -34,28 +34,28 @@ func TestInboundSMS(t *testing.T) {
 		wantOut   bool
 		wantState string
 	}{
-		{"STOP", whPhone, "STOP", false, nil, true, store.ChallengePending},
-		{"stop, shouted with spaces", whPhone, "  Stop! ", false, nil, true, store.ChallengePending},
-		{"STOPALL", whPhone, "stopall", false, nil, true, store.ChallengePending},
-		{"UNSUBSCRIBE", whPhone, "Unsubscribe", false, nil, true, store.ChallengePending},
-		{"CANCEL", whPhone, "cancel", false, nil, true, store.ChallengePending},
-		{"END", whPhone, "end.", false, nil, true, store.ChallengePending},
-		{"QUIT", whPhone, "QUIT", false, nil, true, store.ChallengePending},
-		{"START", whPhone, "START", true, []string{"You are opted back in to verification texts."}, false, store.ChallengePending},
-		{"YES", whPhone, "yes", true, []string{"You are opted back in to verification texts."}, false, store.ChallengePending},
-		{"UNSTOP", whPhone, "unstop", true, []string{"You are opted back in to verification texts."}, false, store.ChallengePending},
-		{"HELP", whPhone, "help", false, []string{replyHelpText}, false, store.ChallengePending},
-		{"INFO", whPhone, "Info?", false, []string{replyHelpText}, false, store.ChallengePending},
-		{"NO", whPhone, "No", false, []string{replyCancelText}, false, store.ChallengeCancelled},
-		{"NOT ME", whPhone, " not   me! ", false, []string{replyCancelText}, false, store.ChallengeCancelled},
-		{"NO from another number", whOther, "NO", false, []string{replyNoneText}, false, store.ChallengePending},
-		{"the reply code", whPhone, "K7Q4M", false, []string{replyVerifiedText}, false, store.ChallengeApproved},
-		{"the reply code, lower case with spaces", whPhone, " k7 q4m ", false, []string{replyVerifiedText}, false, store.ChallengeApproved},
-		{"the reply code from another number", whOther, "K7Q4M", false, []string{replyUnknownText}, false, store.ChallengePending},
-		{"a wrong reply code", whPhone, "K7Q4N", false, []string{replyUnknownText}, false, store.ChallengePending},
-		{"the six-digit code is not a reply code", whPhone, whCode, false, []string{replyUnknownText}, false, store.ChallengePending},
-		{"anything else", whPhone, "hello?", false, []string{replyUnknownText}, false, store.ChallengePending},
-		{"empty", whPhone, "", false, []string{replyUnknownText}, false, store.ChallengePending},
+		{"STOP", whPhone, "STOP", false, nil, true, phonegate.ChallengePending},
+		{"stop, shouted with spaces", whPhone, "  Stop! ", false, nil, true, phonegate.ChallengePending},
+		{"STOPALL", whPhone, "stopall", false, nil, true, phonegate.ChallengePending},
+		{"UNSUBSCRIBE", whPhone, "Unsubscribe", false, nil, true, phonegate.ChallengePending},
+		{"CANCEL", whPhone, "cancel", false, nil, true, phonegate.ChallengePending},
+		{"END", whPhone, "end.", false, nil, true, phonegate.ChallengePending},
+		{"QUIT", whPhone, "QUIT", false, nil, true, phonegate.ChallengePending},
+		{"START", whPhone, "START", true, []string{"You are opted back in to verification texts."}, false, phonegate.ChallengePending},
+		{"YES", whPhone, "yes", true, []string{"You are opted back in to verification texts."}, false, phonegate.ChallengePending},
+		{"UNSTOP", whPhone, "unstop", true, []string{"You are opted back in to verification texts."}, false, phonegate.ChallengePending},
+		{"HELP", whPhone, "help", false, []string{replyHelpText}, false, phonegate.ChallengePending},
+		{"INFO", whPhone, "Info?", false, []string{replyHelpText}, false, phonegate.ChallengePending},
+		{"NO", whPhone, "No", false, []string{replyCancelText}, false, phonegate.ChallengeCancelled},
+		{"NOT ME", whPhone, " not   me! ", false, []string{replyCancelText}, false, phonegate.ChallengeCancelled},
+		{"NO from another number", whOther, "NO", false, []string{replyNoneText}, false, phonegate.ChallengePending},
+		{"the reply code", whPhone, "K7Q4M", false, []string{replyVerifiedText}, false, phonegate.ChallengeApproved},
+		{"the reply code, lower case with spaces", whPhone, " k7 q4m ", false, []string{replyVerifiedText}, false, phonegate.ChallengeApproved},
+		{"the reply code from another number", whOther, "K7Q4M", false, []string{replyUnknownText}, false, phonegate.ChallengePending},
+		{"a wrong reply code", whPhone, "K7Q4N", false, []string{replyUnknownText}, false, phonegate.ChallengePending},
+		{"the six-digit code is not a reply code", whPhone, whCode, false, []string{replyUnknownText}, false, phonegate.ChallengePending},
+		{"anything else", whPhone, "hello?", false, []string{replyUnknownText}, false, phonegate.ChallengePending},
+		{"empty", whPhone, "", false, []string{replyUnknownText}, false, phonegate.ChallengePending},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestInboundSMS(t *testing.T) {
 			if got, _ := h.db.Challenge(ctx, c.ID); got.State != tt.wantState {
 				t.Errorf("challenge state = %s, want %s", got.State, tt.wantState)
 			}
-			if tt.wantState == store.ChallengeCancelled {
+			if tt.wantState == phonegate.ChallengeCancelled {
 				if kinds := h.auditKinds(); len(kinds) == 0 || kinds[len(kinds)-1] != "code.denied" {
 					t.Errorf("audit kinds = %v, want code.denied last", kinds)
 				}
@@ -116,7 +116,7 @@ func TestOptOutOffersCall(t *testing.T) {
 	}
 
 	h.twilio("/twilio/sms/inbound", whForm(t, "sms-inbound", "Body", "START"))
-	h.clock.Add(store.SendCooldown)
+	h.clock.Add(phonegate.SendCooldown)
 	if _, err := h.srv.SendCodeForTest(ctx, c, "sms", false); err != nil {
 		t.Errorf("SMS after START: %v", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // Statuses each status route takes. A status of the other channel, or one
@@ -71,20 +70,20 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 	// event, does not parse phone numbers (MaskPhone takes some 20 µs);
 	// the event uses it only when it is the delivery's own number.
 	var to, masked string
-	if store.DeliveryFinal(status) {
+	if phonegate.DeliveryFinal(status) {
 		to = r.PostForm.Get("To")
 		masked = phonegate.MaskPhone(to)
 	}
-	changed, d, err := s.db.ApplyStatus(ctx, store.StatusUpdate{ID: id, Status: status, ErrorCode: code, At: s.now(),
-		Audit: func(d store.Delivery) store.AuditEvent { return s.outcomeEvent(d, to, masked) }})
-	if errors.Is(err, store.ErrNotFound) {
+	changed, d, err := s.db.ApplyStatus(ctx, phonegate.StatusUpdate{ID: id, Status: status, ErrorCode: code, At: s.now(),
+		Audit: func(d phonegate.Delivery) phonegate.AuditEvent { return s.outcomeEvent(d, to, masked) }})
+	if errors.Is(err, phonegate.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		s.log.Error().Err(err).Str("delivery", id).Msg("status callback")
 		return err
 	}
-	if !changed || d.Channel != store.ChannelSMS || !smsNotArriving[d.Status] {
+	if !changed || d.Channel != phonegate.ChannelSMS || !smsNotArriving[d.Status] {
 		return nil
 	}
 	// The text will not arrive: the automatic call is placed once per
@@ -108,7 +107,7 @@ var smsNotArriving = map[string]bool{"undelivered": true, "failed": true, "cance
 // outcomeEvent is the audit event of a delivery's final status, written
 // with the status itself. masked is MaskPhone(to), made beforehand; it
 // stands for the delivery's number only when to is that number.
-func (s *Server) outcomeEvent(d store.Delivery, to, masked string) store.AuditEvent {
+func (s *Server) outcomeEvent(d phonegate.Delivery, to, masked string) phonegate.AuditEvent {
 	kind := "code.undelivered"
 	if d.Status == "delivered" || d.Status == "read" || d.Status == "completed" {
 		kind = "code.delivered"
@@ -117,14 +116,14 @@ func (s *Server) outcomeEvent(d store.Delivery, to, masked string) store.AuditEv
 		masked = phonegate.MaskPhone(d.To)
 	}
 	detail := channelWords(d.Channel) + " to " + masked + ": " + deliveryWords(d)
-	return store.AuditEvent{Kind: kind, Detail: detail, At: s.now()}
+	return phonegate.AuditEvent{Kind: kind, Detail: detail, At: s.now()}
 }
 
 // fallbackCall places the automatic call of a challenge whose text message
 // did not arrive: once per challenge, within the send limits. A call that
 // is not answered places nothing: the code page offers a text instead.
-func (s *Server) fallbackCall(ctx context.Context, ch store.Challenge) {
-	if ch.State != store.ChallengePending || !s.now().Before(ch.ExpiresAt) {
+func (s *Server) fallbackCall(ctx context.Context, ch phonegate.Challenge) {
+	if ch.State != phonegate.ChallengePending || !s.now().Before(ch.ExpiresAt) {
 		return
 	}
 	claimed, err := s.db.ClaimAutoCall(ctx, ch.ID)
@@ -136,7 +135,7 @@ func (s *Server) fallbackCall(ctx context.Context, ch store.Challenge) {
 		return
 	}
 	detail := "the text message was not delivered, so a call was placed automatically"
-	if _, err := s.sendCode(ctx, ch, store.ChannelCall, true); err != nil {
+	if _, err := s.sendCode(ctx, ch, phonegate.ChannelCall, true); err != nil {
 		why := "an error on the server"
 		if ue, ok := errors.AsType[*userError](err); ok {
 			why = ue.msg
@@ -145,7 +144,7 @@ func (s *Server) fallbackCall(ctx context.Context, ch store.Challenge) {
 		}
 		detail = "the text message was not delivered; the automatic call was not placed: " + why
 	}
-	if err := s.db.AddUserAudit(ctx, store.AuditEvent{UserID: ch.UserID, Kind: "code.fallback", Detail: detail, At: s.now()}); err != nil {
+	if err := s.db.AddUserAudit(ctx, phonegate.AuditEvent{UserID: ch.UserID, Kind: "code.fallback", Detail: detail, At: s.now()}); err != nil {
 		s.log.Error().Err(err).Msg("audit the automatic call")
 	}
 }

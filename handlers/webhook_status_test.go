@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
 )
 
 // TestStatusCallbacks plays sequences of captured status callbacks, in and
@@ -152,8 +152,8 @@ func TestFallbackCall(t *testing.T) {
 func TestFallbackCallWithinLimits(t *testing.T) {
 	h := newWebhookHarness(t)
 	c := h.challenge(whPhone, "")
-	var last store.Delivery
-	for range store.MaxChallengeSends {
+	var last phonegate.Delivery
+	for range phonegate.MaxChallengeSends {
 		last = h.send(c, "sms")
 		h.clock.Add(31 * time.Second)
 	}

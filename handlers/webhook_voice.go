@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/twiml"
 )
 
@@ -76,10 +76,10 @@ func (s *Server) callEnd() *twiml.Response {
 // call, or another call than the delivery's (DESIGN §2: the code never
 // appears in TwiML for another call); "sorry" for a fault of ours; 200
 // and text/xml either way.
-func (s *Server) speakable(w http.ResponseWriter, r *http.Request, id string) (store.VoiceDelivery, bool) {
+func (s *Server) speakable(w http.ResponseWriter, r *http.Request, id string) (phonegate.VoiceDelivery, bool) {
 	v, err := s.db.DeliveryForVoice(r.Context(), id)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, phonegate.ErrNotFound):
 		writeTwiML(w, twiml.Unknown())
 		return v, false
 	case err != nil:

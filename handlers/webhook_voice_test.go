@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // said is what a TwiML document makes a call do, in order: each Say's
@@ -110,14 +110,14 @@ func TestVoiceEnded(t *testing.T) {
 	unknown := []string{"Sorry, this call can not be completed. Goodbye.", "[hangup]"}
 	tests := []struct {
 		name string
-		end  func(h *whHarness, c store.Challenge)
+		end  func(h *whHarness, c phonegate.Challenge)
 		chn  string
 	}{
-		{"expired", func(h *whHarness, c store.Challenge) { h.clock.Add(10 * time.Minute) }, "call"},
-		{"cancelled by NO", func(h *whHarness, c store.Challenge) {
+		{"expired", func(h *whHarness, c phonegate.Challenge) { h.clock.Add(10 * time.Minute) }, "call"},
+		{"cancelled by NO", func(h *whHarness, c phonegate.Challenge) {
 			h.twilio("/twilio/sms/inbound", whForm(h.t, "sms-inbound", "Body", "NO"))
 		}, "call"},
-		{"an SMS delivery", func(h *whHarness, c store.Challenge) {}, "sms"},
+		{"an SMS delivery", func(h *whHarness, c phonegate.Challenge) {}, "sms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,18 +167,18 @@ var unknownCall = []string{"Sorry, this call can not be completed. Goodbye.", "[
 func TestVoiceOnlyItsCall(t *testing.T) {
 	type test struct {
 		name    string
-		callSID func(d store.Delivery) string
-		before  func(h *whHarness, d store.Delivery)
+		callSID func(d phonegate.Delivery) string
+		before  func(h *whHarness, d phonegate.Delivery)
 		code    bool
 	}
-	placed := func(d store.Delivery) string { return d.SID }
+	placed := func(d phonegate.Delivery) string { return d.SID }
 	tests := []test{
 		{"the call placed", placed, nil, true},
-		{"another call", func(store.Delivery) string { return "CA" + strings.Repeat("f", 32) }, nil, false},
-		{"no CallSid", func(store.Delivery) string { return "" }, nil, false},
+		{"another call", func(phonegate.Delivery) string { return "CA" + strings.Repeat("f", 32) }, nil, false},
+		{"no CallSid", func(phonegate.Delivery) string { return "" }, nil, false},
 	}
 	for _, final := range []string{"completed", "busy", "no-answer", "failed", "canceled"} {
-		tests = append(tests, test{"the call placed, after it was " + final, placed, func(h *whHarness, d store.Delivery) {
+		tests = append(tests, test{"the call placed, after it was " + final, placed, func(h *whHarness, d phonegate.Delivery) {
 			h.twilio("/twilio/voice/status?d="+d.ID, whForm(h.t, "call-status-completed", "CallSid", d.SID, "CallStatus", final))
 		}, false})
 	}
@@ -221,9 +221,9 @@ func TestVoiceFirstCallBinds(t *testing.T) {
 	h := newWebhookHarness(t)
 	ctx := context.Background()
 	c := h.challenge(whPhone, "")
-	reserve := func() store.Delivery {
+	reserve := func() phonegate.Delivery {
 		t.Helper()
-		d, err := h.db.ReserveSend(ctx, store.SendRequest{ChallengeID: c.ID, Channel: "call", To: whPhone, Now: h.clock.Now(), Automatic: true})
+		d, err := h.db.ReserveSend(ctx, phonegate.SendRequest{ChallengeID: c.ID, Channel: "call", To: whPhone, Now: h.clock.Now(), Automatic: true})
 		if err != nil {
 			t.Fatal(err)
 		}

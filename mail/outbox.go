@@ -9,7 +9,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
 )
 
 // Queue timing.
@@ -40,9 +39,17 @@ func (p permanent) Unwrap() error { return p.error }
 // Permanent marks err as one that no retry can mend.
 func Permanent(err error) error { return permanent{err} }
 
+// Store is what the outbox keeps in the store: the queue, and in dev mode
+// the dev mailbox.
+type Store interface {
+	phonegate.OutboxStore
+	AddDevMail(ctx context.Context, m phonegate.DevMail) error
+	DevMailbox(ctx context.Context, limit int) ([]phonegate.DevMail, error)
+}
+
 // Config is what an Outbox needs.
 type Config struct {
-	Store  *store.DB
+	Store  Store
 	Keys   *phonegate.Keys // seals messages at rest
 	Sender Sender          // nil: the dev mailbox
 	Now    func() time.Time
@@ -80,7 +87,7 @@ func (o *Outbox) Queue(ctx context.Context, m Message, dedupe string) (queued bo
 	if err != nil {
 		return false, fmt.Errorf("mail: queue: %w", err)
 	}
-	queued, err = o.cfg.Store.QueueMail(ctx, store.Mail{To: m.To, Kind: m.Kind, Sealed: sealed, Dedupe: dedupe}, o.cfg.Now())
+	queued, err = o.cfg.Store.QueueMail(ctx, phonegate.Mail{To: m.To, Kind: m.Kind, Sealed: sealed, Dedupe: dedupe}, o.cfg.Now())
 	if err != nil {
 		return false, err
 	}
@@ -124,7 +131,7 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 }
 
 // send makes one attempt at m and records its outcome.
-func (o *Outbox) send(ctx context.Context, m store.Mail) (bool, error) {
+func (o *Outbox) send(ctx context.Context, m phonegate.Mail) (bool, error) {
 	log := o.cfg.Logger.With().Int64("mail", m.ID).Str("kind", m.Kind).Int("attempt", m.Attempts).Logger()
 	msg, err := open(o.cfg.Keys, m.To, m.Kind, m.Sealed)
 	if err == nil {
@@ -160,7 +167,7 @@ func (o *Outbox) deliver(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	return o.cfg.Store.AddDevMail(ctx, store.DevMail{To: m.To, Kind: m.Kind, Sealed: sealed, CreatedAt: o.cfg.Now()})
+	return o.cfg.Store.AddDevMail(ctx, phonegate.DevMail{To: m.To, Kind: m.Kind, Sealed: sealed, CreatedAt: o.cfg.Now()})
 }
 
 // Run sends due messages until ctx ends: at once, whenever Queue wakes

@@ -16,7 +16,7 @@ import (
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/internal/mailpit"
 	"github.com/phonegate/phonegate/mail"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -42,9 +42,9 @@ func testKeys(t *testing.T) *phonegate.Keys {
 	return k
 }
 
-func openDB(t *testing.T, path string) *store.DB {
+func openDB(t *testing.T, path string) *sqlite.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), path)
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

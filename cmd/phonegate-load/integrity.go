@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // checkIntegrity runs SQLite's integrity check on the database the server
 // is using.
 func (r *runner) checkIntegrity(ctx context.Context) error {
-	db, err := store.Open(ctx, r.dbPath)
+	db, err := sqlite.Open(ctx, r.dbPath)
 	if err != nil {
 		return fmt.Errorf("integrity: %w", err)
 	}

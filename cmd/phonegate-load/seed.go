@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // delivery is a seeded delivery as the load tool addresses it.
@@ -57,7 +57,7 @@ func writeKey(path string) (*phonegate.Keys, error) {
 // challenge, at most MaxChallengeSends deliveries each). The challenges
 // live long enough to outlast the run.
 func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPlan) (*seeded, error) {
-	db, err := store.Open(ctx, dbPath)
+	db, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
@@ -77,23 +77,23 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	sd := seeder{db: db, keys: keys, user: u.ID, label: p.Name, now: now}
-	if s.Voice, err = sd.deliveries(ctx, store.ChannelCall, plan.Voice); err != nil {
+	if s.Voice, err = sd.deliveries(ctx, phonegate.ChannelCall, plan.Voice); err != nil {
 		return nil, err
 	}
-	if s.Status, err = sd.deliveries(ctx, store.ChannelSMS, plan.Status); err != nil {
+	if s.Status, err = sd.deliveries(ctx, phonegate.ChannelSMS, plan.Status); err != nil {
 		return nil, err
 	}
-	if s.Burst, err = sd.deliveries(ctx, store.ChannelSMS, plan.Burst); err != nil {
+	if s.Burst, err = sd.deliveries(ctx, phonegate.ChannelSMS, plan.Burst); err != nil {
 		return nil, err
 	}
-	if s.Crash, err = sd.deliveries(ctx, store.ChannelSMS, plan.Crash); err != nil {
+	if s.Crash, err = sd.deliveries(ctx, phonegate.ChannelSMS, plan.Crash); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 type seeder struct {
-	db    *store.DB
+	db    *sqlite.DB
 	keys  *phonegate.Keys
 	user  int64
 	label string
@@ -112,11 +112,11 @@ func (sd *seeder) deliveries(ctx context.Context, channel string, n int) ([]deli
 		id := phonegate.NewToken()
 		code := phonegate.NewCode()
 		phone := fmt.Sprintf("+1202%07d", sd.n)
-		c := store.Challenge{
+		c := phonegate.Challenge{
 			ID:          id,
 			UserID:      sd.user,
 			SessionHash: phonegate.HashToken(phonegate.NewToken()),
-			Purpose:     store.PurposeLogin,
+			Purpose:     phonegate.PurposeLogin,
 			Label:       sd.label,
 			Phone:       phone,
 			CodeMAC:     sd.keys.CodeMAC(id, code),
@@ -127,10 +127,10 @@ func (sd *seeder) deliveries(ctx context.Context, channel string, n int) ([]deli
 		if err := sd.db.CreateChallenge(ctx, c); err != nil {
 			return nil, fmt.Errorf("seed challenge: %w", err)
 		}
-		for range min(store.MaxChallengeSends, n-len(out)) {
+		for range min(phonegate.MaxChallengeSends, n-len(out)) {
 			// Automatic sends skip the cooldown between sends, so that
 			// one challenge can hold several deliveries at once.
-			d, err := sd.db.ReserveSend(ctx, store.SendRequest{ChallengeID: id, Channel: channel, To: phone, Now: sd.now, Automatic: true, Caps: seedCaps})
+			d, err := sd.db.ReserveSend(ctx, phonegate.SendRequest{ChallengeID: id, Channel: channel, To: phone, Now: sd.now, Automatic: true, Caps: seedCaps})
 			if err != nil {
 				return nil, fmt.Errorf("seed delivery: %w", err)
 			}
@@ -142,4 +142,4 @@ func (sd *seeder) deliveries(ctx context.Context, channel string, n int) ([]deli
 
 // seedCaps lift the global daily send caps for the seeder, which stores
 // far more deliveries at once than a day of real traffic may send.
-var seedCaps = store.DailyCaps{SMS: 1 << 30, Calls: 1 << 30}
+var seedCaps = phonegate.DailyCaps{SMS: 1 << 30, Calls: 1 << 30}

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // statusCheck is what the database holds after a status workload, against
@@ -45,7 +46,7 @@ const maxAmbiguous = 12
 // answer may or may not have been stored, so every combination of those is
 // tried: the events must match one of them.
 func verifyStatuses(ctx context.Context, dbPath string, w *statusWorkload) (statusCheck, error) {
-	db, err := store.Open(ctx, dbPath)
+	db, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		return statusCheck{}, fmt.Errorf("verify: %w", err)
 	}
@@ -103,7 +104,7 @@ func verifyStatuses(ctx context.Context, dbPath string, w *statusWorkload) (stat
 // ambiguous callbacks amb[k] count as stored when bit k of mask is set.
 func replay(log []outcome, amb []int, mask int) map[string]bool {
 	stored := map[string]bool{}
-	rank := store.DeliveryRank("queued") // every seeded delivery starts queued, without an event
+	rank := phonegate.DeliveryRank("queued") // every seeded delivery starts queued, without an event
 	k := 0
 	for j, o := range log {
 		take := o.how == applied
@@ -111,7 +112,7 @@ func replay(log []outcome, amb []int, mask int) map[string]bool {
 			take = mask&(1<<k) != 0
 			k++
 		}
-		if r := store.DeliveryRank(o.status); take && r > rank {
+		if r := phonegate.DeliveryRank(o.status); take && r > rank {
 			stored[o.status] = true
 			rank = r
 		}

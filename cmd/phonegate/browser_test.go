@@ -16,7 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // Browser tests drive Debian's Chromium through chromedp against the real
@@ -53,7 +53,7 @@ type e2e struct {
 	logs     *syncBuffer
 	cfg      config
 	srv      *handlers.Server
-	db       *store.DB
+	db       *sqlite.DB
 }
 
 func startE2E(t *testing.T, devMode bool, extra ...map[string]string) *e2e {

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate/internal/mailpit"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // served is the real server started by serveFor.
@@ -221,7 +221,7 @@ func TestServeDeadSMTP(t *testing.T) {
 		t.Errorf("home after login: got %d", res.StatusCode)
 	}
 
-	db, err := store.Open(context.Background(), s.db)
+	db, err := sqlite.Open(context.Background(), s.db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate"
 )
 
 // dailyCaps reads PHONEGATE_DAILY_SMS and PHONEGATE_DAILY_CALLS, the
@@ -14,11 +14,11 @@ import (
 // either is better said on purpose (a large number lifts it in practice),
 // so 0 is refused like any bad value.
 func dailyCaps(getenv func(string) string) (sms, calls int, err error) {
-	sms, err = dailyCap(getenv, "PHONEGATE_DAILY_SMS", store.DefaultDailySMS)
+	sms, err = dailyCap(getenv, "PHONEGATE_DAILY_SMS", phonegate.DefaultDailySMS)
 	if err != nil {
 		return 0, 0, err
 	}
-	calls, err = dailyCap(getenv, "PHONEGATE_DAILY_CALLS", store.DefaultDailyCalls)
+	calls, err = dailyCap(getenv, "PHONEGATE_DAILY_CALLS", phonegate.DefaultDailyCalls)
 	return sms, calls, err
 }
 

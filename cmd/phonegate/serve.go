@@ -19,7 +19,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 func newLogger(cfg config, w io.Writer) zerolog.Logger {
@@ -88,7 +88,7 @@ func resolvePublicURL(ctx context.Context, cfg config, log *zerolog.Logger) (str
 
 // openServer builds everything serve needs, so that tests can start the
 // real server on a listener of their own.
-func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.Server, *store.DB, error) {
+func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.Server, *sqlite.DB, error) {
 	key, err := loadKey(cfg.SecretFile, log)
 	if err != nil {
 		return nil, nil, err
@@ -97,7 +97,7 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := store.Open(ctx, cfg.DB)
+	db, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store"
+	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 func runUser(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -30,7 +30,7 @@ func runUser(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 
 // openAdmin opens what a command-line tool needs: the store and a server
 // (for its invite and reset logic), quietly.
-func openAdmin(ctx context.Context, cfg config) (*handlers.Server, *store.DB, error) {
+func openAdmin(ctx context.Context, cfg config) (*handlers.Server, *sqlite.DB, error) {
 	cfg.LogLevel = 99 // zerolog.Disabled: commands print results, not logs
 	log := newLogger(cfg, io.Discard)
 	return openServer(ctx, cfg, log)
@@ -50,7 +50,7 @@ func userAdd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 		return usagef("user add needs --email and --project")
 	}
 	switch *role {
-	case store.RoleOwner, store.RoleAdmin, store.RoleDeveloper:
+	case phonegate.RoleOwner, phonegate.RoleAdmin, phonegate.RoleDeveloper:
 	default:
 		return usagef("--role must be owner, admin or developer, got %q", *role)
 	}
@@ -105,13 +105,13 @@ func userReset2FA(ctx context.Context, cfg config, args []string, stdout io.Writ
 	defer db.Close()
 	code, err := srv.ResetSecondFactor(ctx, *email, 0)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, phonegate.ErrNotFound) {
 			return fmt.Errorf("no user with email %s", *email)
 		}
 		return err
 	}
 	fmt.Fprintf(stdout, "two-factor authentication reset for %s: they will verify a phone at their next login\n", *email)
 	fmt.Fprintf(stdout, "one-time recovery code (valid %d hours, shown once; they type it before verifying a phone):\n%s\n",
-		int(store.RecoveryLife/time.Hour), code)
+		int(phonegate.RecoveryLife/time.Hour), code)
 	return nil
 }

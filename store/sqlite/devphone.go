@@ -1,0 +1,68 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/phonegate/phonegate"
+)
+
+const devPhoneColumns = `id, kind, sid, to_number, body, url, callback, created_at, direction`
+
+func scanDevPhone(row interface{ Scan(...any) error }) (phonegate.DevPhoneEntry, error) {
+	var e phonegate.DevPhoneEntry
+	var created int64
+	err := row.Scan(&e.ID, &e.Kind, &e.SID, &e.To, &e.Body, &e.URL, &e.Callback, &created, &e.Direction)
+	e.CreatedAt = unix(created)
+	return e, err
+}
+
+// AddDevPhone records a message or call sent through the dev phone, or a
+// message the dev phone sent to the server (Direction DevPhoneIn; an empty
+// Direction is DevPhoneOut), and returns it with its ID.
+func (db *DB) AddDevPhone(ctx context.Context, e phonegate.DevPhoneEntry) (phonegate.DevPhoneEntry, error) {
+	if e.Direction == "" {
+		e.Direction = phonegate.DevPhoneOut
+	}
+	got, err := scanDevPhone(db.write.QueryRowContext(ctx, `INSERT INTO dev_phone
+		(kind, sid, to_number, body, url, callback, created_at, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING `+devPhoneColumns, e.Kind, e.SID, e.To, e.Body, e.URL, e.Callback, e.CreatedAt.Unix(), e.Direction))
+	if isUnique(err) {
+		return phonegate.DevPhoneEntry{}, fmt.Errorf("store: add dev phone %s: %w", e.SID, phonegate.ErrConflict)
+	}
+	if err != nil {
+		return phonegate.DevPhoneEntry{}, fmt.Errorf("store: add dev phone: %w", err)
+	}
+	return got, nil
+}
+
+// DevPhoneEntry returns one dev phone entry by ID.
+func (db *DB) DevPhoneEntry(ctx context.Context, id int64) (phonegate.DevPhoneEntry, error) {
+	e, err := scanDevPhone(db.read.QueryRowContext(ctx, `SELECT `+devPhoneColumns+` FROM dev_phone WHERE id = ?`, id))
+	if err != nil {
+		return phonegate.DevPhoneEntry{}, notFound(err, "dev phone entry")
+	}
+	return e, nil
+}
+
+// DevPhoneEntries returns the newest limit dev phone entries, newest first.
+func (db *DB) DevPhoneEntries(ctx context.Context, limit int) ([]phonegate.DevPhoneEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+devPhoneColumns+` FROM dev_phone
+		ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: dev phone: %w", err)
+	}
+	defer rows.Close()
+	var es []phonegate.DevPhoneEntry
+	for rows.Next() {
+		e, err := scanDevPhone(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: dev phone: %w", err)
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: dev phone: %w", err)
+	}
+	return es, nil
+}

@@ -1,0 +1,215 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store/sqlite"
+)
+
+// lockRace is one user under attack: sessions challenges of MaxChecks
+// wrong codes each, all released together by a start barrier, some
+// sessions typing emergency codes instead.
+type lockRace struct {
+	db       *sqlite.DB
+	user     phonegate.User
+	sessions int
+	// emergencyEvery makes every n-th session type wrong emergency codes
+	// instead of wrong codes (0: none).
+	emergencyEvery int
+}
+
+// run releases every attempt at once and returns how many comparisons
+// the store allowed: the TakeCheck and TakeEmergencyCheck calls that
+// returned something to compare with.
+func (lr lockRace) run(t *testing.T) int {
+	t.Helper()
+	ctx := context.Background()
+	var cs []phonegate.Challenge
+	for i := range lr.sessions {
+		cs = append(cs, newChallenge(t, lr.db, lr.user.ID, fmt.Sprintf("attacker-%d", i), phonegate.PurposeLogin, t0))
+	}
+	start := make(chan struct{})
+	var compared atomic.Int32
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		emergency := lr.emergencyEvery > 0 && i%lr.emergencyEvery == 0
+		for range phonegate.MaxChecks {
+			wg.Go(func() {
+				<-start
+				var err error
+				if emergency {
+					_, err = lr.db.TakeEmergencyCheck(ctx, lr.user.ID, t0)
+				} else {
+					// Every code typed is wrong: whatever MAC comes
+					// back, the comparison fails.
+					_, err = lr.db.TakeCheck(ctx, c.ID, c.SessionHash, t0)
+				}
+				if errors.Is(err, phonegate.ErrCodeRefused) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				compared.Add(1)
+				detail, id := "wrong code", c.ID
+				if emergency {
+					detail, id = "wrong emergency code", ""
+				}
+				if _, err := lr.db.FailSecondFactor(ctx, lr.user.ID, id, detail, t0); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+	return int(compared.Load())
+}
+
+// TestLockRace: 100 sessions each send MaxChecks wrong codes at once, and
+// the same with emergency codes mixed in. However the attempts interleave,
+// the store allows at most MaxMFAFailures comparisons in the lock period,
+// locks once, and audits one lock.
+func TestLockRace(t *testing.T) {
+	tests := []struct {
+		name           string
+		emergencyEvery int
+	}{
+		{"codes", 0},
+		{"codes and emergency codes", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := open(t)
+			ctx := context.Background()
+			u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
+			p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+			db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // second-factor events show where the gate asks for them
+			if err := db.SetEmergencyHash(ctx, u.ID, "H", t0); err != nil {
+				t.Fatal(err)
+			}
+			compared := lockRace{db: db, user: u, sessions: 100, emergencyEvery: tt.emergencyEvery}.run(t)
+			if got, want := compared, phonegate.MaxMFAFailures; got != want {
+				t.Errorf("comparisons = %d, want %d", got, want)
+			}
+			got, _ := db.User(ctx, u.ID)
+			if want := t0.Add(phonegate.MFALockDuration); !got.MFALockedUntil.Equal(want) {
+				t.Errorf("locked until %v, want %v (one lock, not extended)", got.MFALockedUntil, want)
+			}
+			kinds := map[string]int{}
+			for _, e := range allAudit(t, db, p.ID) {
+				kinds[e.Kind]++
+			}
+			if got, want := kinds["2fa.locked"], 1; got != want {
+				t.Errorf("2fa.locked audit rows = %d, want %d", got, want)
+			}
+			if got, want := kinds["2fa.failed"], compared; got != want {
+				t.Errorf("2fa.failed audit rows = %d, want %d (one per comparison)", got, want)
+			}
+		})
+	}
+}
+
+// TestLockInFlightFailures: failures whose comparisons were allowed before
+// the lock, recorded after it, neither lock again nor extend the lock.
+func TestLockInFlightFailures(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
+	p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+	db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // second-factor events show where the gate asks for them
+	var cs []phonegate.Challenge
+	for i := range 2 {
+		cs = append(cs, newChallenge(t, db, u.ID, fmt.Sprintf("s%d", i), phonegate.PurposeLogin, t0))
+	}
+	// Ten comparisons are taken at once; none is recorded yet.
+	for i := range phonegate.MaxMFAFailures {
+		if _, err := db.TakeCheck(ctx, cs[i%2].ID, cs[i%2].SessionHash, t0); err != nil {
+			t.Fatalf("check %d: %v", i+1, err)
+		}
+	}
+	if _, err := db.TakeCheck(ctx, cs[0].ID, cs[0].SessionHash, t0); !errors.Is(err, phonegate.ErrCodeRefused) {
+		t.Errorf("an eleventh comparison: err = %v, want ErrCodeRefused", err)
+	}
+	// They fail one by one, later: only the first locks.
+	var locks int
+	for i := range phonegate.MaxMFAFailures {
+		f, err := db.FailSecondFactor(ctx, u.ID, cs[i%2].ID, "wrong code", t0.Add(time.Duration(i+1)*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Locked {
+			locks++
+			if want := t0.Add(phonegate.MFALockDuration); !f.LockedUntil.Equal(want) {
+				t.Errorf("lock until %v, want %v", f.LockedUntil, want)
+			}
+		}
+	}
+	if locks != 1 {
+		t.Errorf("%d failures reported a lock, want 1", locks)
+	}
+	got, _ := db.User(ctx, u.ID)
+	if want := t0.Add(phonegate.MFALockDuration); !got.MFALockedUntil.Equal(want) {
+		t.Errorf("locked until %v, want %v", got.MFALockedUntil, want)
+	}
+	n := 0
+	for _, e := range allAudit(t, db, p.ID) {
+		if e.Kind == "2fa.locked" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("2fa.locked audit rows = %d, want 1", n)
+	}
+}
+
+// TestLockRightTenth: after nine wrong codes, a right tenth one passes and
+// resets the count: the user is not locked and has ten more attempts.
+func TestLockRightTenth(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
+	p, _ := db.CreateProject(ctx, u.ID, "P", t0)
+	db.SetMFALevel(ctx, p.ID, u.ID, "every_login", t0) // second-factor events show where the gate asks for them
+	now := t0
+	for i := range phonegate.MaxMFAFailures - 1 {
+		if i%phonegate.MaxChecks == 0 {
+			now = now.Add(time.Second)
+		}
+		c := newChallenge(t, db, u.ID, fmt.Sprintf("s%d", i), phonegate.PurposeLogin, now)
+		if err := answer(db, c, false, now); !errors.Is(err, phonegate.ErrCodeRefused) {
+			t.Fatalf("wrong code %d: %v", i+1, err)
+		}
+	}
+	right := newChallenge(t, db, u.ID, "right", phonegate.PurposeLogin, now)
+	if err := answer(db, right, true, now); err != nil {
+		t.Fatalf("a right tenth code: %v", err)
+	}
+	got, _ := db.User(ctx, u.ID)
+	if !got.MFALockedUntil.IsZero() || got.MFAFailures != 0 {
+		t.Errorf("after a right tenth code: locked until %v, failures %d; want no lock and no failures", got.MFALockedUntil, got.MFAFailures)
+	}
+	for _, e := range allAudit(t, db, p.ID) {
+		if e.Kind == "2fa.locked" {
+			t.Error("a right tenth code was audited as a lock")
+		}
+	}
+}
+
+// allAudit returns every audit event of a project, newest first.
+func allAudit(t *testing.T, db *sqlite.DB, projectID int64) []phonegate.AuditEvent {
+	t.Helper()
+	es, err := db.AuditEvents(context.Background(), projectID, 0, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
