@@ -85,22 +85,24 @@ func (k *Keys) CheckCode(challengeID, code string, mac []byte) bool {
 	return hmac.Equal(k.CodeMAC(challengeID, code), mac)
 }
 
-// Seal encrypts the code for the voice webhook, bound to the challenge ID.
-func (k *Keys) Seal(challengeID, code string) []byte {
+// Seal encrypts secret with AES-GCM, bound to label: a copy sealed for
+// one label (a challenge ID for its code, a reveal, a flash cookie, a
+// queued mail) opens for that label only.
+func (k *Keys) Seal(label, secret string) []byte {
 	nonce := make([]byte, k.seal.NonceSize())
 	rand.Read(nonce)
-	return k.seal.Seal(nonce, nonce, []byte(code), []byte(challengeID))
+	return k.seal.Seal(nonce, nonce, []byte(secret), []byte(label))
 }
 
-// Open decrypts a code sealed by Seal for the same challenge.
-func (k *Keys) Open(challengeID string, sealed []byte) (string, error) {
+// Open decrypts a secret sealed by Seal for the same label.
+func (k *Keys) Open(label string, sealed []byte) (string, error) {
 	n := k.seal.NonceSize()
 	if len(sealed) < n {
-		return "", errors.New("sealed code too short")
+		return "", errors.New("sealed secret too short")
 	}
-	b, err := k.seal.Open(nil, sealed[:n], sealed[n:], []byte(challengeID))
+	b, err := k.seal.Open(nil, sealed[:n], sealed[n:], []byte(label))
 	if err != nil {
-		return "", fmt.Errorf("open sealed code: %w", err)
+		return "", fmt.Errorf("open sealed secret: %w", err)
 	}
 	return string(b), nil
 }
