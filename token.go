@@ -9,15 +9,27 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"strings"
 )
 
 // NewToken returns a 128-bit random token, URL-safe.
-func NewToken() string {
+func NewToken() string { return tokenFrom(rand.Reader) }
+
+// tokenFrom is NewToken reading the random source src.
+func tokenFrom(src io.Reader) string {
 	b := make([]byte, 16)
-	rand.Read(b)
+	mustRead(src, b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// mustRead fills b from the random source src. crypto/rand does not fail
+// on supported platforms; a source that does is a broken build.
+func mustRead(src io.Reader, b []byte) {
+	if _, err := io.ReadFull(src, b); err != nil {
+		panic("phonegate: random source: " + err.Error())
+	}
 }
 
 // HashToken returns the hash under which a token is stored. Tokens carry
@@ -62,10 +74,13 @@ func NewKeys(serverKey []byte) (*Keys, error) {
 }
 
 // NewCode returns a six-digit code, uniformly drawn and zero-padded.
-func NewCode() string {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+func NewCode() string { return codeFrom(rand.Reader) }
+
+// codeFrom is NewCode reading the random source src.
+func codeFrom(src io.Reader) string {
+	n, err := rand.Int(src, big.NewInt(1_000_000))
 	if err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
+		panic("phonegate: random source: " + err.Error())
 	}
 	return fmt.Sprintf("%06d", n.Int64())
 }
@@ -112,9 +127,12 @@ const emergencyAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // NewEmergencyCode returns an emergency code of 80 random bits, written
 // as XXXX-XXXX-XXXX-XXXX.
-func NewEmergencyCode() string {
+func NewEmergencyCode() string { return emergencyCodeFrom(rand.Reader) }
+
+// emergencyCodeFrom is NewEmergencyCode reading the random source src.
+func emergencyCodeFrom(src io.Reader) string {
 	b := make([]byte, 10)
-	rand.Read(b)
+	mustRead(src, b)
 	n := new(big.Int).SetBytes(b)
 	var sb strings.Builder
 	for i := range 16 {

@@ -34,7 +34,7 @@ const (
 // SendSMS records the message. Its body holds the code, so it is kept
 // sealed with the server key: no code is readable in the database file,
 // dev mode or not.
-func (p devPhone) SendSMS(ctx context.Context, m SMS) (string, error) {
+func (p devPhone) SendSMS(ctx context.Context, m phonegate.SMS) (string, error) {
 	e, err := p.s.db.AddDevPhone(ctx, phonegate.DevPhoneEntry{Kind: phonegate.ChannelSMS, SID: devSID("SM"), To: m.To,
 		Body: p.s.sealDevBody(m.Body), Callback: m.StatusCallback, CreatedAt: p.s.now()})
 	if err != nil {
@@ -46,7 +46,7 @@ func (p devPhone) SendSMS(ctx context.Context, m SMS) (string, error) {
 
 // PlaceCall records the call: its TwiML URL and callback, never the code,
 // which the dev phone hears only by fetching the TwiML.
-func (p devPhone) PlaceCall(ctx context.Context, c Call) (string, error) {
+func (p devPhone) PlaceCall(ctx context.Context, c phonegate.Call) (string, error) {
 	e, err := p.s.db.AddDevPhone(ctx, phonegate.DevPhoneEntry{Kind: phonegate.ChannelCall, SID: devSID("CA"), To: c.To,
 		URL: c.URL, Callback: c.StatusCallback, CreatedAt: p.s.now()})
 	if err != nil {

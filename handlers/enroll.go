@@ -166,7 +166,7 @@ func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail fu
 	c := s.challengeFor(r, phonegate.PurposeEnroll, ph.E164, g.project.Name)
 	d, err := s.startChallenge(r.Context(), c, channel, s.sendAddr(r))
 	if d.ID == "" && err != nil {
-		var ue *userError
+		var ue *phonegate.Error
 		if !errors.As(err, &ue) {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail fu
 			}
 			r.PostForm.Set("channel", other)
 		}
-		return fail(ue.status, ue.msg)
+		return fail(errorStatus(ue), ue.Message)
 	}
 	return s.toVerify(w, r, c, err)
 }

@@ -10,39 +10,56 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// userError is an error the user caused and can fix: it is shown on the
-// page in words, with its status, and is not logged as a fault.
-type userError struct {
-	status int
-	msg    string
+func badRequest(msg string) error { return &phonegate.Error{Code: phonegate.EInvalid, Message: msg} }
+
+// msgNotFound is the one answer for a missing thing and for a thing that
+// exists but is not the user's, so that existence does not leak.
+const msgNotFound = "There is nothing here, or it is not yours to see."
+
+var errNotFound = &phonegate.Error{Code: phonegate.ENotFound, Message: msgNotFound}
+
+// msgInternal answers a fault of the server.
+const msgInternal = "Something went wrong on our side and nothing was changed. Try again in a moment."
+
+// errorStatuses is the one table of HTTP statuses for the error codes of
+// the domain (phonegate.ErrorCode). A fault of the server answers 503:
+// nothing was changed, and trying again may work.
+var errorStatuses = map[string]int{
+	phonegate.EInvalid:       http.StatusBadRequest,
+	phonegate.ENotFound:      http.StatusNotFound,
+	phonegate.EForbidden:     http.StatusForbidden,
+	phonegate.EConflict:      http.StatusConflict,
+	phonegate.EUnprocessable: http.StatusUnprocessableEntity,
+	phonegate.ELimited:       http.StatusTooManyRequests,
+	phonegate.EUnavailable:   http.StatusServiceUnavailable,
+	phonegate.EUpstream:      http.StatusBadGateway,
+	phonegate.EInternal:      http.StatusServiceUnavailable,
 }
 
-func (e *userError) Error() string { return e.msg }
-
-func badRequest(msg string) error { return &userError{status: http.StatusBadRequest, msg: msg} }
-
-// errNotFound is the one answer for a missing thing and for a thing that
-// exists but is not the user's, so that existence does not leak.
-var errNotFound = &userError{status: http.StatusNotFound, msg: "There is nothing here, or it is not yours to see."}
+// errorStatus is the HTTP status of err, by its code.
+func errorStatus(err error) int {
+	if st, ok := errorStatuses[phonegate.ErrorCode(err)]; ok {
+		return st
+	}
+	return errorStatuses[phonegate.EInternal]
+}
 
 // fail answers a request whose handler returned err. It is the one place
 // where errors become HTTP status codes.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var ue *userError
 	re, retry := s.asRetry(err)
 	switch {
 	case retry:
 		s.retryPage(w, r, re)
-	case errors.As(err, &ue):
-		s.errorPage(w, r, ue.status, ue.msg)
-	case errors.Is(err, phonegate.ErrNotFound):
-		s.errorPage(w, r, http.StatusNotFound, errNotFound.msg)
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody is left to answer.
+	case phonegate.ErrorMessage(err) != "":
+		s.errorPage(w, r, errorStatus(err), phonegate.ErrorMessage(err))
+	case errors.Is(err, phonegate.ErrNotFound):
+		s.errorPage(w, r, errorStatus(err), msgNotFound)
 	default:
 		s.log.Error().Err(err).Str("path", logPath(r.URL.Path)).Msg("request failed")
-		s.errorPage(w, r, http.StatusServiceUnavailable,
-			"Something went wrong on our side and nothing was changed. Try again in a moment.")
+		s.errorPage(w, r, errorStatus(err), msgInternal)
 	}
 }
 

@@ -37,7 +37,7 @@ type Config struct {
 	DevMode   bool   // no Twilio account: the dev phone plays Twilio's part
 
 	// Sender sends codes. In dev mode it may be nil: the dev phone is used.
-	Sender Sender
+	Sender phonegate.Sender
 	// TwilioAuthToken checks X-Twilio-Signature on the webhooks. In dev
 	// mode a random token shared with the dev phone is used when empty.
 	TwilioAuthToken string
@@ -83,6 +83,7 @@ type Server struct {
 	router  *httprouter.Router
 	handler http.Handler
 	caps    phonegate.DailyCaps // the global daily send caps
+	svc     *phonegate.Service  // the two-factor domain every route calls
 }
 
 // New checks cfg and returns a Server.
@@ -126,7 +127,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if cfg.Mail == nil && cfg.DevMode {
-		if cfg.Mail, err = mail.New(mail.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Logger: cfg.Logger}); err != nil {
+		if cfg.Mail, err = mail.New(mail.Config{Store: cfg.Store, Site: u.String(), Keys: cfg.Keys, Now: cfg.Now, Logger: cfg.Logger}); err != nil {
 			return nil, err
 		}
 	}
@@ -145,6 +146,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.secure {
 		s.cookie = "__Host-phonegate_session"
+	}
+	var mailer phonegate.Mailer
+	if cfg.Mail != nil {
+		mailer = cfg.Mail
+	}
+	if s.svc, err = phonegate.New(phonegate.Config{Store: cfg.Store, Sender: s.sender(), Mailer: mailer,
+		Keys: cfg.Keys, Hasher: cfg.Hasher, Now: cfg.Now, Logger: cfg.Logger, PublicURL: s.base,
+		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls}); err != nil {
+		return nil, err
 	}
 	s.cop = s.newCrossOriginProtection()
 	s.routes()

@@ -24,17 +24,17 @@ const (
 	testPhone2 = "+16502530000"
 )
 
-// recordingSender is a handlers.Sender that records what it is asked to
+// recordingSender is a phonegate.Sender that records what it is asked to
 // send. It never fails unless failSMS or failCall is set.
 type recordingSender struct {
 	mu       sync.Mutex
-	sms      []handlers.SMS
-	calls    []handlers.Call
+	sms      []phonegate.SMS
+	calls    []phonegate.Call
 	failSMS  error
 	failCall error
 }
 
-func (f *recordingSender) SendSMS(_ context.Context, m handlers.SMS) (string, error) {
+func (f *recordingSender) SendSMS(_ context.Context, m phonegate.SMS) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failSMS != nil {
@@ -44,7 +44,7 @@ func (f *recordingSender) SendSMS(_ context.Context, m handlers.SMS) (string, er
 	return fmt.Sprintf("SM%032d", len(f.sms)), nil
 }
 
-func (f *recordingSender) PlaceCall(_ context.Context, c handlers.Call) (string, error) {
+func (f *recordingSender) PlaceCall(_ context.Context, c phonegate.Call) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failCall != nil {
@@ -55,10 +55,10 @@ func (f *recordingSender) PlaceCall(_ context.Context, c handlers.Call) (string,
 }
 
 // sent returns copies of what was sent.
-func (f *recordingSender) sent() ([]handlers.SMS, []handlers.Call) {
+func (f *recordingSender) sent() ([]phonegate.SMS, []phonegate.Call) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]handlers.SMS(nil), f.sms...), append([]handlers.Call(nil), f.calls...)
+	return append([]phonegate.SMS(nil), f.sms...), append([]phonegate.Call(nil), f.calls...)
 }
 
 func (f *recordingSender) counts() (sms, calls int) {
@@ -96,7 +96,7 @@ func (f *recordingSender) lastCode(t *testing.T) string {
 }
 
 // withSender runs the server outside dev mode with sender in Twilio's place.
-func withSender(sender handlers.Sender) harnessOption {
+func withSender(sender phonegate.Sender) harnessOption {
 	return func(c *handlers.Config) {
 		c.DevMode = false
 		c.Sender = sender

@@ -39,8 +39,8 @@ const (
 // benchSender sends nothing: no benchmarked request should send.
 type benchSender struct{}
 
-func (benchSender) SendSMS(context.Context, handlers.SMS) (string, error)    { return "SM0", nil }
-func (benchSender) PlaceCall(context.Context, handlers.Call) (string, error) { return "CA0", nil }
+func (benchSender) SendSMS(context.Context, phonegate.SMS) (string, error)    { return "SM0", nil }
+func (benchSender) PlaceCall(context.Context, phonegate.Call) (string, error) { return "CA0", nil }
 
 // benchServer is a server in Twilio mode on a fresh database with a user
 // who owns a project.

@@ -117,7 +117,7 @@ func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request) error {
 	token := inviteToken(r)
 	in, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
 	if errors.Is(err, phonegate.ErrNotFound) {
-		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
+		return &phonegate.Error{Code: phonegate.ENotFound, Message: "This invite link has expired or was already used. Ask a project owner for a new one."}
 	}
 	if err != nil {
 		return err
@@ -130,7 +130,7 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	token := inviteToken(r)
 	in, err := s.db.Invite(r.Context(), phonegate.HashToken(token), s.now())
 	if errors.Is(err, phonegate.ErrNotFound) {
-		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
+		return &phonegate.Error{Code: phonegate.ENotFound, Message: "This invite link has expired or was already used. Ask a project owner for a new one."}
 	}
 	if err != nil {
 		return err
@@ -145,7 +145,7 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.db.AcceptInvite(r.Context(), phonegate.HashToken(token), hash, s.now())
 	if errors.Is(err, phonegate.ErrNotFound) {
-		return &userError{status: http.StatusNotFound, msg: "This invite link has expired or was already used. Ask a project owner for a new one."}
+		return &phonegate.Error{Code: phonegate.ENotFound, Message: "This invite link has expired or was already used. Ask a project owner for a new one."}
 	}
 	if err != nil {
 		return err

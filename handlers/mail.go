@@ -21,27 +21,22 @@ func (s *Server) canMail() bool { return s.mail != nil }
 // a login session tell its user, once.
 const failedCodesNotice = 3
 
-// queueMail renders a message of kind for to and queues it. A dedupe key
+// queueMail queues the notice n of kind to the address to. A dedupe key
 // lets one such message go ever. Without mail it does nothing.
-func (s *Server) queueMail(ctx context.Context, kind, to string, d mail.Data, dedupe string) error {
+func (s *Server) queueMail(ctx context.Context, kind, to string, n phonegate.Notice, dedupe string) error {
 	if s.mail == nil {
 		return nil
 	}
-	d.Site = s.base
-	if d.When == "" {
-		d.When = when(s.now())
+	n.Kind, n.To, n.Dedupe = kind, to, dedupe
+	if n.At.IsZero() {
+		n.At = s.now()
 	}
-	m, err := mail.Render(kind, to, d)
-	if err != nil {
-		return err
-	}
-	_, err = s.mail.Queue(ctx, m, dedupe)
-	return err
+	return s.mail.Notify(ctx, n)
 }
 
 // notify queues a notice. The change it tells of is done already: a notice
 // that cannot be queued is logged, and the user's request goes on.
-func (s *Server) notify(ctx context.Context, kind string, u phonegate.User, d mail.Data, dedupe string) {
+func (s *Server) notify(ctx context.Context, kind string, u phonegate.User, d phonegate.Notice, dedupe string) {
 	if err := s.queueMail(ctx, kind, u.Email, d, dedupe); err != nil {
 		s.log.Error().Err(err).Str("kind", kind).Int64("user", u.ID).Msg("mail not queued")
 	}
@@ -51,31 +46,31 @@ func (s *Server) accountLink() string { return s.publicURL("/account") }
 
 // notifyPasswordChanged tells u that their password was changed.
 func (s *Server) notifyPasswordChanged(ctx context.Context, u phonegate.User) {
-	s.notify(ctx, mail.KindPasswordChanged, u, mail.Data{Link: s.publicURL("/login")}, "")
+	s.notify(ctx, phonegate.NoticePasswordChanged, u, phonegate.Notice{Link: s.publicURL("/login")}, "")
 }
 
 // notifyPhoneChanged tells u that a new phone replaced old (E.164; the
 // message shows both masked).
 func (s *Server) notifyPhoneChanged(ctx context.Context, u phonegate.User, old, phone string) {
-	s.notify(ctx, mail.KindPhoneChanged, u, mail.Data{Link: s.accountLink(),
+	s.notify(ctx, phonegate.NoticePhoneChanged, u, phonegate.Notice{Link: s.accountLink(),
 		OldPhone: phonegate.MaskPhone(old), NewPhone: phonegate.MaskPhone(phone)}, "")
 }
 
 // notifyEmergencyUsed tells u that their emergency code was used.
 func (s *Server) notifyEmergencyUsed(ctx context.Context, u phonegate.User) {
-	s.notify(ctx, mail.KindEmergencyUsed, u, mail.Data{Link: s.accountLink()}, "")
+	s.notify(ctx, phonegate.NoticeEmergencyUsed, u, phonegate.Notice{Link: s.accountLink()}, "")
 }
 
 // notifyEmergencyRenewed tells u that a new emergency code was made.
 func (s *Server) notifyEmergencyRenewed(ctx context.Context, u phonegate.User) {
-	s.notify(ctx, mail.KindEmergencyRenewed, u, mail.Data{Link: s.accountLink()}, "")
+	s.notify(ctx, phonegate.NoticeEmergencyRenewed, u, phonegate.Notice{Link: s.accountLink()}, "")
 }
 
 // notifyReset tells u that by, managing project, reset their second
 // factor. recoveryCode, when not empty, is the one-time code their next
 // enrollment asks for, sent to them in the message; "" sends none.
 func (s *Server) notifyReset(ctx context.Context, u phonegate.User, project, by, recoveryCode string) {
-	s.notify(ctx, mail.KindReset, u, mail.Data{Link: s.publicURL("/login"), Project: project, By: by,
+	s.notify(ctx, phonegate.NoticeReset, u, phonegate.Notice{Link: s.publicURL("/login"), Project: project, By: by,
 		RecoveryCode: recoveryCode}, "")
 }
 
@@ -87,11 +82,11 @@ func (s *Server) notifyLevelChanged(ctx context.Context, p phonegate.Project, by
 		s.log.Error().Err(err).Int64("project", p.ID).Msg("mail not queued: members")
 		return
 	}
-	d := mail.Data{Link: s.publicURL(settingsPath(p.ID)), Project: p.Name, By: by,
+	d := phonegate.Notice{Link: s.publicURL(settingsPath(p.ID)), Project: p.Name, By: by,
 		OldLevel: old.Label(), NewLevel: level.Label()}
 	for _, m := range ms {
 		if canManage(m.Role) && !m.Pending && !m.Invited {
-			s.notify(ctx, mail.KindLevelChanged, m.User, d, "")
+			s.notify(ctx, phonegate.NoticeLevelChanged, m.User, d, "")
 		}
 	}
 }
@@ -114,7 +109,7 @@ func (s *Server) noteFailedCode(r *http.Request) {
 		return
 	}
 	if n >= failedCodesNotice {
-		s.notify(ctx, mail.KindFailedCodes, a.user, mail.Data{Link: s.accountLink()},
+		s.notify(ctx, phonegate.NoticeFailedCodes, a.user, phonegate.Notice{Link: s.accountLink()},
 			"failed-codes:"+hex.EncodeToString(a.sess.TokenHash))
 	}
 }
@@ -135,13 +130,13 @@ const noMailInviteMsg = "That email has no account ready to log in, and this ser
 // home page. Either way the message goes only to the account's address.
 func (s *Server) mailInvitation(ctx context.Context, u phonegate.User, p phonegate.Project, role, by, token string,
 	res phonegate.InviteResult) error {
-	d := mail.Data{Project: p.Name, Role: role, By: by, Unclaimed: !res.NewAccount && u.PasswordHash == ""}
-	kind := mail.KindInvite
+	d := phonegate.Notice{Project: p.Name, Role: role, By: by, Unclaimed: !res.NewAccount && u.PasswordHash == ""}
+	kind := phonegate.NoticeInvite
 	d.Link = s.publicURL("/")
 	if res.Link {
-		kind = mail.KindEmailProof
+		kind = phonegate.NoticeEmailProof
 		d.Link = s.publicURL("/invite/" + token)
-		d.Expires = when(s.now().Add(InviteLife))
+		d.Expires = s.now().Add(InviteLife)
 	}
 	return s.queueMail(ctx, kind, u.Email, d, "")
 }

@@ -13,7 +13,7 @@ import (
 // as an SMTP server would take it, so that tests read what was sent.
 func withMailbox() harnessOption {
 	return func(c *handlers.Config) {
-		box, err := mail.New(mail.Config{Store: c.Store, Keys: c.Keys, Now: c.Now, Logger: c.Logger})
+		box, err := mail.New(mail.Config{Store: c.Store, Site: strings.TrimRight(c.PublicURL, "/"), Keys: c.Keys, Now: c.Now, Logger: c.Logger})
 		if err != nil {
 			panic(err)
 		}

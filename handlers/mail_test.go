@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/mail"
 )
 
 var sixDigitsRE = regexp.MustCompile(`\b\d{6}\b`)
@@ -37,7 +36,7 @@ func TestAccountNotices(t *testing.T) {
 	expectRedirect(t, res, "/phone/done")
 	_, body := b.get("/phone/done?next=%2Faccount")
 	emergency := regexpFind(t, `id="emergency-code">([^<]+)<`, body)
-	step("a new emergency code", mail.KindEmergencyRenewed)
+	step("a new emergency code", phonegate.NoticeEmergencyRenewed)
 
 	b.get("/account")
 	res, _ = b.post("/account/phone", url.Values{"password": {goodPassword}, "country": {"US"},
@@ -45,7 +44,7 @@ func TestAccountNotices(t *testing.T) {
 	expectRedirect(t, res, "/verify")
 	res, _ = b.post("/verify", url.Values{"code": {h.sender.lastCode(t)}, "next": {"/account"}})
 	b.get(expectRedirect(t, res, "/phone/done"))
-	step("a phone change", mail.KindEmergencyRenewed, mail.KindPhoneChanged)
+	step("a phone change", phonegate.NoticeEmergencyRenewed, phonegate.NoticePhoneChanged)
 	changed := h.mailTo("ada@example.com")[0]
 	for _, want := range []string{phonegate.MaskPhone(testPhone), phonegate.MaskPhone(testPhone2)} {
 		if !strings.Contains(changed.Text, want) {
@@ -59,7 +58,7 @@ func TestAccountNotices(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("password change: %d\n%s", res.StatusCode, body)
 	}
-	step("a password change", mail.KindEmergencyRenewed, mail.KindPhoneChanged, mail.KindPasswordChanged)
+	step("a password change", phonegate.NoticeEmergencyRenewed, phonegate.NoticePhoneChanged, phonegate.NoticePasswordChanged)
 
 	// The emergency code made above died with the phone change; make one
 	// more and use it from a login.
@@ -72,8 +71,8 @@ func TestAccountNotices(t *testing.T) {
 	u.get("/verify")
 	res, _ = u.post("/verify/emergency", url.Values{"emergency_code": {emergency}})
 	expectRedirect(t, res, "/phone")
-	step("the emergency code used", mail.KindEmergencyRenewed, mail.KindPhoneChanged, mail.KindPasswordChanged,
-		mail.KindEmergencyRenewed, mail.KindEmergencyUsed)
+	step("the emergency code used", phonegate.NoticeEmergencyRenewed, phonegate.NoticePhoneChanged, phonegate.NoticePasswordChanged,
+		phonegate.NoticeEmergencyRenewed, phonegate.NoticeEmergencyUsed)
 
 	for _, m := range h.mailTo("ada@example.com") {
 		if c := sixDigitsRE.FindString(m.Text + m.HTML); c != "" {
@@ -116,7 +115,7 @@ func TestFailedCodesNotice(t *testing.T) {
 			}
 			got := 0
 			for _, m := range h.mailTo("ada@example.com") {
-				if m.Kind == mail.KindFailedCodes {
+				if m.Kind == phonegate.NoticeFailedCodes {
 					got++
 				}
 			}
@@ -153,7 +152,7 @@ func TestLevelChangeNotice(t *testing.T) {
 			t.Errorf("%s got %d messages, want %d", tt.email, len(ms), tt.want)
 			continue
 		}
-		if tt.want == 1 && (ms[0].Kind != mail.KindLevelChanged || !strings.Contains(ms[0].Text, `from "Off" to "Every time you log in"`) ||
+		if tt.want == 1 && (ms[0].Kind != phonegate.NoticeLevelChanged || !strings.Contains(ms[0].Text, `from "Off" to "Every time you log in"`) ||
 			!strings.Contains(ms[0].Text, "admin@example.com changed")) {
 			t.Errorf("%s got %s:\n%s", tt.email, ms[0].Kind, ms[0].Text)
 		}
@@ -191,7 +190,7 @@ func TestResetNotice(t *testing.T) {
 		t.Fatal(err)
 	}
 	ms := h.mailTo("dev@example.com")
-	if len(ms) != 2 || ms[0].Kind != mail.KindReset || ms[1].Kind != mail.KindReset {
+	if len(ms) != 2 || ms[0].Kind != phonegate.NoticeReset || ms[1].Kind != phonegate.NoticeReset {
 		t.Fatalf("dev's mailbox: %+v; want two resets", ms)
 	}
 	if !strings.Contains(ms[1].Text, "owner@example.com, who manages the project Engine, reset") {

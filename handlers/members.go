@@ -253,7 +253,7 @@ func (s *Server) memberNamed(r *http.Request, user string) (phonegate.Membership
 		return m, phonegate.Member{}, err
 	}
 	if !mayChange(m.Role, t.Role) {
-		return m, phonegate.Member{}, &userError{status: http.StatusForbidden, msg: "Only an owner can change an owner."}
+		return m, phonegate.Member{}, &phonegate.Error{Code: phonegate.EForbidden, Message: "Only an owner can change an owner."}
 	}
 	return m, t, nil
 }
@@ -263,11 +263,11 @@ func (s *Server) memberNamed(r *http.Request, user string) (phonegate.Membership
 // members page, beside its table. A viewer who may not manage the
 // project gets memberTarget's error page.
 func (s *Server) memberTargetFail(w http.ResponseWriter, r *http.Request, m phonegate.Membership, err error) error {
-	var ue *userError
+	var ue *phonegate.Error
 	if m.Project.ID == 0 || !canManage(m.Role) || !errors.As(err, &ue) || ue == errNotFound {
 		return err
 	}
-	return s.membersError(w, r, m, formMembers, ue.msg)
+	return s.membersError(w, r, m, formMembers, ue.Message)
 }
 
 const lastOwnerMsg = "A project must keep at least one owner: make someone else an owner first."

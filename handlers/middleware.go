@@ -75,7 +75,7 @@ func (s *Server) logRecover(next http.Handler) http.Handler {
 				}
 				s.log.Error().Str("path", logPath(r.URL.Path)).Interface("panic", v).Bytes("stack", debug.Stack()).Msg("panic")
 				if sw.status == 0 {
-					http.Error(sw, "Internal error", http.StatusInternalServerError)
+					http.Error(sw, msgInternal, errorStatuses[phonegate.EInternal])
 				}
 			}
 			lvl := zerolog.DebugLevel

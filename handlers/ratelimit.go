@@ -152,9 +152,9 @@ func (s *Server) limitByAddr(l addrLimit, sessionPriority bool, h handlerFunc) h
 		out := &attemptOutcome{}
 		err = h(sw, r.WithContext(context.WithValue(r.Context(), attemptKey{}, out)))
 		status := sw.status
-		var ue *userError
+		var ue *phonegate.Error
 		if errors.As(err, &ue) {
-			status = ue.status
+			status = errorStatus(ue)
 		} else if err != nil {
 			status = http.StatusServiceUnavailable
 		}

@@ -111,7 +111,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		s.log.Error().Err(err).Str("template", name).Msg("render")
-		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		http.Error(w, msgInternal, errorStatuses[phonegate.EInternal])
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

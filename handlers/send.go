@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -64,11 +63,11 @@ func (s *Server) send(ctx context.Context, ch phonegate.Challenge, channel strin
 			return phonegate.Delivery{}, err
 		}
 		if out {
-			return phonegate.Delivery{}, refused(http.StatusConflict, msgOptedOut, ErrOptedOut)
+			return phonegate.Delivery{}, refused(phonegate.EConflict, msgOptedOut, phonegate.ErrOptedOut)
 		}
 	}
 	if len(ch.CodeSealed) == 0 {
-		return phonegate.Delivery{}, refused(http.StatusConflict, msgEnded, phonegate.ErrChallengeEnded)
+		return phonegate.Delivery{}, refused(phonegate.EConflict, msgEnded, phonegate.ErrChallengeEnded)
 	}
 	now := s.now()
 	d, err := reserve(phonegate.SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
@@ -83,13 +82,13 @@ func (s *Server) send(ctx context.Context, ch phonegate.Challenge, channel strin
 
 	var sid string
 	if channel == phonegate.ChannelSMS {
-		sid, err = s.sender().SendSMS(ctx, SMS{
+		sid, err = s.sender().SendSMS(ctx, phonegate.SMS{
 			To:             ch.Phone,
 			Body:           s.smsBody(code, ch.Label, ch.ExpiresAt.Sub(now)),
 			StatusCallback: s.publicURL("/twilio/sms/status?d=" + url.QueryEscape(d.ID)),
 		})
 	} else {
-		sid, err = s.sender().PlaceCall(ctx, Call{
+		sid, err = s.sender().PlaceCall(ctx, phonegate.Call{
 			To:             ch.Phone,
 			URL:            s.publicURL("/twilio/voice?d=" + url.QueryEscape(d.ID)),
 			StatusCallback: s.publicURL("/twilio/voice/status?d=" + url.QueryEscape(d.ID)),
@@ -151,7 +150,7 @@ func codeProject(label string) string {
 
 // sender returns what sends codes: the configured Sender, or in dev mode
 // without one, the dev phone.
-func (s *Server) sender() Sender {
+func (s *Server) sender() phonegate.Sender {
 	if s.cfg.Sender != nil {
 		return s.cfg.Sender
 	}

@@ -20,19 +20,19 @@ func (s *Server) capRefusal(ctx context.Context, ch phonegate.Challenge, channel
 	after := s.retryTime(le.RetryAt)
 	switch le.Reason {
 	case phonegate.LimitSession:
-		return refused(http.StatusTooManyRequests, "Too many codes were asked for in this session; try again after "+after+".", err)
+		return refused(phonegate.ELimited, "Too many codes were asked for in this session; try again after "+after+".", err)
 	case phonegate.LimitAddress:
-		return refused(http.StatusTooManyRequests, "Too many codes were asked for from your network; try again after "+after+".", err)
+		return refused(phonegate.ELimited, "Too many codes were asked for from your network; try again after "+after+".", err)
 	case phonegate.LimitNewNumbers:
-		return refused(http.StatusTooManyRequests, fmt.Sprintf("This account has tried %d new phone numbers today, the most it may; "+
+		return refused(phonegate.ELimited, fmt.Sprintf("This account has tried %d new phone numbers today, the most it may; "+
 			"use one of those, or try again after %s.", phonegate.MaxNewNumbers, after), err)
 	case phonegate.LimitRange:
-		return refused(http.StatusTooManyRequests, "Too many phone numbers close to this one were tried in the last hour; "+
+		return refused(phonegate.ELimited, "Too many phone numbers close to this one were tried in the last hour; "+
 			"try again after "+after+".", err)
 	case phonegate.LimitDaily:
 		return s.dailyCapReached(ctx, ch, channel, err)
 	default:
-		return refused(http.StatusTooManyRequests, "Too many codes were sent; try again later.", err)
+		return refused(phonegate.ELimited, "Too many codes were sent; try again later.", err)
 	}
 }
 
@@ -50,6 +50,6 @@ func (s *Server) dailyCapReached(ctx context.Context, ch phonegate.Challenge, ch
 		Detail: detail, At: s.now()}); aerr != nil {
 		s.log.Error().Err(aerr).Msg("audit the daily send cap")
 	}
-	return refused(http.StatusServiceUnavailable, "Codes cannot be sent now: this server has sent all the "+what+
+	return refused(phonegate.EUnavailable, "Codes cannot be sent now: this server has sent all the "+what+
 		" it may send today. Try "+other+", or try again after 00:00 UTC.", err)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/phonegate/phonegate"
@@ -24,19 +23,11 @@ const (
 	msgAllSends    = "This challenge has used its 5 sends; start again."
 )
 
-// sendRefusal is a send that did not happen: the words for the user, and
-// the cause for errors.Is and errors.As.
-type sendRefusal struct {
-	user  *userError
-	cause error
+// refused is a send that did not happen: the words for the user, and the
+// cause for errors.Is and errors.As.
+func refused(code, msg string, cause error) error {
+	return &phonegate.Error{Code: code, Message: msg, Cause: cause}
 }
-
-func refused(status int, msg string, cause error) error {
-	return &sendRefusal{user: &userError{status: status, msg: msg}, cause: cause}
-}
-
-func (e *sendRefusal) Error() string   { return e.user.msg }
-func (e *sendRefusal) Unwrap() []error { return []error{e.user, e.cause} }
 
 // limitRefusal turns what ReserveSend refused for a send of ch by channel
 // into words; other errors pass through.
@@ -44,16 +35,16 @@ func (s *Server) limitRefusal(ctx context.Context, ch phonegate.Challenge, chann
 	var le *phonegate.SendLimitError
 	switch {
 	case errors.Is(err, phonegate.ErrChallengeEnded):
-		return refused(http.StatusConflict, msgEnded, err)
+		return refused(phonegate.EConflict, msgEnded, err)
 	case !errors.As(err, &le):
 		return err
 	case le.Reason == phonegate.LimitCooldown:
-		return refused(http.StatusTooManyRequests, "You can send another code in "+seconds(le.RetryAt.Sub(now))+".", err)
+		return refused(phonegate.ELimited, "You can send another code in "+seconds(le.RetryAt.Sub(now))+".", err)
 	case le.Reason == phonegate.LimitNumber:
-		return refused(http.StatusTooManyRequests, "Too many codes were sent to this number; try again after "+
+		return refused(phonegate.ELimited, "Too many codes were sent to this number; try again after "+
 			s.retryTime(le.RetryAt)+".", err)
 	case le.Reason == phonegate.LimitChallenge:
-		return refused(http.StatusTooManyRequests, msgAllSends, err)
+		return refused(phonegate.ELimited, msgAllSends, err)
 	default:
 		return s.capRefusal(ctx, ch, channel, le, err)
 	}
@@ -83,11 +74,11 @@ func seconds(d time.Duration) string {
 // the provider's code, the refusal is audited in words, and the user gets
 // a message that says what to do.
 func (s *Server) sendFailed(ctx context.Context, ch phonegate.Challenge, d phonegate.Delivery, err error) error {
-	se, ok := errors.AsType[*SendError](err)
+	se, ok := errors.AsType[*phonegate.SendError](err)
 	if !ok {
 		// A Sender that returns no SendError (a timeout, say) failed in a
 		// way nobody can name: it is treated as a failure to try again.
-		se = &SendError{Reason: ErrSendFailed, Detail: err.Error()}
+		se = &phonegate.SendError{Reason: phonegate.ErrSendFailed, Detail: err.Error()}
 	}
 	now := s.now()
 	status, msg := sendFailureWords(se.Reason)
@@ -96,7 +87,7 @@ func (s *Server) sendFailed(ctx context.Context, ch phonegate.Challenge, d phone
 		detail += fmt.Sprintf(" (error %d)", se.Code)
 	}
 	ev := s.log.Warn()
-	if errors.Is(se.Reason, ErrCredentials) {
+	if errors.Is(se.Reason, phonegate.ErrCredentials) {
 		ev = s.log.Error()
 	}
 	ev.Str("delivery", d.ID).Str("channel", d.Channel).Int("code", se.Code).Str("detail", se.Detail).
@@ -111,7 +102,7 @@ func (s *Server) sendFailed(ctx context.Context, ch phonegate.Challenge, d phone
 	}
 	// Twilio knows of a STOP that reached another number of the account or
 	// a Messaging Service; remember it, so that the page offers a call.
-	if errors.Is(se.Reason, ErrOptedOut) {
+	if errors.Is(se.Reason, phonegate.ErrOptedOut) {
 		if err := s.db.SetOptOut(ctx, ch.Phone, true, now); err != nil {
 			s.log.Error().Err(err).Msg("record opt-out")
 		}
@@ -119,20 +110,20 @@ func (s *Server) sendFailed(ctx context.Context, ch phonegate.Challenge, d phone
 	return refused(status, msg, se)
 }
 
-// sendFailureWords returns the status and the message for a Sender's reason.
-func sendFailureWords(reason error) (int, string) {
+// sendFailureWords returns the error code and the message for a Sender's reason.
+func sendFailureWords(reason error) (string, string) {
 	switch {
-	case errors.Is(reason, ErrOptedOut):
-		return http.StatusConflict, msgOptedOut
-	case errors.Is(reason, ErrInvalidNumber):
-		return http.StatusUnprocessableEntity, msgInvalidNumber
-	case errors.Is(reason, ErrNoSMS):
-		return http.StatusConflict, msgNoSMS
-	case errors.Is(reason, ErrNoRoute):
-		return http.StatusUnprocessableEntity, msgNoRoute
-	case errors.Is(reason, ErrCredentials):
-		return http.StatusServiceUnavailable, msgCredentials
+	case errors.Is(reason, phonegate.ErrOptedOut):
+		return phonegate.EConflict, msgOptedOut
+	case errors.Is(reason, phonegate.ErrInvalidNumber):
+		return phonegate.EUnprocessable, msgInvalidNumber
+	case errors.Is(reason, phonegate.ErrNoSMS):
+		return phonegate.EConflict, msgNoSMS
+	case errors.Is(reason, phonegate.ErrNoRoute):
+		return phonegate.EUnprocessable, msgNoRoute
+	case errors.Is(reason, phonegate.ErrCredentials):
+		return phonegate.EUnavailable, msgCredentials
 	default:
-		return http.StatusBadGateway, msgSendFailed
+		return phonegate.EUpstream, msgSendFailed
 	}
 }

@@ -20,7 +20,7 @@ func TestSendSMS(t *testing.T) {
 	h.clock.Add(4*time.Minute + 10*time.Second)
 	d := h.send(c, "sms")
 	sms, calls := h.sender.sent()
-	want := []handlers.SMS{{
+	want := []phonegate.SMS{{
 		To: whPhone,
 		Body: "Your phonegate code is 042917 for Apollo. It expires in 6 minutes. Don't share it with anyone.\n\n" +
 			"@phonegate.example.com #042917",
@@ -42,7 +42,7 @@ func TestSendCall(t *testing.T) {
 	h := newWebhookHarness(t)
 	d := h.send(h.challenge(whPhone, ""), "call")
 	_, calls := h.sender.sent()
-	want := []handlers.Call{{To: whPhone, URL: whPublic + "/twilio/voice?d=" + d.ID,
+	want := []phonegate.Call{{To: whPhone, URL: whPublic + "/twilio/voice?d=" + d.ID,
 		StatusCallback: whPublic + "/twilio/voice/status?d=" + d.ID, Timeout: 30}}
 	if diff := cmp.Diff(want, calls); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
@@ -128,14 +128,14 @@ func TestSendFailures(t *testing.T) {
 		status  int
 		msg     string
 	}{
-		{"opted out", "sms", &handlers.SendError{Code: 21610, Reason: handlers.ErrOptedOut}, http.StatusConflict, "call you instead"},
-		{"invalid number", "sms", &handlers.SendError{Code: 21211, Reason: handlers.ErrInvalidNumber}, http.StatusUnprocessableEntity, "refused as invalid"},
-		{"no SMS", "sms", &handlers.SendError{Code: 21614, Reason: handlers.ErrNoSMS}, http.StatusConflict, "cannot receive text messages. We can call you instead"},
-		{"not permitted", "call", &handlers.SendError{Code: 21408, Reason: handlers.ErrNoRoute}, http.StatusUnprocessableEntity, "Try a voice call"},
-		{"no route", "sms", &handlers.SendError{Code: 21612, Reason: handlers.ErrNoRoute}, http.StatusUnprocessableEntity, "not enabled"},
-		{"credentials", "call", &handlers.SendError{Code: 20003, Reason: handlers.ErrCredentials, Detail: "Authenticate"},
+		{"opted out", "sms", &phonegate.SendError{Code: 21610, Reason: phonegate.ErrOptedOut}, http.StatusConflict, "call you instead"},
+		{"invalid number", "sms", &phonegate.SendError{Code: 21211, Reason: phonegate.ErrInvalidNumber}, http.StatusUnprocessableEntity, "refused as invalid"},
+		{"no SMS", "sms", &phonegate.SendError{Code: 21614, Reason: phonegate.ErrNoSMS}, http.StatusConflict, "cannot receive text messages. We can call you instead"},
+		{"not permitted", "call", &phonegate.SendError{Code: 21408, Reason: phonegate.ErrNoRoute}, http.StatusUnprocessableEntity, "Try a voice call"},
+		{"no route", "sms", &phonegate.SendError{Code: 21612, Reason: phonegate.ErrNoRoute}, http.StatusUnprocessableEntity, "not enabled"},
+		{"credentials", "call", &phonegate.SendError{Code: 20003, Reason: phonegate.ErrCredentials, Detail: "Authenticate"},
 			http.StatusServiceUnavailable, "Codes cannot be sent right now: the server's Twilio credentials were refused. Tell your administrator."},
-		{"anything else", "sms", &handlers.SendError{Code: 30001, Reason: handlers.ErrSendFailed}, http.StatusBadGateway, "use the other method"},
+		{"anything else", "sms", &phonegate.SendError{Code: 30001, Reason: phonegate.ErrSendFailed}, http.StatusBadGateway, "use the other method"},
 		{"not a SendError", "call", errors.New("dial tcp: i/o timeout"), http.StatusBadGateway, "Try again in a moment"},
 	}
 	for _, tt := range tests {
@@ -148,12 +148,12 @@ func TestSendFailures(t *testing.T) {
 			if !ok || status != tt.status || !strings.Contains(msg, tt.msg) {
 				t.Errorf("the user reads %d %q, want %d with %q", status, msg, tt.status, tt.msg)
 			}
-			if se, ok := errors.AsType[*handlers.SendError](tt.err); ok && !errors.Is(err, se.Reason) {
+			if se, ok := errors.AsType[*phonegate.SendError](tt.err); ok && !errors.Is(err, se.Reason) {
 				t.Errorf("err = %v, want it to match %v", err, se.Reason)
 			}
 			got := h.delivery(d.ID)
 			wantCode := 0
-			if se, ok := errors.AsType[*handlers.SendError](tt.err); ok {
+			if se, ok := errors.AsType[*phonegate.SendError](tt.err); ok {
 				wantCode = se.Code
 			}
 			if got.Status != "failed" || got.ErrorCode != wantCode {

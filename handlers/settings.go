@@ -83,7 +83,7 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
 
 // errNotManager answers a developer who sends a form only owners and
 // admins may send.
-var errNotManager = &userError{status: http.StatusForbidden, msg: "Only the project's owners and admins can do that."}
+var errNotManager = &phonegate.Error{Code: phonegate.EForbidden, Message: "Only the project's owners and admins can do that."}
 
 // settingsAuthenticate is "Authenticate to make changes": the password
 // again, which elevates the session for ElevationLife.

@@ -55,7 +55,7 @@ func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c phoneg
 // answered err (nil when the code went out).
 func (s *Server) toVerify(w http.ResponseWriter, r *http.Request, c phonegate.Challenge, err error) error {
 	if err != nil {
-		var ue *userError
+		var ue *phonegate.Error
 		if !errors.As(err, &ue) {
 			return err
 		}
@@ -66,7 +66,7 @@ func (s *Server) toVerify(w http.ResponseWriter, r *http.Request, c phonegate.Ch
 		if said {
 			return s.backToVerify(w, r, "")
 		}
-		return s.backToVerify(w, r, ue.msg)
+		return s.backToVerify(w, r, ue.Message)
 	}
 	http.Redirect(w, r, withNext(stepVerify, r), http.StatusSeeOther)
 	return nil

@@ -23,11 +23,11 @@ var DeliveryWordsForTest = deliveryWords
 // UserMessageForTest returns the words fail would show for err, and its
 // status; ok is false when err is not the user's to fix.
 func UserMessageForTest(err error) (status int, msg string, ok bool) {
-	ue, ok := errors.AsType[*userError](err)
+	ue, ok := errors.AsType[*phonegate.Error](err)
 	if !ok {
 		return 0, "", false
 	}
-	return ue.status, ue.msg, true
+	return errorStatus(ue), ue.Message, true
 }
 
 // SignatureValidForTest runs the webhooks' own signature check (the one

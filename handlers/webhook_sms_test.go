@@ -101,7 +101,7 @@ func TestOptOutOffersCall(t *testing.T) {
 	h.twilio("/twilio/sms/inbound", whForm(t, "sms-inbound", "Body", "STOP"))
 
 	_, err := h.srv.SendCodeForTest(ctx, c, "sms", false)
-	if !errors.Is(err, handlers.ErrOptedOut) {
+	if !errors.Is(err, phonegate.ErrOptedOut) {
 		t.Fatalf("SMS to an opted-out number: err = %v, want ErrOptedOut", err)
 	}
 	status, msg, ok := handlers.UserMessageForTest(err)

@@ -137,8 +137,8 @@ func (s *Server) fallbackCall(ctx context.Context, ch phonegate.Challenge) {
 	detail := "the text message was not delivered, so a call was placed automatically"
 	if _, err := s.sendCode(ctx, ch, phonegate.ChannelCall, true); err != nil {
 		why := "an error on the server"
-		if ue, ok := errors.AsType[*userError](err); ok {
-			why = ue.msg
+		if ue, ok := errors.AsType[*phonegate.Error](err); ok {
+			why = ue.Message
 		} else {
 			s.log.Error().Err(err).Msg("automatic call")
 		}

@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/handlers"
 )
 
 // TestStatusCallbacks plays sequences of captured status callbacks, in and
@@ -125,7 +124,7 @@ func TestFallbackCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	call := ds[len(ds)-1]
-	want := handlers.Call{To: whPhone, URL: whPublic + "/twilio/voice?d=" + call.ID,
+	want := phonegate.Call{To: whPhone, URL: whPublic + "/twilio/voice?d=" + call.ID,
 		StatusCallback: whPublic + "/twilio/voice/status?d=" + call.ID, Timeout: 30}
 	if diff := cmp.Diff(want, calls[0]); diff != "" {
 		t.Errorf("fallback call (-want +got):\n%s", diff)

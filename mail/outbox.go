@@ -50,6 +50,7 @@ type Store interface {
 // Config is what an Outbox needs.
 type Config struct {
 	Store  Store
+	Site   string          // the server's public URL, for the messages' footer
 	Keys   *phonegate.Keys // seals messages at rest
 	Sender Sender          // nil: the dev mailbox
 	Now    func() time.Time

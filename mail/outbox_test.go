@@ -95,7 +95,7 @@ func TestOutboxRetriesWithBackoff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, err := mail.Render(mail.KindPasswordChanged, "ada@example.com", mail.Data{Site: "http://127.0.0.1:8080",
+	msg, err := mail.Render(phonegate.NoticePasswordChanged, "ada@example.com", mail.Data{Site: "http://127.0.0.1:8080",
 		Link: "http://127.0.0.1:8080/account", When: "1 March 2026 09:00 UTC"})
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +265,7 @@ func TestRenderEveryKind(t *testing.T) {
 		})
 	}
 	d.RecoveryCode = "RCVR-CODE-1234"
-	m, _ := mail.Render(mail.KindReset, "bob@example.com", d)
+	m, _ := mail.Render(phonegate.NoticeReset, "bob@example.com", d)
 	if !strings.Contains(m.Text, d.RecoveryCode) || !strings.Contains(m.HTML, d.RecoveryCode) {
 		t.Errorf("the reset message lacks its recovery code:\n%s", m.Text)
 	}
@@ -277,7 +277,7 @@ func TestRenderEveryKind(t *testing.T) {
 // TestRenderEscapesHTML: what a user typed (a project name) is escaped in
 // the HTML part.
 func TestRenderEscapesHTML(t *testing.T) {
-	m, err := mail.Render(mail.KindLevelChanged, "bob@example.com", mail.Data{Project: `<script>x</script>`, Site: "s", Link: "l"})
+	m, err := mail.Render(phonegate.NoticeLevelChanged, "bob@example.com", mail.Data{Project: `<script>x</script>`, Site: "s", Link: "l"})
 	if err != nil {
 		t.Fatal(err)
 	}

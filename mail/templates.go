@@ -7,25 +7,14 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
+
+	"github.com/phonegate/phonegate"
 )
 
-// The kinds of message, one template each (templates/KIND.txt and
-// templates/KIND.html).
-const (
-	KindInvite           = "invite"            // an existing account was invited to a project
-	KindEmailProof       = "email-proof"       // a new account: the link that proves the address and sets the password
-	KindPhoneChanged     = "phone-changed"     // a new phone was verified in place of another
-	KindEmergencyUsed    = "emergency-used"    // the emergency code was used
-	KindEmergencyRenewed = "emergency-renewed" // a new emergency code was made
-	KindPasswordChanged  = "password-changed"  // the password was changed
-	KindReset            = "reset"             // an admin reset the user's two-factor authentication
-	KindLevelChanged     = "level-changed"     // a project's two-factor level changed
-	KindFailedCodes      = "failed-codes"      // the right password, then wrong codes
-)
-
-// Kinds lists every kind of message.
-var Kinds = []string{KindInvite, KindEmailProof, KindPhoneChanged, KindEmergencyUsed, KindEmergencyRenewed,
-	KindPasswordChanged, KindReset, KindLevelChanged, KindFailedCodes}
+// Kinds lists every kind of message (phonegate.Notice*), one template
+// each: templates/KIND.txt and templates/KIND.html.
+var Kinds = []string{phonegate.NoticeInvite, phonegate.NoticeEmailProof, phonegate.NoticePhoneChanged, phonegate.NoticeEmergencyUsed, phonegate.NoticeEmergencyRenewed,
+	phonegate.NoticePasswordChanged, phonegate.NoticeReset, phonegate.NoticeLevelChanged, phonegate.NoticeFailedCodes}
 
 // Data is what a template may show. Each kind uses the fields its
 // template names; none of them is ever a code or an emergency code.

@@ -14,7 +14,7 @@ import (
 // newOutbox returns the mail queue: through the SMTP server of
 // PHONEGATE_SMTP_URL, else nil (the handlers then use the dev mailbox in
 // dev mode, and send no mail outside it).
-func newOutbox(cfg config, db *sqlite.DB, keys *phonegate.Keys, log zerolog.Logger) (*mail.Outbox, error) {
+func newOutbox(cfg config, site string, db *sqlite.DB, keys *phonegate.Keys, log zerolog.Logger) (*mail.Outbox, error) {
 	if cfg.SMTP == nil {
 		if cfg.DevMode {
 			log.Info().Msg("no PHONEGATE_SMTP_URL: mail goes to the dev mailbox at /dev/mail")
@@ -29,7 +29,7 @@ func newOutbox(cfg config, db *sqlite.DB, keys *phonegate.Keys, log zerolog.Logg
 		return nil, usageError{err.Error()}
 	}
 	log.Info().Str("smtp", cfg.SMTP.String()).Str("from", cfg.SMTP.From).Msg("mail goes through SMTP")
-	return mail.New(mail.Config{Store: db, Keys: keys, Sender: sender, Now: time.Now, Logger: log})
+	return mail.New(mail.Config{Store: db, Site: site, Keys: keys, Sender: sender, Now: time.Now, Logger: log})
 }
 
 // runOutbox sends queued mail in the background until ctx ends; the

@@ -137,7 +137,7 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 			log.Warn().Msg(w)
 		}
 	}
-	if hc.Mail, err = newOutbox(cfg, db, keys, log); err != nil {
+	if hc.Mail, err = newOutbox(cfg, pub, db, keys, log); err != nil {
 		db.Close()
 		return nil, nil, err
 	}

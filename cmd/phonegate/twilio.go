@@ -14,7 +14,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
-	"github.com/phonegate/phonegate/handlers"
+	"github.com/phonegate/phonegate"
 )
 
 // twilioDefaultTimeout bounds one REST call when the config sets none. It is
@@ -115,7 +115,7 @@ func (c twilioConfig) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(c.redacted()))
 }
 
-// twilioSender is the handlers.Sender that goes through Twilio's REST API
+// twilioSender is the phonegate.Sender that goes through Twilio's REST API
 // with twilio-go.
 type twilioSender struct {
 	cfg twilioConfig
@@ -124,7 +124,7 @@ type twilioSender struct {
 	transport http.RoundTripper
 }
 
-var _ handlers.Sender = (*twilioSender)(nil)
+var _ phonegate.Sender = (*twilioSender)(nil)
 
 // newTwilioSender checks cfg and returns a sender that uses it.
 func newTwilioSender(cfg twilioConfig) (*twilioSender, error) {
@@ -138,7 +138,7 @@ func newTwilioSender(cfg twilioConfig) (*twilioSender, error) {
 }
 
 // SendSMS sends m through the Messages API and returns the message SID.
-func (s *twilioSender) SendSMS(ctx context.Context, m handlers.SMS) (string, error) {
+func (s *twilioSender) SendSMS(ctx context.Context, m phonegate.SMS) (string, error) {
 	params := &openapi.CreateMessageParams{}
 	params.SetTo(m.To)
 	params.SetBody(m.Body)
@@ -157,7 +157,7 @@ func (s *twilioSender) SendSMS(ctx context.Context, m handlers.SMS) (string, err
 		return "", twilioSendError(err)
 	}
 	if msg.Sid == nil || *msg.Sid == "" {
-		return "", &handlers.SendError{Reason: handlers.ErrSendFailed, Detail: "twilio answered without a message SID"}
+		return "", &phonegate.SendError{Reason: phonegate.ErrSendFailed, Detail: "twilio answered without a message SID"}
 	}
 	return *msg.Sid, nil
 }
@@ -165,12 +165,12 @@ func (s *twilioSender) SendSMS(ctx context.Context, m handlers.SMS) (string, err
 // PlaceCall starts c through the Calls API and returns the call SID. Twilio
 // fetches c.URL with POST when the call is answered and reports progress to
 // c.StatusCallback.
-func (s *twilioSender) PlaceCall(ctx context.Context, c handlers.Call) (string, error) {
+func (s *twilioSender) PlaceCall(ctx context.Context, c phonegate.Call) (string, error) {
 	if s.cfg.From == "" {
 		// A Messaging Service cannot place calls; say so rather than let
 		// Twilio answer with a generic missing-parameter error.
 		return "", fmt.Errorf("place call: TWILIO_FROM is not set, and a Messaging Service cannot place calls: %w",
-			&handlers.SendError{Reason: handlers.ErrSendFailed, Detail: "no TWILIO_FROM number to call from"})
+			&phonegate.SendError{Reason: phonegate.ErrSendFailed, Detail: "no TWILIO_FROM number to call from"})
 	}
 	params := &openapi.CreateCallParams{}
 	params.SetTo(c.To)
@@ -190,7 +190,7 @@ func (s *twilioSender) PlaceCall(ctx context.Context, c handlers.Call) (string, 
 		return "", twilioSendError(err)
 	}
 	if call.Sid == nil || *call.Sid == "" {
-		return "", &handlers.SendError{Reason: handlers.ErrSendFailed, Detail: "twilio answered without a call SID"}
+		return "", &phonegate.SendError{Reason: phonegate.ErrSendFailed, Detail: "twilio answered without a call SID"}
 	}
 	return *call.Sid, nil
 }
@@ -198,17 +198,17 @@ func (s *twilioSender) PlaceCall(ctx context.Context, c handlers.Call) (string, 
 // twilioReasons maps Twilio error codes to the reasons handlers explain to
 // the user. See https://www.twilio.com/docs/api/errors.
 var twilioReasons = map[int]error{
-	20003: handlers.ErrCredentials,   // authentication failed
-	21211: handlers.ErrInvalidNumber, // invalid 'To' phone number
-	21408: handlers.ErrNoRoute,       // region not enabled (geo permissions)
-	21610: handlers.ErrOptedOut,      // recipient replied STOP
-	21612: handlers.ErrNoRoute,       // 'To' not reachable from 'From'
-	21614: handlers.ErrNoSMS,         // 'To' is not a mobile number
+	20003: phonegate.ErrCredentials,   // authentication failed
+	21211: phonegate.ErrInvalidNumber, // invalid 'To' phone number
+	21408: phonegate.ErrNoRoute,       // region not enabled (geo permissions)
+	21610: phonegate.ErrOptedOut,      // recipient replied STOP
+	21612: phonegate.ErrNoRoute,       // 'To' not reachable from 'From'
+	21614: phonegate.ErrNoSMS,         // 'To' is not a mobile number
 }
 
-// twilioSendError turns an error from twilio-go into a *handlers.SendError.
+// twilioSendError turns an error from twilio-go into a *phonegate.SendError.
 // Network errors and timeouts have no Twilio code and become ErrSendFailed.
-func twilioSendError(err error) *handlers.SendError {
+func twilioSendError(err error) *phonegate.SendError {
 	code, detail := 0, err.Error()
 	var restErr *client.TwilioRestError
 	var restErrV1 *client.RestErrorV1
@@ -220,9 +220,9 @@ func twilioSendError(err error) *handlers.SendError {
 	}
 	reason, ok := twilioReasons[code]
 	if !ok {
-		reason = handlers.ErrSendFailed
+		reason = phonegate.ErrSendFailed
 	}
-	return &handlers.SendError{Code: code, Reason: reason, Detail: detail}
+	return &phonegate.SendError{Code: code, Reason: reason, Detail: detail}
 }
 
 // twilioRESTClient returns a twilio-go client for one call made under ctx.

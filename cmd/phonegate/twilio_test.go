@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/phonegate/phonegate/handlers"
+	"github.com/phonegate/phonegate"
 )
 
 // twilioTestSender returns a sender for cfg and fails the test if cfg is
@@ -32,12 +32,12 @@ func TestTwilioSenderSendSMS(t *testing.T) {
 	tests := []struct {
 		name     string
 		edit     func(*twilioConfig)
-		sms      handlers.SMS
+		sms      phonegate.SMS
 		wantForm url.Values
 	}{
 		{
 			name: "from number",
-			sms:  handlers.SMS{To: "+14155550100", Body: "Your code is 123456", StatusCallback: "https://gate.example.com/twilio/sms/status?d=abc"},
+			sms:  phonegate.SMS{To: "+14155550100", Body: "Your code is 123456", StatusCallback: "https://gate.example.com/twilio/sms/status?d=abc"},
 			wantForm: url.Values{
 				"To":             {"+14155550100"},
 				"From":           {"+15005550006"},
@@ -48,7 +48,7 @@ func TestTwilioSenderSendSMS(t *testing.T) {
 		{
 			name: "messaging service only",
 			edit: func(c *twilioConfig) { c.From, c.MessagingServiceSID = "", "MG00000000000000000000000000000001" },
-			sms:  handlers.SMS{To: "+14155550100", Body: "Your code is 123456", StatusCallback: "https://gate.example.com/twilio/sms/status?d=abc"},
+			sms:  phonegate.SMS{To: "+14155550100", Body: "Your code is 123456", StatusCallback: "https://gate.example.com/twilio/sms/status?d=abc"},
 			wantForm: url.Values{
 				"To":                  {"+14155550100"},
 				"MessagingServiceSid": {"MG00000000000000000000000000000001"},
@@ -59,7 +59,7 @@ func TestTwilioSenderSendSMS(t *testing.T) {
 		{
 			name: "messaging service wins over number",
 			edit: func(c *twilioConfig) { c.MessagingServiceSID = "MG00000000000000000000000000000001" },
-			sms:  handlers.SMS{To: "+14155550100", Body: "Your code is 123456"},
+			sms:  phonegate.SMS{To: "+14155550100", Body: "Your code is 123456"},
 			wantForm: url.Values{
 				"To":                  {"+14155550100"},
 				"MessagingServiceSid": {"MG00000000000000000000000000000001"},
@@ -94,12 +94,12 @@ func TestTwilioSenderSendSMS(t *testing.T) {
 func TestTwilioSenderPlaceCall(t *testing.T) {
 	tests := []struct {
 		name     string
-		call     handlers.Call
+		call     phonegate.Call
 		wantForm url.Values
 	}{
 		{
 			name: "all parameters",
-			call: handlers.Call{
+			call: phonegate.Call{
 				To:             "+14155550100",
 				URL:            "https://gate.example.com/twilio/voice?d=abc",
 				StatusCallback: "https://gate.example.com/twilio/voice/status?d=abc",
@@ -118,7 +118,7 @@ func TestTwilioSenderPlaceCall(t *testing.T) {
 		},
 		{
 			name: "Twilio's default timeout",
-			call: handlers.Call{To: "+14155550100", URL: "https://gate.example.com/twilio/voice?d=abc"},
+			call: phonegate.Call{To: "+14155550100", URL: "https://gate.example.com/twilio/voice?d=abc"},
 			wantForm: url.Values{
 				"To":     {"+14155550100"},
 				"From":   {"+15005550006"},
@@ -153,8 +153,8 @@ func TestTwilioSenderPlaceCallNeedsFrom(t *testing.T) {
 	cfg.From, cfg.MessagingServiceSID = "", "MG00000000000000000000000000000001"
 	s := twilioTestSender(t, cfg)
 
-	_, err := s.PlaceCall(t.Context(), handlers.Call{To: "+14155550100", URL: "https://gate.example.com/twilio/voice"})
-	if !errors.Is(err, handlers.ErrSendFailed) {
+	_, err := s.PlaceCall(t.Context(), phonegate.Call{To: "+14155550100", URL: "https://gate.example.com/twilio/voice"})
+	if !errors.Is(err, phonegate.ErrSendFailed) {
 		t.Errorf("PlaceCall error = %v, want ErrSendFailed", err)
 	}
 	if err == nil || !strings.Contains(err.Error(), "TWILIO_FROM") {
@@ -197,10 +197,10 @@ func TestTwilioSenderAuth(t *testing.T) {
 			}
 			s := twilioTestSender(t, cfg)
 
-			if _, err := s.SendSMS(t.Context(), handlers.SMS{To: "+14155550100", Body: "x"}); err != nil {
+			if _, err := s.SendSMS(t.Context(), phonegate.SMS{To: "+14155550100", Body: "x"}); err != nil {
 				t.Fatalf("SendSMS: %v", err)
 			}
-			if _, err := s.PlaceCall(t.Context(), handlers.Call{To: "+14155550100", URL: "https://gate.example.com/twilio/voice"}); err != nil {
+			if _, err := s.PlaceCall(t.Context(), phonegate.Call{To: "+14155550100", URL: "https://gate.example.com/twilio/voice"}); err != nil {
 				t.Fatalf("PlaceCall: %v", err)
 			}
 			var got []string
@@ -219,21 +219,21 @@ func TestTwilioSenderErrors(t *testing.T) {
 		code       int
 		wantReason error
 	}{
-		{21610, handlers.ErrOptedOut},
-		{21211, handlers.ErrInvalidNumber},
-		{21614, handlers.ErrNoSMS},
-		{21408, handlers.ErrNoRoute},
-		{21612, handlers.ErrNoRoute},
-		{20003, handlers.ErrCredentials},
-		{21606, handlers.ErrSendFailed}, // a code we don't map
+		{21610, phonegate.ErrOptedOut},
+		{21211, phonegate.ErrInvalidNumber},
+		{21614, phonegate.ErrNoSMS},
+		{21408, phonegate.ErrNoRoute},
+		{21612, phonegate.ErrNoRoute},
+		{20003, phonegate.ErrCredentials},
+		{21606, phonegate.ErrSendFailed}, // a code we don't map
 	}
 	sends := map[string]func(context.Context, *twilioSender, string) error{
 		"sms": func(ctx context.Context, s *twilioSender, to string) error {
-			_, err := s.SendSMS(ctx, handlers.SMS{To: to, Body: "Your code is 123456"})
+			_, err := s.SendSMS(ctx, phonegate.SMS{To: to, Body: "Your code is 123456"})
 			return err
 		},
 		"call": func(ctx context.Context, s *twilioSender, to string) error {
-			_, err := s.PlaceCall(ctx, handlers.Call{To: to, URL: "https://gate.example.com/twilio/voice"})
+			_, err := s.PlaceCall(ctx, phonegate.Call{To: to, URL: "https://gate.example.com/twilio/voice"})
 			return err
 		},
 	}
@@ -245,9 +245,9 @@ func TestTwilioSenderErrors(t *testing.T) {
 				s := twilioTestSender(t, f.Config())
 
 				err := send(t.Context(), s, "+14155550199")
-				var sendErr *handlers.SendError
+				var sendErr *phonegate.SendError
 				if !errors.As(err, &sendErr) {
-					t.Fatalf("error = %v (%T), want a *handlers.SendError", err, err)
+					t.Fatalf("error = %v (%T), want a *phonegate.SendError", err, err)
 				}
 				if !errors.Is(err, tt.wantReason) {
 					t.Errorf("error = %v, want reason %v", err, tt.wantReason)
@@ -269,11 +269,11 @@ func TestTwilioSenderWrongCredentials(t *testing.T) {
 	cfg.AuthToken = "wrongtoken000000000000000000001"
 	s := twilioTestSender(t, cfg)
 
-	_, err := s.SendSMS(t.Context(), handlers.SMS{To: "+14155550100", Body: "x"})
-	if !errors.Is(err, handlers.ErrCredentials) {
+	_, err := s.SendSMS(t.Context(), phonegate.SMS{To: "+14155550100", Body: "x"})
+	if !errors.Is(err, phonegate.ErrCredentials) {
 		t.Errorf("SendSMS error = %v, want ErrCredentials", err)
 	}
-	var sendErr *handlers.SendError
+	var sendErr *phonegate.SendError
 	if errors.As(err, &sendErr) && sendErr.Code != 20003 {
 		t.Errorf("SendError.Code = %d, want 20003", sendErr.Code)
 	}
@@ -317,13 +317,13 @@ func TestTwilioSenderNetworkFailures(t *testing.T) {
 			}
 
 			start := time.Now()
-			_, err := s.SendSMS(ctx, handlers.SMS{To: "+14155550100", Body: "x"})
+			_, err := s.SendSMS(ctx, phonegate.SMS{To: "+14155550100", Body: "x"})
 			elapsed := time.Since(start)
 
-			if !errors.Is(err, handlers.ErrSendFailed) {
+			if !errors.Is(err, phonegate.ErrSendFailed) {
 				t.Errorf("SendSMS error = %v, want ErrSendFailed", err)
 			}
-			var sendErr *handlers.SendError
+			var sendErr *phonegate.SendError
 			if errors.As(err, &sendErr) && sendErr.Code != 0 {
 				t.Errorf("SendError.Code = %d, want 0", sendErr.Code)
 			}
@@ -350,10 +350,10 @@ func TestTwilioSenderReachesAPIURL(t *testing.T) {
 			f := newFakeTwilio(t)
 			s := twilioTestSender(t, f.Config())
 
-			if _, err := s.SendSMS(t.Context(), handlers.SMS{To: "+14155550100", Body: "x"}); err != nil {
+			if _, err := s.SendSMS(t.Context(), phonegate.SMS{To: "+14155550100", Body: "x"}); err != nil {
 				t.Fatalf("SendSMS: %v", err)
 			}
-			if _, err := s.PlaceCall(t.Context(), handlers.Call{To: "+14155550100", URL: "https://gate.example.com/twilio/voice"}); err != nil {
+			if _, err := s.PlaceCall(t.Context(), phonegate.Call{To: "+14155550100", URL: "https://gate.example.com/twilio/voice"}); err != nil {
 				t.Fatalf("PlaceCall: %v", err)
 			}
 			want := []string{

@@ -1,0 +1,114 @@
+package phonegate
+
+import (
+	"crypto/rand"
+	"errors"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Config is everything a Service needs. New checks it.
+type Config struct {
+	Store  Store
+	Sender Sender // sends codes: the twilio-go adapter, or in dev mode the dev phone
+	Mailer Mailer // queues the notices and invitations; nil: no mail can be sent
+	Keys   *Keys
+	Hasher *Hasher
+	Now    func() time.Time // the clock; nil: time.Now
+	Rand   io.Reader        // the random source of codes and tokens; nil: crypto/rand
+	Logger zerolog.Logger
+
+	// PublicURL is where browsers and Twilio reach this server: the links
+	// in messages, the host an SMS binds its code to (WebOTP) and the
+	// status callbacks a send asks for.
+	PublicURL string
+
+	AllowedCountries []string // ISO codes codes may be sent to; empty for all
+
+	// DailySMS and DailyCalls cap the codes sent per UTC day by each
+	// channel, for the whole server; 0 means DefaultDailySMS and
+	// DefaultDailyCalls.
+	DailySMS, DailyCalls int
+}
+
+// Service is the two-factor domain: what a session must do next, the
+// challenges that prove a phone and the sends that carry their codes, the
+// outcomes Twilio reports, inbound replies, enrollment, trusted computers,
+// elevation, members, invitations and resets. It takes plain values and a
+// context, never an HTTP request, and answers with records and errors
+// (sentinels, or an *Error whose words may be shown); every way in (the
+// pages, the webhooks, the command line) calls it.
+type Service struct {
+	cfg    Config
+	store  Store
+	sender Sender
+	mailer Mailer
+	keys   *Keys
+	hasher *Hasher
+	now    func() time.Time
+	rand   io.Reader
+	log    zerolog.Logger
+	public *url.URL
+	base   string // public.String(), computed once
+	caps   DailyCaps
+}
+
+// New checks cfg and returns a Service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("phonegate: Config.Store is required")
+	}
+	if cfg.Sender == nil {
+		return nil, errors.New("phonegate: Config.Sender is required")
+	}
+	if cfg.Keys == nil || cfg.Hasher == nil {
+		return nil, errors.New("phonegate: Config.Keys and Config.Hasher are required")
+	}
+	u, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("phonegate: Config.PublicURL must be an absolute http or https URL")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	return &Service{
+		cfg:    cfg,
+		store:  cfg.Store,
+		sender: cfg.Sender,
+		mailer: cfg.Mailer,
+		keys:   cfg.Keys,
+		hasher: cfg.Hasher,
+		now:    cfg.Now,
+		rand:   cfg.Rand,
+		log:    cfg.Logger,
+		public: u,
+		base:   u.String(),
+		caps:   DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
+	}, nil
+}
+
+// Now returns the service's clock reading, so that every way in sees the
+// same time as the service.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Store returns the store the service keeps its state in.
+func (s *Service) Store() Store { return s.store }
+
+// CanMail reports whether the service can send email.
+func (s *Service) CanMail() bool { return s.mailer != nil }
+
+// publicURL returns the absolute URL of path on this server.
+func (s *Service) publicURL(path string) string { return s.base + path }
+
+// newToken, newCode and newEmergencyCode draw from the service's random
+// source.
+func (s *Service) newToken() string         { return tokenFrom(s.rand) }
+func (s *Service) newCode() string          { return codeFrom(s.rand) }
+func (s *Service) newEmergencyCode() string { return emergencyCodeFrom(s.rand) }
