@@ -290,6 +290,9 @@ type AuditStore interface {
 	// newest first: the page before the one that starts at after, for paging back towards the
 	// newest.
 	AuditEventsAfter(ctx context.Context, projectID, after int64, limit int) ([]AuditEvent, error)
+	// SystemAuditEvents lists the audit events of no project, about no user (the server's own,
+	// such as the conversion alarm), newest first.
+	SystemAuditEvents(ctx context.Context, limit int) ([]AuditEvent, error)
 }
 
 // OutboxStore keeps queued mail.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/store/sqlite"
 )
 
@@ -101,4 +102,13 @@ func TestMigrationKeepsMembershipsAccepted(t *testing.T) {
 	if err := db.RemoveMemberBy(ctx, 2, 2, 2, t0); err == nil {
 		t.Error("the only owner of Wheels was removed after the migration")
 	}
+}
+
+// projectIDs lists the projects of ms.
+func projectIDs(ms []phonegate.Membership) []int64 {
+	var ids []int64
+	for _, m := range ms {
+		ids = append(ids, m.Project.ID)
+	}
+	return ids
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/phonegate/phonegate"
 )
@@ -25,17 +26,27 @@ func replyMAC(phone, code string) []byte { return replyKeys.ReplyMAC(phone, code
 // TestReplyCodeNotAtRest: a challenge's reply code is found by its MAC and
 // is nowhere in the database file.
 func TestReplyCodeNotAtRest(t *testing.T) {
-	f := newDeliveryFixture(t)
-	const code = "QZ7XW9"
-	c := f.challenge(phoneA, code)
-	if _, err := f.db.ApproveByReply(context.Background(), phoneA, replyMAC(phoneA, "qz7 xw9"), t0); err != nil {
+	db := open(t)
+	ctx := context.Background()
+	const phoneA, code = "+14155552671", "QZ7XW9"
+	u, err := db.CreateUser(ctx, "ada@example.com", "h", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := phonegate.Challenge{ID: "ch1", UserID: u.ID, SessionHash: []byte("session 1"), Purpose: phonegate.PurposeLogin,
+		Label: "Apollo", Phone: phoneA, CodeMAC: []byte("mac"), CodeSealed: []byte("sealed"), ReplyMAC: replyMAC(phoneA, code),
+		CreatedAt: t0, ExpiresAt: t0.Add(10 * time.Minute)}
+	if err := db.CreateChallenge(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApproveByReply(ctx, phoneA, replyMAC(phoneA, "qz7 xw9"), t0); err != nil {
 		t.Fatalf("approve by reply: %v", err)
 	}
-	got, _ := f.db.Challenge(context.Background(), c.ID)
+	got, _ := db.Challenge(ctx, c.ID)
 	if !bytes.Equal(got.ReplyMAC, replyMAC(phoneA, code)) {
 		t.Errorf("stored reply MAC %x, want the MAC of the phone and the code", got.ReplyMAC)
 	}
-	for _, file := range []string{f.db.Path(), f.db.Path() + "-wal"} {
+	for _, file := range []string{db.Path(), db.Path() + "-wal"} {
 		if raw, err := os.ReadFile(file); err == nil && bytes.Contains(raw, []byte(code)) {
 			t.Errorf("%s holds the reply code", file)
 		}

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// TestInviteCaps: invitations count toward the inviting account's cap and
+// testInviteCaps: invitations count toward the inviting account's cap and
 // the client address's, only when they are made (a refusal for another
 // reason counts nothing), and leave the count CapWindow later.
-func TestInviteCaps(t *testing.T) {
+func testInviteCaps(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	eve, _ := db.CreateUser(ctx, "eve@example.com", "h", t0)
@@ -45,9 +45,9 @@ func TestInviteCaps(t *testing.T) {
 	}
 }
 
-// TestCreateCapsConcurrent: projects created and invitations sent at
+// testCreateCapsConcurrent: projects created and invitations sent at
 // once, from many goroutines released together, stop at exactly the cap.
-func TestCreateCapsConcurrent(t *testing.T) {
+func testCreateCapsConcurrent(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	var owners []phonegate.User

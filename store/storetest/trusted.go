@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-func TestTrustedComputers(t *testing.T) {
+func testTrustedComputers(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	ada, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -7,12 +7,11 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // enrolledUser returns a user whose phone phoneX was verified, with the
 // emergency code hash "H".
-func enrolledUser(t *testing.T, db *sqlite.DB) phonegate.User {
+func enrolledUser(t *testing.T, db phonegate.Store) phonegate.User {
 	t.Helper()
 	ctx := context.Background()
 	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
@@ -23,12 +22,12 @@ func enrolledUser(t *testing.T, db *sqlite.DB) phonegate.User {
 	return u
 }
 
-// TestEmergencyWindowReplay: the user uses the emergency code in session
+// testEmergencyWindowReplay: the user uses the emergency code in session
 // A; session B logs in afterwards with the password alone and tries to
 // verify its own phone. The store refuses B's enrollment, even one that
 // claims to have passed the second factor; A, its token renewed since,
 // still verifies its new phone, and then the binding is gone.
-func TestEmergencyWindowReplay(t *testing.T) {
+func testEmergencyWindowReplay(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	u := enrolledUser(t, db)
@@ -76,9 +75,9 @@ func TestEmergencyWindowReplay(t *testing.T) {
 	}
 }
 
-// TestEmergencyBindingEndsWithTheSession: when the session that used the
+// testEmergencyBindingEndsWithTheSession: when the session that used the
 // emergency code ends, no session may verify the new phone.
-func TestEmergencyBindingEndsWithTheSession(t *testing.T) {
+func testEmergencyBindingEndsWithTheSession(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	u := enrolledUser(t, db)
@@ -99,10 +98,10 @@ func TestEmergencyBindingEndsWithTheSession(t *testing.T) {
 	}
 }
 
-// TestRecoveryCode: after a reset, only a session that typed the recovery
+// testRecoveryCode: after a reset, only a session that typed the recovery
 // code may verify a phone; the code works once and for RecoveryLife;
 // wrong ones count toward the lock.
-func TestRecoveryCode(t *testing.T) {
+func testRecoveryCode(t *testing.T, open opener) {
 	mac := []byte("mac of the recovery code")
 	tests := []struct {
 		name  string
@@ -163,9 +162,9 @@ func TestRecoveryCode(t *testing.T) {
 	}
 }
 
-// TestRecoveryCodeOnce: the recovery code binds one session; typed again,
+// testRecoveryCodeOnce: the recovery code binds one session; typed again,
 // in the same session or another, it is refused and counted.
-func TestRecoveryCodeOnce(t *testing.T) {
+func testRecoveryCodeOnce(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	u := enrolledUser(t, db)
@@ -193,9 +192,9 @@ func TestRecoveryCodeOnce(t *testing.T) {
 	}
 }
 
-// TestRecoveryCodeLock: ten wrong recovery codes lock the second factor;
+// testRecoveryCodeLock: ten wrong recovery codes lock the second factor;
 // then even the right one is refused until the lock ends.
-func TestRecoveryCodeLock(t *testing.T) {
+func testRecoveryCodeLock(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	u := enrolledUser(t, db)

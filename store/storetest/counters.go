@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-func TestTakeAttempt(t *testing.T) {
+func testTakeAttempt(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -50,9 +50,9 @@ func TestTakeAttempt(t *testing.T) {
 	}
 }
 
-// TestTakeAttemptConcurrent: however many attempts race, no more than
+// testTakeAttemptConcurrent: however many attempts race, no more than
 // the limit are counted.
-func TestTakeAttemptConcurrent(t *testing.T) {
+func testTakeAttemptConcurrent(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -69,7 +69,7 @@ func TestTakeAttemptConcurrent(t *testing.T) {
 	}
 }
 
-func TestRecordFailedLogin(t *testing.T) {
+func testRecordFailedLogin(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -6,13 +6,75 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/phonegate/phonegate"
 )
 
-// TestProjectNamesPerOwner checks that one owner's projects cannot share a
+func testProjectsAndMembers(t *testing.T, open opener) {
+	db := open(t)
+	ctx := context.Background()
+	owner, _ := db.CreateUser(ctx, "owner@example.com", "h", t0)
+	dev, _ := db.CreateUser(ctx, "dev@example.com", "h", t0)
+	p, err := db.CreateProject(ctx, owner.ID, "Engine", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := addMember(ctx, db, p.ID, dev, phonegate.RoleDeveloper, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := addMember(ctx, db, p.ID, dev, phonegate.RoleAdmin, t0); !errors.Is(err, phonegate.ErrConflict) {
+		t.Errorf("adding a member twice: err = %v, want ErrConflict", err)
+	}
+	m, err := db.Membership(ctx, p.ID, dev.ID)
+	if err != nil || m.Role != phonegate.RoleDeveloper || m.Project.Name != "Engine" {
+		t.Errorf("Membership = %+v, %v", m, err)
+	}
+	members, _ := db.Members(ctx, p.ID)
+	var got []string
+	for _, x := range members {
+		got = append(got, x.User.Email+":"+x.Role)
+	}
+	if diff := cmp.Diff([]string{"owner@example.com:owner", "dev@example.com:developer"}, got); diff != "" {
+		t.Errorf("Members (-want +got):\n%s", diff)
+	}
+
+	setRole := func(userID int64, role string) func() error {
+		return func() error {
+			_, err := db.SetRoleBy(ctx, p.ID, userID, owner.ID, role, t0)
+			return err
+		}
+	}
+	remove := func(userID int64) func() error {
+		return func() error { return db.RemoveMemberBy(ctx, p.ID, userID, owner.ID, t0) }
+	}
+	tests := []struct {
+		name string
+		op   func() error
+		want error
+	}{
+		{"demote the last owner", setRole(owner.ID, phonegate.RoleAdmin), phonegate.ErrLastOwner},
+		{"remove the last owner", remove(owner.ID), phonegate.ErrLastOwner},
+		{"promote the developer", setRole(dev.ID, phonegate.RoleOwner), nil},
+		{"now the first owner may step down", setRole(owner.ID, phonegate.RoleAdmin), nil},
+		{"remove a stranger", remove(999), phonegate.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.op(); !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if _, err := db.Membership(ctx, p.ID, 999); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("membership of a stranger: err = %v, want ErrNotFound", err)
+	}
+}
+
+// testProjectNamesPerOwner checks that one owner's projects cannot share a
 // name, whatever the case or the way an accent is typed, while two owners
 // may each have their own "Engine".
-func TestProjectNamesPerOwner(t *testing.T) {
+func testProjectNamesPerOwner(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	db := open(t)
@@ -59,7 +121,7 @@ func TestProjectNamesPerOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddMember(ctx, bobs.ID, ada.ID, phonegate.RoleOwner, now); err != nil {
+	if err := addMember(ctx, db, bobs.ID, ada, phonegate.RoleOwner, now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.RenameProject(ctx, bobs.ID, bob.ID, "Engine 2", now); !errors.Is(err, phonegate.ErrNameTaken) {
@@ -69,13 +131,13 @@ func TestProjectNamesPerOwner(t *testing.T) {
 	if err != nil || old != "Apollo" {
 		t.Fatalf("renaming Apollo to Zeus: %q, %v", old, err)
 	}
-	if p, _ := db.Project(ctx, bobs.ID); p.Name != "Zeus" {
-		t.Errorf("name after rename = %q, want Zeus", p.Name)
+	if m, _ := db.Membership(ctx, bobs.ID, bob.ID); m.Project.Name != "Zeus" {
+		t.Errorf("name after rename = %q, want Zeus", m.Project.Name)
 	}
 	// Making ada an owner of bob's "engine 2" would give her two "Engine 2".
 	bobEngine, err := db.CreateProject(ctx, bob.ID, "engine 2", now)
 	if err == nil {
-		err = db.AddMember(ctx, bobEngine.ID, ada.ID, phonegate.RoleDeveloper, now)
+		err = addMember(ctx, db, bobEngine.ID, ada, phonegate.RoleDeveloper, now)
 	}
 	if err != nil {
 		t.Fatal(err)

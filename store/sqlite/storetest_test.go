@@ -1,0 +1,14 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store/storetest"
+)
+
+// TestStore runs the behaviour every store must show on a SQLite file in
+// t.TempDir().
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) phonegate.Store { return open(t) })
+}
