@@ -1,6 +1,7 @@
 package phonegate
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"io"
@@ -112,3 +113,19 @@ func (s *Service) publicURL(path string) string { return s.base + path }
 func (s *Service) newToken() string         { return tokenFrom(s.rand) }
 func (s *Service) newCode() string          { return codeFrom(s.rand) }
 func (s *Service) newEmergencyCode() string { return emergencyCodeFrom(s.rand) }
+
+// notify queues the notice n of kind to u. The change it tells of is done
+// already: a notice that cannot be queued is logged, and the caller goes
+// on. Without a Mailer it does nothing.
+func (s *Service) notify(ctx context.Context, kind string, u User, n Notice) {
+	if s.mailer == nil {
+		return
+	}
+	n.Kind, n.To = kind, u.Email
+	if n.At.IsZero() {
+		n.At = s.now()
+	}
+	if err := s.mailer.Notify(ctx, n); err != nil {
+		s.log.Error().Err(err).Str("kind", kind).Int64("user", u.ID).Msg("mail not queued")
+	}
+}
