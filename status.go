@@ -1,6 +1,7 @@
 package phonegate
 
 import (
+	"slices"
 	"time"
 )
 
@@ -55,4 +56,53 @@ type DeliveryEvent struct {
 	Status    string
 	ErrorCode int
 	At        time.Time
+}
+
+// Outcome is what a delivery's status says of its code: on its way still,
+// at the phone, or never to reach it.
+type Outcome int
+
+// Outcomes of a delivery (DeliveryOutcome).
+const (
+	OutcomePending Outcome = iota // not final yet, or a status phonegate does not know
+	OutcomeArrived                // the text was delivered or read; the call was answered
+	OutcomeFailed                 // the code will not reach the phone by this delivery
+)
+
+// arrived and failed are the statuses of each channel that DeliveryOutcome
+// names; every other status is pending.
+var (
+	arrived = map[string]map[string]bool{
+		ChannelSMS:  {"delivered": true, "read": true},
+		ChannelCall: {"in-progress": true, "answered": true, "completed": true},
+	}
+	failed = map[string]map[string]bool{
+		ChannelSMS:  {"undelivered": true, "failed": true, "canceled": true},
+		ChannelCall: {"failed": true, "busy": true, "no-answer": true, "canceled": true},
+	}
+)
+
+// DeliveryOutcome returns the outcome of a delivery by channel in status.
+// It is the one definition: the automatic call after a text, the code
+// page, its JSON status, the audit log and the store's choice of the
+// preferred channel all derive from it.
+func DeliveryOutcome(channel, status string) Outcome {
+	switch {
+	case arrived[channel][status]:
+		return OutcomeArrived
+	case failed[channel][status]:
+		return OutcomeFailed
+	}
+	return OutcomePending
+}
+
+// DeliveryStatuses returns every status phonegate knows, sorted, so that a
+// store can list the statuses of an outcome (DeliveryOutcome) in a query.
+func DeliveryStatuses() []string {
+	out := make([]string, 0, len(statusRanks))
+	for st := range statusRanks {
+		out = append(out, st)
+	}
+	slices.Sort(out)
+	return out
 }

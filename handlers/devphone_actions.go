@@ -64,7 +64,7 @@ func (s *Server) devPhoneAnswer(w http.ResponseWriter, r *http.Request) error {
 	if d, ok, err := s.devEntryDelivery(r, e); err != nil {
 		return err
 	} else if ok && !callAnswerable(d.Status) {
-		return badRequest("That call can no longer be answered: " + strings.ToLower(deliveryWords(d)) + ".")
+		return badRequest("That call can no longer be answered: " + strings.ToLower(phonegate.DeliveryWords(d)) + ".")
 	}
 	if _, _, err := s.devStatusCallback(r.Context(), e, "in-progress", 0); err != nil {
 		return err

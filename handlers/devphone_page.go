@@ -106,7 +106,7 @@ func (s *Server) devPhoneData(r *http.Request) (*devPhoneView, error) {
 			return nil, err
 		}
 		if ok {
-			ev.Status, ev.Buttons = deliveryWords(d), devButtons[e.Kind]
+			ev.Status, ev.Buttons = phonegate.DeliveryWords(d), devButtons[e.Kind]
 			ev.Answerable = e.Kind == phonegate.ChannelCall && callAnswerable(d.Status)
 		}
 		i, ok := index[e.To]

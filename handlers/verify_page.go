@@ -103,7 +103,7 @@ func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage
 	if st.Kind != codeLocked && !st.NewCode {
 		for _, d := range f.Deliveries {
 			p.Deliveries = append(p.Deliveries, verifyDeliveryRow{Channel: verifyChannelLabel(d.Channel), Status: d.Status,
-				Words: deliveryWords(d), ErrorCode: d.ErrorCode})
+				Words: phonegate.DeliveryWords(d), ErrorCode: d.ErrorCode})
 		}
 	}
 	if !st.ResendAt.IsZero() {

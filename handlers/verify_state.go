@@ -65,17 +65,9 @@ type codeState struct {
 	LockedUntil time.Time
 }
 
-// Delivery statuses that mean the code did not reach the phone.
-var (
-	verifySMSFailed  = map[string]bool{"failed": true, "undelivered": true}
-	verifyCallFailed = map[string]bool{"failed": true, "busy": true, "no-answer": true, "canceled": true}
-)
-
+// deliveryFailed reports whether d will not bring the code to the phone.
 func deliveryFailed(d phonegate.Delivery) bool {
-	if d.Channel == phonegate.ChannelCall {
-		return verifyCallFailed[d.Status]
-	}
-	return verifySMSFailed[d.Status]
+	return phonegate.DeliveryOutcome(d.Channel, d.Status) == phonegate.OutcomeFailed
 }
 
 // codeStateOf derives the code page's state from f. The order of the

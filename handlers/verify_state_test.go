@@ -88,6 +88,13 @@ func TestCodePageStates(t *testing.T) {
 			}
 		}, state: "failed", words: []string{"The text message did not reach your phone. You can get a call instead."},
 			codeBox: true, buttons: []string{"Call me", "Text me the code again"}},
+		{name: "a canceled SMS failed like an undelivered one", setup: func(t *testing.T, h *twoFactor, b *browser) {
+			h.sendSMS(b)
+			if _, _, err := h.db.ApplyStatus(ctx, phonegate.StatusUpdate{ID: h.lastDelivery(b).ID, Status: "canceled", At: h.clock.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}, state: "failed", words: []string{"The text message did not reach your phone. You can get a call instead."},
+			codeBox: true, buttons: []string{"Call me", "Text me the code again"}},
 		{name: "2 wrong codes", setup: func(t *testing.T, h *twoFactor, b *browser) {
 			code := h.sendSMS(b)
 			for range 2 {

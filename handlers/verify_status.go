@@ -94,7 +94,7 @@ func (s *Server) verifyStatusJSON(w http.ResponseWriter, r *http.Request) error 
 	if st.Kind != codeLocked {
 		for _, d := range f.Deliveries {
 			out.Deliveries = append(out.Deliveries, verifyDeliveryJSON{Channel: d.Channel, Status: d.Status,
-				Words: deliveryWords(d), ErrorCode: d.ErrorCode})
+				Words: phonegate.DeliveryWords(d), ErrorCode: d.ErrorCode})
 		}
 	}
 	return writeStatusJSON(w, out)

@@ -17,8 +17,8 @@ func (s *Server) SendCodeForTest(ctx context.Context, ch phonegate.Challenge, ch
 // TwilioSignedForTest wraps h in the webhooks' signature middleware.
 func (s *Server) TwilioSignedForTest(h http.Handler) http.Handler { return s.twilioSigned(h.ServeHTTP) }
 
-// DeliveryWordsForTest is deliveryWords.
-var DeliveryWordsForTest = deliveryWords
+// DeliveryWordsForTest is phonegate.DeliveryWords.
+var DeliveryWordsForTest = phonegate.DeliveryWords
 
 // UserMessageForTest returns the words fail would show for err, and its
 // status; ok is false when err is not the user's to fix.

@@ -83,7 +83,7 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 		s.log.Error().Err(err).Str("delivery", id).Msg("status callback")
 		return err
 	}
-	if !changed || d.Channel != phonegate.ChannelSMS || !smsNotArriving[d.Status] {
+	if !changed || d.Channel != phonegate.ChannelSMS || phonegate.DeliveryOutcome(d.Channel, d.Status) != phonegate.OutcomeFailed {
 		return nil
 	}
 	// The text will not arrive: the automatic call is placed once per
@@ -100,22 +100,18 @@ func (s *Server) deliveryStatus(r *http.Request, known map[string]bool, status s
 	return nil
 }
 
-// smsNotArriving are the final statuses of a text message that will not
-// reach the phone, after which the code goes by call instead.
-var smsNotArriving = map[string]bool{"undelivered": true, "failed": true, "canceled": true}
-
 // outcomeEvent is the audit event of a delivery's final status, written
 // with the status itself. masked is MaskPhone(to), made beforehand; it
 // stands for the delivery's number only when to is that number.
 func (s *Server) outcomeEvent(d phonegate.Delivery, to, masked string) phonegate.AuditEvent {
 	kind := "code.undelivered"
-	if d.Status == "delivered" || d.Status == "read" || d.Status == "completed" {
+	if phonegate.DeliveryOutcome(d.Channel, d.Status) == phonegate.OutcomeArrived {
 		kind = "code.delivered"
 	}
 	if to != d.To || masked == "" {
 		masked = phonegate.MaskPhone(d.To)
 	}
-	detail := channelWords(d.Channel) + " to " + masked + ": " + deliveryWords(d)
+	detail := channelWords(d.Channel) + " to " + masked + ": " + phonegate.DeliveryWords(d)
 	return phonegate.AuditEvent{Kind: kind, Detail: detail, At: s.now()}
 }
 

@@ -76,7 +76,7 @@ func (db *DB) PassChallenge(ctx context.Context, challengeID string, sessionHash
 		// with nothing sent keeps the old preference.
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_failures = 0, mfa_locked_until = 0, last_mfa_at = ?,
 			preferred_channel = COALESCE((SELECT channel FROM deliveries WHERE challenge_id = ?
-				ORDER BY status IN ('delivered', 'read', 'answered', 'in-progress', 'completed') DESC, created_at DESC, rowid DESC
+				ORDER BY `+arrivedSQL+` DESC, created_at DESC, rowid DESC
 				LIMIT 1), preferred_channel)
 			WHERE id = ?`, now.Unix(), c.ID, c.UserID); err != nil {
 			return fmt.Errorf("store: pass challenge: %w", err)

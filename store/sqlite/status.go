@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/phonegate/phonegate"
@@ -151,3 +152,20 @@ func (db *DB) DeliveryEvents(ctx context.Context, id string) ([]phonegate.Delive
 	}
 	return es, nil
 }
+
+// arrivedSQL is an SQL condition on a deliveries row: its status says the
+// code reached the phone (phonegate.DeliveryOutcome), built once from the
+// known statuses so that the store and the domain cannot disagree.
+var arrivedSQL = func() string {
+	var conds []string
+	for _, ch := range []string{phonegate.ChannelSMS, phonegate.ChannelCall} {
+		var in []string
+		for _, st := range phonegate.DeliveryStatuses() {
+			if phonegate.DeliveryOutcome(ch, st) == phonegate.OutcomeArrived {
+				in = append(in, "'"+st+"'")
+			}
+		}
+		conds = append(conds, "(channel = '"+ch+"' AND status IN ("+strings.Join(in, ", ")+"))")
+	}
+	return "(" + strings.Join(conds, " OR ") + ")"
+}()

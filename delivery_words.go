@@ -1,19 +1,17 @@
-package handlers
+package phonegate
 
 import (
 	"strconv"
 	"strings"
-
-	"github.com/phonegate/phonegate"
 )
 
-// deliveryWords says the state of a delivery for people: "Queued", "Sent",
+// DeliveryWords says the state of a delivery for people: "Queued", "Sent",
 // "Delivered", "Not delivered: the phone is off or out of coverage (30003
 // unreachable)", "Ringing", "Answered", "No answer", "Busy", "Call ended".
 // It never says anything secret, so the code page and /verify/status can
 // show it as it is.
-func deliveryWords(d phonegate.Delivery) string {
-	call := d.Channel == phonegate.ChannelCall
+func DeliveryWords(d Delivery) string {
+	call := d.Channel == ChannelCall
 	switch d.Status {
 	case "queued", "accepted", "scheduled":
 		return "Queued"
