@@ -164,7 +164,7 @@ func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail fu
 	// a limit refuses leaves the session's earlier challenge, and the code
 	// on its way, as they were, and the refusal is said on this form.
 	c := s.challengeFor(r, phonegate.PurposeEnroll, ph.E164, g.project.Name)
-	d, err := s.startChallenge(r.Context(), c, channel, s.sendAddr(r))
+	d, err := s.svc.StartChallenge(r.Context(), c, channel, s.sendAddr(r))
 	if d.ID == "" && err != nil {
 		var ue *phonegate.Error
 		if !errors.As(err, &ue) {

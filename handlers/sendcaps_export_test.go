@@ -9,7 +9,7 @@ import (
 
 // SendCodeFromForTest sends a code as the pages do for a client at addr.
 func (s *Server) SendCodeFromForTest(ctx context.Context, ch phonegate.Challenge, channel, addr string) (phonegate.Delivery, error) {
-	return s.sendCodeFrom(ctx, ch, channel, addr, false)
+	return s.svc.SendCode(ctx, ch, channel, addr)
 }
 
 // SendAddrForTest is sendAddr.

@@ -10,7 +10,7 @@ import (
 // verifySend sends the session's code by the chosen channel ("sms" or
 // "call"): the first send, a resend or the other method. When the challenge
 // has ended (expired, killed by wrong codes), a new one like it is made
-// first. The send limits are the store's (sendCode). Every answer is a
+// first. The send limits are the store's (phonegate.Service.SendCode). Every answer is a
 // redirect to the code page (post, redirect, get); a refusal the page's
 // state does not show already (codeStateOf) is flashed in words, and a
 // click during the 30-second wait shows the page with its countdown.
@@ -47,7 +47,7 @@ func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 // code page. A send the user can do something about is said on the code
 // page itself: the challenge stands, and the page offers the other method.
 func (s *Server) sendThenVerify(w http.ResponseWriter, r *http.Request, c phonegate.Challenge, channel string) error {
-	_, err := s.sendCodeFrom(r.Context(), c, channel, s.sendAddr(r), false)
+	_, err := s.svc.SendCode(r.Context(), c, channel, s.sendAddr(r))
 	return s.toVerify(w, r, c, err)
 }
 

@@ -119,7 +119,7 @@ func (s *Server) speakable(w http.ResponseWriter, r *http.Request, id string) (p
 // callScript is the script of a code call for delivery id.
 func (s *Server) callScript(id, label, code string) twiml.CallScript {
 	return twiml.CallScript{
-		Project:   codeProject(label),
+		Project:   phonegate.CodeProject(label),
 		Code:      code,
 		Voice:     s.cfg.Voice,
 		Language:  s.cfg.VoiceLanguage,
