@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/phonegate/phonegate"
 )
@@ -136,39 +134,22 @@ func (s *Server) changePhone(w http.ResponseWriter, r *http.Request) error {
 	return s.startEnrollment(w, r, fail)
 }
 
-// startEnrollment reads the country, number and channel of the form,
-// refuses numbers codes must not go to, makes an enrollment challenge and
-// sends its code. fail shows the form again with a message.
+// startEnrollment reads the country, number and channel of the form and
+// has the service start the enrollment (phonegate.Service.StartEnrollment).
+// A refusal shows the form again with its message (fail), with the other
+// channel preselected when the one chosen cannot carry the code.
 func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail func(status int, msg string) error) error {
 	a := authFrom(r)
 	channel := r.PostFormValue("channel")
-	if channel != phonegate.ChannelSMS && channel != phonegate.ChannelCall {
-		return fail(http.StatusBadRequest, "Choose how to get the code: a text message or a voice call.")
-	}
-	ph, err := phonegate.ParsePhone(r.PostFormValue("phone"), r.PostFormValue("country"), s.cfg.AllowedCountries)
-	if err != nil {
-		return fail(http.StatusBadRequest, enrollMessage(err))
-	}
-	if channel == phonegate.ChannelSMS && !ph.SMS {
-		r.PostForm.Set("channel", phonegate.ChannelCall) // offer the call, preselected
-		return fail(http.StatusBadRequest, enrollMessage(phonegate.ErrPhoneNotForSMS))
-	}
-	if a.user.PhoneVerified && ph.E164 == a.user.Phone {
-		return fail(http.StatusBadRequest, "That is already your verified phone.")
-	}
-	g, err := s.gate(r)
-	if err != nil {
-		return err
-	}
-	// The new challenge is stored only with its first send: a number that
-	// a limit refuses leaves the session's earlier challenge, and the code
-	// on its way, as they were, and the refusal is said on this form.
-	c := s.challengeFor(r, phonegate.PurposeEnroll, ph.E164, g.project.Name)
-	d, err := s.svc.StartChallenge(r.Context(), c, channel, s.sendAddr(r))
+	c, d, err := s.svc.StartEnrollment(r.Context(), a.user, a.sess, s.trustToken(r), phonegate.Enrollment{
+		Number: r.PostFormValue("phone"), Country: r.PostFormValue("country"), Channel: channel, ClientAddr: s.sendAddr(r)})
 	if d.ID == "" && err != nil {
 		var ue *phonegate.Error
 		if !errors.As(err, &ue) {
 			return err
+		}
+		if errors.Is(err, phonegate.ErrPhoneNotForSMS) {
+			r.PostForm.Set("channel", phonegate.ChannelCall) // offer the call, preselected
 		}
 		if le, ok := errors.AsType[*phonegate.SendLimitError](err); ok && le.Reason == phonegate.LimitDaily {
 			// The channel's cap of the day is reached: offer the other, preselected.
@@ -181,17 +162,6 @@ func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail fu
 		return fail(errorStatus(ue), ue.Message)
 	}
 	return s.toVerify(w, r, c, err)
-}
-
-// enrollMessage turns an error's lower-case text into a enrollMessage for the page.
-func enrollMessage(err error) string {
-	msg := err.Error()
-	r, n := utf8.DecodeRuneInString(msg)
-	msg = string(unicode.ToUpper(r)) + msg[n:]
-	if !strings.HasSuffix(msg, ".") {
-		msg += "."
-	}
-	return msg
 }
 
 // reenrollRefused reports whether the phone page is refused to this

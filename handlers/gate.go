@@ -13,77 +13,30 @@ const (
 	stepVerify    = "/verify"     // pass the code
 )
 
-// gateResult is what the gate learned about a session.
-type gateResult struct {
-	step string // "", stepPhone, stepEmergency or stepVerify
-	// project is the project that asks for the code: the first one the
-	// session does not satisfy, else the first with two-factor on. Its
-	// name goes in the SMS and the call.
-	project phonegate.Project
-	// enforced reports whether any accepted project of the user has
-	// two-factor on.
-	enforced bool
-	// trustable reports whether any project's level lets a computer that
-	// passed the code skip it later (once per computer, every 30 days).
-	trustable bool
+// stepPaths are the pages of the gate's steps.
+var stepPaths = map[phonegate.Step]string{
+	phonegate.StepPhone:     stepPhone,
+	phonegate.StepEmergency: stepEmergency,
+	phonegate.StepVerify:    stepVerify,
 }
 
-// gate decides what the session must do before reaching any full route.
-// Checking every project, not just the one asked for, keeps a session
-// between the password and the code out of everything but the code and
-// enrollment pages (DESIGN §1.3: once on, 2FA is required of all users).
-// Only the projects the user accepted count: a project that added them
-// without their consent must not impose its level on their account. The
-// level is read at every request, so a tightened level takes effect at the
-// next one, whatever trust the computer had.
+// gateResult is what the gate learned about a session, with its step as
+// the page to go to.
+type gateResult struct {
+	step    string // "", stepPhone, stepEmergency or stepVerify
+	project phonegate.Project
+}
+
+// gate asks the service what the request's session must do before
+// reaching any full route (phonegate.Service.Gate), with the computer's
+// trust cookie.
 func (s *Server) gate(r *http.Request) (gateResult, error) {
 	a := authFrom(r)
-	ctx := r.Context()
-	ms, err := s.db.Memberships(ctx, a.user.ID)
+	g, err := s.svc.Gate(r.Context(), a.user, a.sess, s.trustToken(r))
 	if err != nil {
 		return gateResult{}, err
 	}
-	var g gateResult
-	for _, m := range ms {
-		switch phonegate.Level(m.Project.MFALevel) {
-		case phonegate.LevelOff:
-			continue
-		case phonegate.LevelPerComputer, phonegate.Level30Days:
-			g.trustable = true
-		}
-		if !g.enforced {
-			g.enforced, g.project = true, m.Project
-		}
-	}
-	if g.enforced && !a.user.PhoneVerified {
-		// No phone, or the emergency code was used: a phone must be
-		// verified before anything else, whatever the session passed.
-		g.step = stepPhone
-		return g, nil
-	}
-	// A new emergency code waits to be shown: show it before anything else,
-	// so that leaving the page by another link does not lose it unseen.
-	if shown, err := s.db.HasReveal(ctx, a.sess.TokenHash, phonegate.RevealEmergency); err != nil {
-		return gateResult{}, err
-	} else if shown {
-		g.step = stepEmergency
-		return g, nil
-	}
-	if !g.enforced {
-		return g, nil
-	}
-	trust, err := s.trustedComputer(r)
-	if err != nil {
-		return gateResult{}, err
-	}
-	now := s.now()
-	for _, m := range ms {
-		if !phonegate.Level(m.Project.MFALevel).Covered(a.sess.MFAAt, trust.LastMFAAt, trust.CreatedAt, now) {
-			g.step, g.project = stepVerify, m.Project
-			break
-		}
-	}
-	return g, nil
+	return gateResult{step: stepPaths[g.Step], project: g.Project}, nil
 }
 
 // secondFactorStep returns where a logged-in user must go before reaching

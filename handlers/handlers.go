@@ -21,7 +21,7 @@ import (
 // Session and elevation lifetimes (DESIGN §2).
 const (
 	SessionIdle     = 30 * time.Minute
-	SessionAbsolute = 12 * time.Hour
+	SessionAbsolute = phonegate.SessionAbsolute
 	ElevationLife   = 10 * time.Minute
 	InviteLife      = 7 * 24 * time.Hour
 )

@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/hex"
-	"net/http"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/mail"
@@ -16,10 +14,6 @@ func (s *Server) Outbox() *mail.Outbox { return s.mail }
 // canMail reports whether messages can be sent: an SMTP server, or the
 // dev mailbox in dev mode.
 func (s *Server) canMail() bool { return s.mail != nil }
-
-// failedCodesNotice is how many wrong codes after the right password make
-// a login session tell its user, once.
-const failedCodesNotice = 3
 
 // queueMail queues the notice n of kind to the address to. A dedupe key
 // lets one such message go ever. Without mail it does nothing.
@@ -49,23 +43,6 @@ func (s *Server) notifyPasswordChanged(ctx context.Context, u phonegate.User) {
 	s.notify(ctx, phonegate.NoticePasswordChanged, u, phonegate.Notice{Link: s.publicURL("/login")}, "")
 }
 
-// notifyPhoneChanged tells u that a new phone replaced old (E.164; the
-// message shows both masked).
-func (s *Server) notifyPhoneChanged(ctx context.Context, u phonegate.User, old, phone string) {
-	s.notify(ctx, phonegate.NoticePhoneChanged, u, phonegate.Notice{Link: s.accountLink(),
-		OldPhone: phonegate.MaskPhone(old), NewPhone: phonegate.MaskPhone(phone)}, "")
-}
-
-// notifyEmergencyUsed tells u that their emergency code was used.
-func (s *Server) notifyEmergencyUsed(ctx context.Context, u phonegate.User) {
-	s.notify(ctx, phonegate.NoticeEmergencyUsed, u, phonegate.Notice{Link: s.accountLink()}, "")
-}
-
-// notifyEmergencyRenewed tells u that a new emergency code was made.
-func (s *Server) notifyEmergencyRenewed(ctx context.Context, u phonegate.User) {
-	s.notify(ctx, phonegate.NoticeEmergencyRenewed, u, phonegate.Notice{Link: s.accountLink()}, "")
-}
-
 // notifyReset tells u that by, managing project, reset their second
 // factor. recoveryCode, when not empty, is the one-time code their next
 // enrollment asks for, sent to them in the message; "" sends none.
@@ -88,29 +65,6 @@ func (s *Server) notifyLevelChanged(ctx context.Context, p phonegate.Project, by
 		if canManage(m.Role) && !m.Pending && !m.Invited {
 			s.notify(ctx, phonegate.NoticeLevelChanged, m.User, d, "")
 		}
-	}
-}
-
-// noteFailedCode counts a wrong code (or emergency code) of the session,
-// which got past the password; at the failedCodesNotice-th it tells the
-// user, once per session.
-func (s *Server) noteFailedCode(r *http.Request) {
-	a := authFrom(r)
-	ctx := r.Context()
-	key := phonegate.FailedCodeKey(a.sess.TokenHash)
-	now := s.now()
-	if err := s.db.AddEvent(ctx, key, now); err != nil {
-		s.log.Error().Err(err).Msg("wrong code not counted for its notice")
-		return
-	}
-	n, err := s.db.CountEvents(ctx, key, now.Add(-SessionAbsolute))
-	if err != nil {
-		s.log.Error().Err(err).Msg("wrong codes not counted for their notice")
-		return
-	}
-	if n >= failedCodesNotice {
-		s.notify(ctx, phonegate.NoticeFailedCodes, a.user, phonegate.Notice{Link: s.accountLink()},
-			"failed-codes:"+hex.EncodeToString(a.sess.TokenHash))
 	}
 }
 

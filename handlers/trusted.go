@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/phonegate/phonegate"
 )
@@ -13,12 +12,6 @@ import (
 // The server decides what the record is worth (phonegate.Level.Covered):
 // the cookie only has to outlive the longest trust, once per computer.
 const trustCookieAge = phonegate.TrustPerComputer
-
-// trustRecord is what a trusted-computer cookie proves for the logged-in user.
-type trustRecord struct {
-	CreatedAt time.Time
-	LastMFAAt time.Time
-}
 
 // trustCookie is the trusted-computer cookie's name: with the __Host-
 // prefix when the site is https, so that no other host or path can set it.
@@ -29,46 +22,22 @@ func (s *Server) trustCookie() string {
 	return "phonegate_trust"
 }
 
-// trustedComputer returns the trusted-computer record the request's cookie
-// names, if it belongs to the logged-in user; a zero record if not, so that
-// user A's cookie does nothing for user B.
-func (s *Server) trustedComputer(r *http.Request) (trustRecord, error) {
-	a := authFrom(r)
-	c, err := r.Cookie(s.trustCookie())
-	if err != nil || c.Value == "" || a.user.ID == 0 {
-		return trustRecord{}, nil
+// trustToken is the trusted-computer token the request's cookie holds, ""
+// for none.
+func (s *Server) trustToken(r *http.Request) string {
+	if c, err := r.Cookie(s.trustCookie()); err == nil {
+		return c.Value
 	}
-	tc, err := s.db.TrustedComputer(r.Context(), phonegate.HashToken(c.Value), a.user.ID)
-	if errors.Is(err, phonegate.ErrNotFound) {
-		return trustRecord{}, nil
-	}
-	if err != nil {
-		return trustRecord{}, err
-	}
-	return trustRecord{CreatedAt: tc.CreatedAt, LastMFAAt: tc.LastMFAAt}, nil
+	return ""
 }
 
 // trustThisComputer records that the user just passed the code on this
-// computer: the record its cookie names is refreshed if it is the user's;
-// otherwise a new token is made and set. A revoked token is never brought
-// back: a copy of it elsewhere stays worthless.
-func (s *Server) trustThisComputer(w http.ResponseWriter, r *http.Request, now time.Time) error {
+// computer (phonegate.Service.TrustComputer), and sets the cookie when a
+// new token was made for it.
+func (s *Server) trustThisComputer(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
-	if c, err := r.Cookie(s.trustCookie()); err == nil && c.Value != "" {
-		ok, err := s.db.RefreshTrustedComputer(r.Context(), phonegate.HashToken(c.Value), a.user.ID, now)
-		if err != nil || ok {
-			return err
-		}
-	}
-	token := phonegate.NewToken()
-	err := s.db.AddTrustedComputer(r.Context(), phonegate.TrustedComputer{
-		TokenHash: phonegate.HashToken(token),
-		UserID:    a.user.ID,
-		UserAgent: truncate(r.UserAgent(), 200),
-		CreatedAt: now,
-		LastMFAAt: now,
-	})
-	if err != nil {
+	token, err := s.svc.TrustComputer(r.Context(), a.user, s.trustToken(r), truncate(r.UserAgent(), 200))
+	if err != nil || token == "" {
 		return err
 	}
 	s.setCookie(w, s.trustCookie(), token, trustCookieAge)

@@ -26,7 +26,7 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	// An enrollment stays on the page while it can still pass, or, once
 	// ended, while it may be renewed from there (the page offers to send a
 	// new code); otherwise the gate decides.
-	if found && c.Purpose == phonegate.PurposeEnroll && c.State != phonegate.ChallengeUsed && (c.Live(now) || renewable(a.user)) {
+	if found && c.Purpose == phonegate.PurposeEnroll && c.State != phonegate.ChallengeUsed && (c.Live(now) || phonegate.Renewable(a.user)) {
 		return s.renderVerify(w, r, c, http.StatusOK, "")
 	}
 	g, err := s.gate(r)
@@ -66,22 +66,13 @@ func (s *Server) claimApproved(w http.ResponseWriter, r *http.Request, c phonega
 	return nil
 }
 
-// What the code page flashes after a code that was not checked.
-const (
-	msgCodeMalformed = "Enter the 6-digit code from the text message or the call."
-	msgCodeUnsent    = "No code has been sent yet, so that one was not checked: choose how to get your code."
-)
-
-// verifyCode checks a typed code. The check is counted before the
-// comparison (store.TakeCheck); a wrong code counts toward the challenge's
-// death and the user's lock; a right one is consumed by exactly one request.
-// Every outcome but a pass goes back to the code page (post, redirect,
-// get), whose state says what happened: tries left, a dead code, the lock.
-// A code typed before anything was sent is neither checked nor counted:
-// nobody can know it yet.
+// verifyCode checks a typed code (phonegate.Service.CheckCode); a right
+// one is consumed by exactly one request. Every outcome but a pass goes
+// back to the code page (post, redirect, get), whose state says what
+// happened: tries left, a dead code, the lock. A code typed before
+// anything was sent is neither checked nor counted: nobody can know it yet.
 func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
-	ctx := r.Context()
 	now := s.now()
 	c, found, err := s.sessionChallenge(r)
 	if err != nil {
@@ -94,31 +85,12 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 	if c.State == phonegate.ChallengeApproved && c.Live(now) {
 		return s.claimApproved(w, r, c)
 	}
-	code := normalizeCode(r.PostFormValue("code"))
-	switch {
-	case s.locked(a.user):
-		return s.backToVerify(w, r, "")
-	case c.Sends == 0 && c.Live(now):
-		return s.backToVerify(w, r, msgCodeUnsent)
-	case code == "":
-		return s.backToVerify(w, r, msgCodeMalformed)
-	}
-	mac, err := s.db.TakeCheck(ctx, c.ID, a.sess.TokenHash, now)
-	if errors.Is(err, phonegate.ErrCodeRefused) {
-		return s.backToVerify(w, r, "")
+	err = s.svc.CheckCode(r.Context(), a.user, a.sess, c, r.PostFormValue("code"))
+	if errors.Is(err, phonegate.ErrCodeRefused) || phonegate.ErrorCode(err) == phonegate.EInvalid {
+		return s.backToVerify(w, r, phonegate.ErrorMessage(err))
 	}
 	if err != nil {
 		return err
-	}
-	if !s.cfg.Keys.CheckCode(c.ID, code, mac) {
-		f, err := s.db.FailSecondFactor(ctx, a.user.ID, c.ID, "wrong code for "+phonegate.MaskPhone(c.Phone), now)
-		if err != nil {
-			return err
-		}
-		s.log.Info().Int64("user", a.user.ID).Bool("challenge_dead", f.ChallengeDead).Bool("locked", f.Locked).
-			Msg("wrong code")
-		s.noteFailedCode(r)
-		return s.backToVerify(w, r, "")
 	}
 	next, err := s.completeChallenge(w, r, c, phonegate.Pass{})
 	if errors.Is(err, phonegate.ErrCodeRefused) {

@@ -47,33 +47,10 @@ func verifyChannelLabel(ch string) string {
 	return "Text message"
 }
 
-// codeFactsOf reads what the state of challenge c is derived from: its
-// deliveries, the user's lock and preference, the number's opt-out and
-// the send limits.
+// codeFactsOf reads what the state of challenge c is derived from
+// (phonegate.Service.CodeFacts).
 func (s *Server) codeFactsOf(r *http.Request, c phonegate.Challenge) (codeFacts, error) {
-	a := authFrom(r)
-	ctx := r.Context()
-	now := s.now()
-	f := codeFacts{Challenge: c, Now: now, LockedUntil: a.user.MFALockedUntil, Preferred: a.user.PreferredChannel,
-		Emergency: c.Purpose == phonegate.PurposeLogin && a.user.PhoneVerified && a.user.EmergencyHash != ""}
-	var err error
-	if f.Deliveries, err = s.db.Deliveries(ctx, c.ID); err != nil {
-		return codeFacts{}, err
-	}
-	// An enrollment goes first by the channel picked on the phone page.
-	if c.Purpose == phonegate.PurposeEnroll && len(f.Deliveries) > 0 {
-		f.Preferred = f.Deliveries[0].Channel
-	}
-	if f.OptedOut, err = s.db.OptedOut(ctx, c.Phone); err != nil {
-		return codeFacts{}, err
-	}
-	if ph, err := phonegate.ParsePhone(c.Phone, "", nil); err == nil {
-		f.NoSMS = !ph.SMS
-	}
-	if f.Blocks, err = s.db.SendBlocks(ctx, c.Phone, s.caps, now); err != nil {
-		return codeFacts{}, err
-	}
-	return f, nil
+	return s.svc.CodeFacts(r.Context(), authFrom(r).user, c)
 }
 
 // verifyData builds the code page for challenge c.
@@ -94,7 +71,7 @@ func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage
 	}
 	if p.Enroll {
 		p.Title = "Verify your phone"
-		if renewable(authFrom(r).user) {
+		if phonegate.Renewable(authFrom(r).user) {
 			p.OtherPhone = withNext(stepPhone, r)
 		}
 	}
@@ -110,10 +87,9 @@ func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage
 		p.ResendWait = "You can ask for another code in " + seconds(st.ResendAt.Sub(f.Now)) + "."
 		p.ResendAt = st.ResendAt.UTC().Format(time.RFC3339)
 	}
-	// The reply code is derived again from the challenge ID: the store keeps
-	// only its MAC (codeStateOf offers it only to a challenge that has one).
+	// codeStateOf offers the reply code only to a challenge that has one.
 	if st.Reply {
-		p.ReplyCode = s.cfg.Keys.ReplyCode(c.ID)
+		p.ReplyCode = s.svc.ReplyCode(c)
 		p.ReplyTo = s.cfg.FromNumber
 	}
 	return p, nil

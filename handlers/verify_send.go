@@ -98,7 +98,7 @@ func (s *Server) stateSays(r *http.Request, c phonegate.Challenge, refusal error
 // challenge if the session still needs one. dest is where to go instead
 // when there is nothing to verify.
 func (s *Server) replaceChallenge(r *http.Request, old phonegate.Challenge, found bool) (phonegate.Challenge, string, error) {
-	if found && old.Purpose == phonegate.PurposeEnroll && old.State != phonegate.ChallengeUsed && renewable(authFrom(r).user) {
+	if found && old.Purpose == phonegate.PurposeEnroll && old.State != phonegate.ChallengeUsed && phonegate.Renewable(authFrom(r).user) {
 		c, err := s.newChallenge(r, phonegate.PurposeEnroll, old.Phone, old.Label)
 		return c, "", err
 	}
@@ -116,10 +116,3 @@ func (s *Server) replaceChallenge(r *http.Request, old phonegate.Challenge, foun
 		return phonegate.Challenge{}, withNext(g.step, r), nil
 	}
 }
-
-// renewable reports whether an enrollment of u that ended may be started
-// again without the phone page: only while u has no verified phone. Once a
-// phone is verified (by this session or another), a session that passed
-// only the password gets the login challenge to that phone instead, and a
-// phone change starts again from the account page, with the password.
-func renewable(u phonegate.User) bool { return !u.PhoneVerified }

@@ -29,17 +29,7 @@ const (
 )
 
 // codeFacts are what the code page's state is derived from.
-type codeFacts struct {
-	Challenge   phonegate.Challenge
-	Deliveries  []phonegate.Delivery // oldest first
-	Now         time.Time
-	LockedUntil time.Time            // the user's lock; in the past when none
-	OptedOut    bool                 // the number replied STOP
-	NoSMS       bool                 // the number cannot take text messages
-	Blocks      phonegate.SendBlocks // the number's and the day's limits
-	Preferred   string               // the channel the account page names
-	Emergency   bool                 // the user has an emergency code to offer
-}
+type codeFacts = phonegate.CodeFacts
 
 // codeState is the code page in one state.
 type codeState struct {
