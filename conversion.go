@@ -1,6 +1,7 @@
 package phonegate
 
 import (
+	"context"
 	"time"
 )
 
@@ -31,3 +32,18 @@ func (c Conversion) Rate() float64 {
 // Low reports whether the rate says something is wrong: at least
 // ConversionMinSends sends and a rate below ConversionLow.
 func (c Conversion) Low() bool { return c.Sent >= ConversionMinSends && c.Rate() < ConversionLow }
+
+// WatchConversion measures the conversion rate of the codes sent (passed
+// / sent, per hour; Store.CheckConversion) and, when it is low, logs it
+// at error level. The store decides, across processes, that the alarm is
+// raised at most once an hour, and writes its audit event.
+func (s *Service) WatchConversion(ctx context.Context) error {
+	c, raised, err := s.store.CheckConversion(ctx, s.now())
+	if err != nil || !raised {
+		return err
+	}
+	s.log.Error().Int("sent", c.Sent).Int("passed", c.Passed).Float64("rate", c.Rate()).
+		Time("from", c.From).Time("to", c.To).
+		Msg("conversion rate low: few of the codes sent were typed; codes may be going to numbers nobody holds (SMS pumping)")
+	return nil
+}

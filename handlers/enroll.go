@@ -168,9 +168,6 @@ func (s *Server) startEnrollment(w http.ResponseWriter, r *http.Request, fail fu
 // session (reenrollRefusal says why on the page).
 func (s *Server) reenrollRefused(r *http.Request) (bool, error) {
 	a := authFrom(r)
-	re, err := s.db.Reenrollment(r.Context(), a.user.ID, a.sess.TokenHash, s.now())
-	if errors.Is(err, phonegate.ErrNotFound) || (err == nil && re.Bound) {
-		return false, nil
-	}
-	return err == nil, err
+	_, refused, err := s.svc.ReenrollRefusal(r.Context(), a.user, a.sess)
+	return refused, err
 }

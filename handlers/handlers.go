@@ -184,7 +184,7 @@ func (s *Server) Maintain(ctx context.Context) error {
 	if _, err := s.db.DeleteExpiredSessions(ctx, now.Add(-SessionIdle), now.Add(-SessionAbsolute)); err != nil {
 		return err
 	}
-	if err := s.watchConversion(ctx, now); err != nil {
+	if err := s.svc.WatchConversion(ctx); err != nil {
 		return err
 	}
 	return s.db.PruneEvents(ctx, now.Add(-24*time.Hour))

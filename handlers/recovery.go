@@ -17,8 +17,7 @@ const RevealRecovery = "recovery"
 // The words of re-enrollment: why this session may not verify a phone,
 // and what the user can do instead.
 const (
-	msgRecoveryInvalid = "That recovery code is not valid."
-	outsideResetMsg    = "This member also belongs to projects you do not administer, so you cannot reset their " +
+	outsideResetMsg = "This member also belongs to projects you do not administer, so you cannot reset their " +
 		"two-factor authentication: only someone who is an owner or admin of every project they belong to can, " +
 		"or an operator on the server with phonegate user reset-2fa --email followed by their address."
 )
@@ -57,54 +56,32 @@ type reenrollPage struct {
 // store refuses such an enrollment anyway; this page says why in words.
 func (s *Server) reenrollRefusal(w http.ResponseWriter, r *http.Request, status int, msg string) (bool, error) {
 	a := authFrom(r)
-	re, err := s.db.Reenrollment(r.Context(), a.user.ID, a.sess.TokenHash, s.now())
-	if errors.Is(err, phonegate.ErrNotFound) || (err == nil && re.Bound) {
-		return false, nil
-	}
-	if err != nil {
+	re, refused, err := s.svc.ReenrollRefusal(r.Context(), a.user, a.sess)
+	if err != nil || !refused {
 		return false, err
 	}
 	p := &reenrollPage{page: page{Title: "Verify your phone", Error: msg}, Next: nextPath(r), Reason: re.Reason,
 		Recovery: re.RecoveryLive, Expired: re.RecoveryExpired, Orphaned: re.Orphaned}
 	if msg == "" && s.locked(a.user) && re.RecoveryLive {
-		p.Error = noticeLocked
+		p.Error = phonegate.MsgSecondFactorLocked
 	}
 	s.render(w, r, status, "reenroll", p)
 	return true, nil
 }
 
-// maxRecoveryInput bounds what is read of a typed recovery code.
-const maxRecoveryInput = 64
-
-// useRecovery takes the recovery code an admin's reset issued: if it is
-// the right one, still live and unused, this session, and no other, may
-// verify the new phone. A wrong one counts toward the second-factor lock.
+// useRecovery takes the recovery code an admin's reset issued
+// (phonegate.Service.UseRecoveryCode). A refusal goes back to the phone
+// page, which says why (post, redirect, get): a reload never sends the
+// code again.
 func (s *Server) useRecovery(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
-	typed := phonegate.NormalizeEmergencyCode(r.PostFormValue("recovery_code"))
-	if len(typed) > maxRecoveryInput {
-		typed = typed[:maxRecoveryInput]
-	}
-	// A refusal goes back to the phone page, which says why (post,
-	// redirect, get): a reload never sends the code again.
-	refuse := func(msg string) error {
-		return s.formError(w, r, withNext(stepPhone, r), "", msg, nil)
-	}
-	if s.locked(a.user) {
-		return refuse(noticeLocked)
-	}
-	f, err := s.db.UseRecoveryCode(r.Context(), a.user.ID, s.recoveryMAC(a.user.ID, typed), a.sess.TokenHash, s.now())
+	err := s.svc.UseRecoveryCode(r.Context(), a.user, a.sess, r.PostFormValue("recovery_code"))
 	if errors.Is(err, phonegate.ErrCodeRefused) {
-		s.log.Info().Int64("user", a.user.ID).Bool("locked", f.Locked).Msg("wrong recovery code")
-		if f.Locked {
-			return refuse(noticeLocked)
-		}
-		return refuse(msgRecoveryInvalid)
+		return s.formError(w, r, withNext(stepPhone, r), "", phonegate.ErrorMessage(err), nil)
 	}
 	if err != nil {
 		return err
 	}
-	s.log.Info().Int64("user", a.user.ID).Msg("recovery code used")
 	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
 	return nil
 }

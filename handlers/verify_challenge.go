@@ -1,17 +1,10 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/phonegate/phonegate"
 )
-
-// noticeLocked is the word of the re-enrollment page while the second
-// factor is locked; the code page's states say the rest (codeStateOf).
-var noticeLocked = fmt.Sprintf("Too many failed attempts. Two-factor verification is locked for %d minutes.",
-	int(phonegate.MFALockDuration/time.Minute))
 
 // newChallenge starts a challenge of the request's session
 // (phonegate.Service.NewChallenge). It sends nothing.
