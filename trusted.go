@@ -58,3 +58,15 @@ func (s *Service) TrustComputer(ctx context.Context, u User, trustToken, userAge
 	}
 	return token, nil
 }
+
+// TrustedComputers lists user u's trusted computers.
+func (s *Service) TrustedComputers(ctx context.Context, u User) ([]TrustedComputer, error) {
+	return s.store.TrustedComputers(ctx, u.ID)
+}
+
+// ForgetComputer forgets user u's trusted computer whose token hash is id:
+// that computer will be asked for the code again. It returns ErrNotFound
+// when u has no such computer.
+func (s *Service) ForgetComputer(ctx context.Context, u User, id []byte) error {
+	return s.store.ForgetComputer(ctx, u.ID, id, s.now())
+}

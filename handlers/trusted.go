@@ -56,7 +56,7 @@ type trustedRow struct {
 // trustedRows lists the user's trusted computers for the account page.
 func (s *Server) trustedRows(r *http.Request) ([]trustedRow, error) {
 	a := authFrom(r)
-	tcs, err := s.db.TrustedComputers(r.Context(), a.user.ID)
+	tcs, err := s.svc.TrustedComputers(r.Context(), a.user)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *Server) revokeTrusted(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || len(id) == 0 {
 		return s.accountError(w, r, "", msgUnknownComputer)
 	}
-	err = s.db.ForgetComputer(r.Context(), a.user.ID, id, s.now())
+	err = s.svc.ForgetComputer(r.Context(), a.user, id)
 	if errors.Is(err, phonegate.ErrNotFound) {
 		return s.accountError(w, r, "", msgUnknownComputer)
 	}
