@@ -37,6 +37,9 @@ type verifyPage struct {
 	// OtherPhone offers the phone page again: an enrollment of a user
 	// without a verified phone may start over with another number.
 	OtherPhone string
+	// MaxSends and CodeMinutes are the rules the hint names: the sends of
+	// a code, and how long it works.
+	MaxSends, CodeMinutes int
 }
 
 // verifyChannelLabel names a channel for people.
@@ -68,6 +71,9 @@ func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage
 		Masked:  phonegate.MaskPhone(c.Phone),
 		Project: c.Label,
 		State:   st,
+
+		MaxSends:    phonegate.MaxChallengeSends,
+		CodeMinutes: int(phonegate.ChallengeLife / time.Minute),
 	}
 	if p.Enroll {
 		p.Title = "Verify your phone"
