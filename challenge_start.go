@@ -83,3 +83,32 @@ func (s *Service) Locked(u User) bool { return s.now().Before(u.MFALockedUntil) 
 // only the password gets the login challenge to that phone instead, and a
 // phone change starts again from the account page, with the password.
 func Renewable(u User) bool { return !u.PhoneVerified }
+
+// LoginChallenge returns the challenge the code page of a login shows:
+// c, the session's newest (found false: none), while it is a login
+// challenge to u's phone that was not used; else a new one named after
+// label, which sends nothing.
+func (s *Service) LoginChallenge(ctx context.Context, u User, sess Session, c Challenge, found bool, label string) (Challenge, error) {
+	if found && c.Purpose == PurposeLogin && c.State != ChallengeUsed && c.Phone == u.Phone {
+		return c, nil
+	}
+	return s.NewChallenge(ctx, u, sess, PurposeLogin, u.Phone, label)
+}
+
+// ReplaceChallenge makes a new challenge in place of old, one that ended
+// (found false: the session has none): to the same phone for an
+// enrollment that may still be renewed (Renewable), else a login challenge
+// if the session still needs one. When there is nothing to verify it
+// makes none, and returns the gate's step: where the session must go.
+func (s *Service) ReplaceChallenge(ctx context.Context, u User, sess Session, trustToken string, old Challenge, found bool) (Challenge, Step, error) {
+	if found && old.Purpose == PurposeEnroll && old.State != ChallengeUsed && Renewable(u) {
+		c, err := s.NewChallenge(ctx, u, sess, PurposeEnroll, old.Phone, old.Label)
+		return c, StepVerify, err
+	}
+	g, err := s.Gate(ctx, u, sess, trustToken)
+	if err != nil || g.Step != StepVerify {
+		return Challenge{}, g.Step, err
+	}
+	c, err := s.NewChallenge(ctx, u, sess, PurposeLogin, u.Phone, g.Project.Name)
+	return c, StepVerify, err
+}

@@ -42,10 +42,8 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, withNext(g.step, r), http.StatusSeeOther)
 		return nil
 	}
-	if !found || c.Purpose != phonegate.PurposeLogin || c.State == phonegate.ChallengeUsed || c.Phone != a.user.Phone {
-		if c, err = s.newChallenge(r, phonegate.PurposeLogin, a.user.Phone, g.project.Name); err != nil {
-			return err
-		}
+	if c, err = s.svc.LoginChallenge(r.Context(), a.user, a.sess, c, found, g.project.Name); err != nil {
+		return err
 	}
 	return s.renderVerify(w, r, c, http.StatusOK, "")
 }

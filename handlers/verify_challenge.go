@@ -6,13 +6,6 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// newChallenge starts a challenge of the request's session
-// (phonegate.Service.NewChallenge). It sends nothing.
-func (s *Server) newChallenge(r *http.Request, purpose, phone, label string) (phonegate.Challenge, error) {
-	a := authFrom(r)
-	return s.svc.NewChallenge(r.Context(), a.user, a.sess, purpose, phone, label)
-}
-
 // sessionChallenge returns the session's newest challenge, whatever its
 // state; found is false when the session never had one.
 func (s *Server) sessionChallenge(r *http.Request) (c phonegate.Challenge, found bool, err error) {

@@ -93,26 +93,18 @@ func (s *Server) stateSays(r *http.Request, c phonegate.Challenge, refusal error
 	return k == codeLimited || k == codeOptedOut, nil
 }
 
-// replaceChallenge makes a new challenge in place of one that ended: to the
-// same phone for an enrollment that may still be renewed, else a login
-// challenge if the session still needs one. dest is where to go instead
-// when there is nothing to verify.
+// replaceChallenge makes a new challenge in place of one that ended
+// (phonegate.Service.ReplaceChallenge). dest is where to go instead when
+// there is nothing to verify.
 func (s *Server) replaceChallenge(r *http.Request, old phonegate.Challenge, found bool) (phonegate.Challenge, string, error) {
-	if found && old.Purpose == phonegate.PurposeEnroll && old.State != phonegate.ChallengeUsed && phonegate.Renewable(authFrom(r).user) {
-		c, err := s.newChallenge(r, phonegate.PurposeEnroll, old.Phone, old.Label)
+	a := authFrom(r)
+	c, step, err := s.svc.ReplaceChallenge(r.Context(), a.user, a.sess, s.trustToken(r), old, found)
+	switch {
+	case err != nil || step == phonegate.StepVerify:
 		return c, "", err
-	}
-	g, err := s.gate(r)
-	if err != nil {
-		return phonegate.Challenge{}, "", err
-	}
-	switch g.step {
-	case stepVerify:
-		c, err := s.newChallenge(r, phonegate.PurposeLogin, authFrom(r).user.Phone, g.project.Name)
-		return c, "", err
-	case "":
+	case step == phonegate.StepNone:
 		return phonegate.Challenge{}, nextPath(r), nil
 	default:
-		return phonegate.Challenge{}, withNext(g.step, r), nil
+		return phonegate.Challenge{}, withNext(stepPaths[step], r), nil
 	}
 }
