@@ -201,3 +201,49 @@ func testApplyStatusUnknown(t *testing.T, open opener) {
 		t.Errorf("status = %s, want sent", got.Status)
 	}
 }
+
+// testPreferredChannel: passing a challenge makes the preferred channel
+// that of its newest delivery that reached the phone
+// (phonegate.DeliveryOutcome), else that of its newest delivery.
+func testPreferredChannel(t *testing.T, open opener) {
+	type send struct{ channel, status string }
+	tests := []struct {
+		name  string
+		sends []send
+		want  string
+	}{
+		{"a delivered text before a busy call", []send{{"sms", "delivered"}, {"call", "busy"}}, "sms"},
+		{"an undelivered text before an answered call", []send{{"sms", "undelivered"}, {"call", "completed"}}, "call"},
+		{"a canceled text before an answered call", []send{{"sms", "canceled"}, {"call", "in-progress"}}, "call"},
+		{"a completed call before a text on its way", []send{{"call", "completed"}, {"sms", "sent"}}, "call"},
+		{"nothing arrived: the newest", []send{{"call", "no-answer"}, {"sms", "canceled"}}, "sms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := open(t)
+			u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
+			c := newChallenge(t, db, u.ID, "s", phonegate.PurposeLogin, t0)
+			for i, s := range tt.sends {
+				at := t0.Add(time.Duration(i) * time.Minute)
+				d, err := db.ReserveSend(ctx, phonegate.SendRequest{ChallengeID: c.ID, Channel: s.channel, To: c.Phone, Now: at})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, _, err := db.ApplyStatus(ctx, phonegate.StatusUpdate{ID: d.ID, Status: s.status, At: at}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := answer(db, c, true, t0.Add(5*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.User(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.PreferredChannel != tt.want {
+				t.Errorf("preferred channel: got %q, want %q", got.PreferredChannel, tt.want)
+			}
+		})
+	}
+}

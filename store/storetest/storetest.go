@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"DeliveryStatusConcurrent", testDeliveryStatusConcurrent},
 		{"ApplyStatusAudit", testApplyStatusAudit},
 		{"ApplyStatusUnknown", testApplyStatusUnknown},
+		{"PreferredChannel", testPreferredChannel},
 		{"DeliveryForVoice", testDeliveryForVoice},
 		{"DeliveryForVoiceCall", testDeliveryForVoiceCall},
 		{"BindCallSID", testBindCallSID},
