@@ -10,10 +10,11 @@ import (
 // verifySend sends the session's code by the chosen channel ("sms" or
 // "call"): the first send, a resend or the other method. When the challenge
 // has ended (expired, killed by wrong codes), a new one like it is made
-// first. The send limits are the store's (phonegate.Service.SendCode). Every answer is a
-// redirect to the code page (post, redirect, get); a refusal the page's
-// state does not show already (codeStateOf) is flashed in words, and a
-// click during the 30-second wait shows the page with its countdown.
+// first. The service sends it within the send limits
+// (phonegate.Service.SendCode). Every answer is a redirect to the code
+// page (post, redirect, get); a refusal the page's state does not show
+// already (codeStateOf) is flashed in words, and a click during the
+// 30-second wait shows the page with its countdown.
 func (s *Server) verifySend(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	channel := r.PostFormValue("channel")
