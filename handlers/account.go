@@ -96,7 +96,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return s.accountError(w, r, formPassword, msgWrongPassword)
 	}
 	next := r.PostFormValue("new_password")
-	if msg := newPasswordProblem(next, a.user.Email); msg != "" {
+	if msg := phonegate.PasswordProblem(next, a.user.Email); msg != "" {
 		return s.accountError(w, r, formPassword, "The new password was not accepted. "+msg)
 	}
 	hash, err := s.hashPassword(r.Context(), next)

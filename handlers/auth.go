@@ -304,15 +304,10 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 // checkAccountFields returns, in words, what is wrong with a new account's
 // email and password, or "".
 func checkAccountFields(email, password string) string {
-	if !validEmail(email) {
+	if !phonegate.ValidEmail(email) {
 		return "Enter a valid email address."
 	}
-	return newPasswordProblem(password, email)
-}
-
-func validEmail(email string) bool {
-	at := strings.IndexByte(email, '@')
-	return len(email) <= 254 && at > 0 && at < len(email)-1 && !strings.ContainsAny(email, " <>") && cleanText(email)
+	return phonegate.PasswordProblem(password, email)
 }
 
 // checkProjectName returns, in words, what is wrong with a project name,
@@ -322,7 +317,7 @@ func checkProjectName(name string) string {
 	if n := len([]rune(name)); n < 1 || n > phonegate.MaxProjectName {
 		return "Give the project a name of 1 to 30 characters."
 	}
-	if !cleanText(name) {
+	if !phonegate.CleanText(name) {
 		return "The project name may not hold control characters or text-direction overrides."
 	}
 	if !phonegate.ProjectNameFits(name) {

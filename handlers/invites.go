@@ -35,7 +35,7 @@ type AddUserResult struct {
 // Nothing here is capped: the operator speaks for the server. A project
 // that does not exist is created, owned by the user.
 func (s *Server) AddUser(ctx context.Context, email, projectName, role, password string) (AddUserResult, error) {
-	if !validEmail(email) {
+	if !phonegate.ValidEmail(email) {
 		return AddUserResult{}, fmt.Errorf("%q is not a valid email address", email)
 	}
 	now := s.now()
@@ -49,7 +49,7 @@ func (s *Server) AddUser(ctx context.Context, email, projectName, role, password
 			return AddUserResult{}, fmt.Errorf("project %q: %w", projectName, err)
 		}
 	}
-	if msg := newPasswordProblem(password, email); password != "" && msg != "" {
+	if msg := phonegate.PasswordProblem(password, email); password != "" && msg != "" {
 		return AddUserResult{}, errors.New(msg)
 	}
 	res := AddUserResult{Project: projectName, Role: role}
@@ -136,7 +136,7 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	password := r.PostFormValue("password")
-	if msg := newPasswordProblem(password, in.Email); msg != "" {
+	if msg := phonegate.PasswordProblem(password, in.Email); msg != "" {
 		return s.formError(w, r, "/invite/"+token, "", msg, nil)
 	}
 	hash, err := s.hashPassword(r.Context(), password)

@@ -156,7 +156,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	role := r.PostFormValue("role")
-	if !validEmail(email) {
+	if !phonegate.ValidEmail(email) {
 		return s.membersError(w, r, m, formAddMember, "Enter a valid email address.")
 	}
 	if !slices.Contains(grantable(m.Role), role) {

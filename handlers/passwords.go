@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -71,20 +70,6 @@ func (s *Server) matchPassword(ctx context.Context, password, phc string) (norma
 // hashPassword hashes a new password in its normalized form.
 func (s *Server) hashPassword(ctx context.Context, password string) (string, error) {
 	return s.cfg.Hasher.Hash(ctx, phonegate.NormalizePassword(password))
-}
-
-// newPasswordProblem says in words why password may not be chosen for the
-// account with email, or "".
-func newPasswordProblem(password, email string) string {
-	err := phonegate.CheckNewPassword(password, email)
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, phonegate.ErrPasswordLength):
-		return "The password must be 12 to 128 characters long."
-	}
-	msg := err.Error()
-	return strings.ToUpper(msg[:1]) + msg[1:] + "."
 }
 
 // emailDigest names an email in the logs without writing it: the first
