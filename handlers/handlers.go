@@ -23,7 +23,7 @@ const (
 	SessionIdle     = 30 * time.Minute
 	SessionAbsolute = 12 * time.Hour
 	ElevationLife   = 10 * time.Minute
-	InviteLife      = 7 * 24 * time.Hour
+	InviteLife      = phonegate.InviteLife
 )
 
 // Config is everything a Server needs. New checks it.

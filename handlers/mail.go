@@ -66,14 +66,6 @@ func (s *Server) notifyEmergencyRenewed(ctx context.Context, u phonegate.User) {
 	s.notify(ctx, phonegate.NoticeEmergencyRenewed, u, phonegate.Notice{Link: s.accountLink()}, "")
 }
 
-// notifyReset tells u that by, managing project, reset their second
-// factor. recoveryCode, when not empty, is the one-time code their next
-// enrollment asks for, sent to them in the message; "" sends none.
-func (s *Server) notifyReset(ctx context.Context, u phonegate.User, project, by, recoveryCode string) {
-	s.notify(ctx, phonegate.NoticeReset, u, phonegate.Notice{Link: s.publicURL("/login"), Project: project, By: by,
-		RecoveryCode: recoveryCode}, "")
-}
-
 // notifyLevelChanged tells the owners and admins of p who accepted it
 // that by changed its two-factor level from old to level.
 func (s *Server) notifyLevelChanged(ctx context.Context, p phonegate.Project, by string, old, level phonegate.Level) {
@@ -85,7 +77,7 @@ func (s *Server) notifyLevelChanged(ctx context.Context, p phonegate.Project, by
 	d := phonegate.Notice{Link: s.publicURL(settingsPath(p.ID)), Project: p.Name, By: by,
 		OldLevel: old.Label(), NewLevel: level.Label()}
 	for _, m := range ms {
-		if canManage(m.Role) && !m.Pending && !m.Invited {
+		if phonegate.CanManage(m.Role) && !m.Pending && !m.Invited {
 			s.notify(ctx, phonegate.NoticeLevelChanged, m.User, d, "")
 		}
 	}
@@ -112,31 +104,4 @@ func (s *Server) noteFailedCode(r *http.Request) {
 		s.notify(ctx, phonegate.NoticeFailedCodes, a.user, phonegate.Notice{Link: s.accountLink()},
 			"failed-codes:"+hex.EncodeToString(a.sess.TokenHash))
 	}
-}
-
-// noMailInviteMsg answers an invitation of an email that has no account,
-// or one that never chose its password, when this server cannot send
-// mail: the link that sets the password goes only to its mailbox, or
-// through the operator.
-const noMailInviteMsg = "That email has no account ready to log in, and this server sends no email, so the link that " +
-	"lets its owner choose a password cannot reach them from here. The server's operator can make the account (or a " +
-	"new link for it) and hand over its link: phonegate user add --email ADDRESS --project PROJECT --invite."
-
-// mailInvitation queues the invitation of u to p with role, from by, as
-// res says it went. An account that got a link (a new one, or one that
-// never chose its password, whose older link stops working) gets the
-// one-time link of token, which proves the address and sets the password;
-// an account with a password gets a note to accept the invitation on its
-// home page. Either way the message goes only to the account's address.
-func (s *Server) mailInvitation(ctx context.Context, u phonegate.User, p phonegate.Project, role, by, token string,
-	res phonegate.InviteResult) error {
-	d := phonegate.Notice{Project: p.Name, Role: role, By: by, Unclaimed: !res.NewAccount && u.PasswordHash == ""}
-	kind := phonegate.NoticeInvite
-	d.Link = s.publicURL("/")
-	if res.Link {
-		kind = phonegate.NoticeEmailProof
-		d.Link = s.publicURL("/invite/" + token)
-		d.Expires = s.now().Add(InviteLife)
-	}
-	return s.queueMail(ctx, kind, u.Email, d, "")
 }

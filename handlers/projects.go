@@ -91,9 +91,6 @@ func (s *Server) membership(r *http.Request) (phonegate.Membership, error) {
 	return m, nil
 }
 
-// canManage reports whether a role may change a project's settings and members.
-func canManage(role string) bool { return role == phonegate.RoleOwner || role == phonegate.RoleAdmin }
-
 type projectPage struct {
 	page
 	Membership phonegate.Membership
@@ -116,7 +113,7 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request) error {
 		Membership: m,
 		Level:      phonegate.Level(m.Project.MFALevel),
 		Members:    members,
-		CanManage:  canManage(m.Role),
+		CanManage:  phonegate.CanManage(m.Role),
 	})
 	return nil
 }

@@ -46,7 +46,7 @@ func (s *Server) settingsData(r *http.Request, m phonegate.Membership) *settings
 		Project:   m.Project,
 		Role:      m.Role,
 		Level:     phonegate.Level(m.Project.MFALevel),
-		CanManage: canManage(m.Role),
+		CanManage: phonegate.CanManage(m.Role),
 		Elevated:  s.elevated(r),
 	}
 	if p.Elevated {
@@ -92,7 +92,7 @@ func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if !canManage(m.Role) {
+	if !phonegate.CanManage(m.Role) {
 		return errNotManager
 	}
 	// The members page asks for the same elevation (to reset a member's
@@ -134,7 +134,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !canManage(m.Role) {
+	if !phonegate.CanManage(m.Role) {
 		return errNotManager
 	}
 	if !s.elevated(r) {

@@ -1,0 +1,84 @@
+package phonegate
+
+import (
+	"context"
+	"errors"
+	"slices"
+)
+
+// NoMailInviteMsg answers an invitation of an email that has no account,
+// or one that never chose its password, when this server cannot send
+// mail: the link that sets the password goes only to its mailbox, or
+// through the operator.
+const NoMailInviteMsg = "That email has no account ready to log in, and this server sends no email, so the link that " +
+	"lets its owner choose a password cannot reach them from here. The server's operator can make the account (or a " +
+	"new link for it) and hand over its link: phonegate user add --email ADDRESS --project PROJECT --invite."
+
+// AddMember adds the account of email to the project of m, whose member
+// inviter manages it, with role, and tells them by email: a new account,
+// or one that never chose its password, gets a one-time link, valid
+// InviteLife, that proves the address and sets its password (a fresh one
+// replaces an older unused link); an account with a password gets an
+// invitation to accept on its home page. The link goes only to that
+// address, never back to the inviter, so that an inviter cannot set the
+// password of an account that is not theirs. Invitations are capped per
+// inviting account and per client address (addr, a bucket of the
+// inviter's address): a refusal is the store's *LimitedError. Without mail
+// an email that has no account ready cannot be invited (NoMailInviteMsg).
+// Other refusals are an *Error in words.
+func (s *Service) AddMember(ctx context.Context, m Membership, inviter User, email, role, addr string) (InviteResult, error) {
+	if !ValidEmail(email) {
+		return InviteResult{}, Errorf(EInvalid, "Enter a valid email address.")
+	}
+	if !slices.Contains(Grantable(m.Role), role) {
+		return InviteResult{}, Errorf(EInvalid, "Choose a role you can give.")
+	}
+	if !s.CanMail() {
+		// An account that never chose its password would get a fresh link
+		// in place of its old one, and the fresh one could not reach it.
+		if u, err := s.store.UserByEmail(ctx, email); errors.Is(err, ErrNotFound) || (err == nil && u.PasswordHash == "") {
+			return InviteResult{}, Errorf(EUnavailable, "%s", NoMailInviteMsg)
+		} else if err != nil {
+			return InviteResult{}, err
+		}
+	}
+	now := s.now()
+	token := s.newToken()
+	res, err := s.store.InviteMemberCapped(ctx, email, m.Project.ID, role, Inviter{UserID: inviter.ID, Addr: addr},
+		HashToken(token), now.Add(InviteLife), now)
+	if errors.Is(err, ErrConflict) {
+		return InviteResult{}, &Error{Code: EConflict, Message: "That person is already a member of this project.", Cause: err}
+	}
+	if err != nil {
+		return InviteResult{}, err
+	}
+	u := res.User
+	s.log.Info().Int64("project", m.Project.ID).Int64("user", u.ID).Str("role", role).Bool("new_account", res.NewAccount).
+		Bool("link", res.Link).Msg("member added")
+	if err := s.mailInvitation(ctx, u, m.Project, role, inviter.Email, token, res); err != nil {
+		return InviteResult{}, err
+	}
+	return res, nil
+}
+
+// mailInvitation queues the invitation of u to p with role, from by, as
+// res says it went. An account that got a link (a new one, or one that
+// never chose its password, whose older link stops working) gets the
+// one-time link of token, which proves the address and sets the password;
+// an account with a password gets a note to accept the invitation on its
+// home page. Either way the message goes only to the account's address.
+func (s *Service) mailInvitation(ctx context.Context, u User, p Project, role, by, token string, res InviteResult) error {
+	if s.mailer == nil {
+		return nil
+	}
+	n := Notice{To: u.Email, Project: p.Name, Role: role, By: by, Unclaimed: !res.NewAccount && u.PasswordHash == "",
+		At: s.now()}
+	n.Kind = NoticeInvite
+	n.Link = s.publicURL("/")
+	if res.Link {
+		n.Kind = NoticeEmailProof
+		n.Link = s.publicURL("/invite/" + token)
+		n.Expires = s.now().Add(InviteLife)
+	}
+	return s.mailer.Notify(ctx, n)
+}
