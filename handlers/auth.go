@@ -274,7 +274,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	project := strings.TrimSpace(r.PostFormValue("project"))
 	msg := checkAccountFields(email, password)
 	if msg == "" {
-		msg = checkProjectName(project)
+		msg = phonegate.ProjectNameProblem(project)
 	}
 	if msg != "" {
 		return s.formError(w, r, "/setup?token="+urlQueryEscape(token), "", msg,
@@ -308,20 +308,4 @@ func checkAccountFields(email, password string) string {
 		return "Enter a valid email address."
 	}
 	return phonegate.PasswordProblem(password, email)
-}
-
-// checkProjectName returns, in words, what is wrong with a project name,
-// or "". The name goes into the SMS and the call that carry codes, so it
-// must fit phonegate.ProjectNameFits.
-func checkProjectName(name string) string {
-	if n := len([]rune(name)); n < 1 || n > phonegate.MaxProjectName {
-		return "Give the project a name of 1 to 30 characters."
-	}
-	if !phonegate.CleanText(name) {
-		return "The project name may not hold control characters or text-direction overrides."
-	}
-	if !phonegate.ProjectNameFits(name) {
-		return "A project name may hold only letters, digits, spaces and the signs - . _ (it is said in the text messages and calls that carry codes)."
-	}
-	return ""
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,12 +45,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	if msg := checkProjectName(name); msg != "" {
+	p, err := s.svc.CreateProject(r.Context(), a.user, name)
+	if msg := phonegate.ErrorMessage(err); msg != "" {
 		return s.formError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}})
-	}
-	p, err := s.db.CreateProjectCapped(r.Context(), a.user.ID, name, s.now())
-	if errors.Is(err, phonegate.ErrNameTaken) {
-		return s.formError(w, r, "/", formCreateProject, nameTakenMsg(name, true), url.Values{"name": {name}})
 	}
 	if msg, retryAt, ok := s.createCapRefusal(err, a.user.ID); ok {
 		return s.capError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}}, retryAt)
