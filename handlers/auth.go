@@ -8,15 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/phonegate/phonegate"
-)
-
-// Failed logins allowed per account per hour.
-const (
-	loginFailLimit  = 100
-	loginFailWindow = time.Hour
 )
 
 // errBadLogin is the one message for an unknown email, a wrong password and
@@ -74,23 +67,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 // the throttle cannot be told from a wrong password.
 const msgWrongPassword = "That password is not right."
 
-// checkPassword verifies email and password at login. Unknown emails still
-// run a hash (verifyPassword), as anonymous work, and are logged by a hash
-// of the email rather than the email itself.
+// checkPassword verifies email and password at login (the service's
+// CheckLogin).
 func (s *Server) checkPassword(r *http.Request, email, password string) (phonegate.User, bool, error) {
-	u, err := s.db.UserByEmail(r.Context(), email)
-	if err != nil && !errors.Is(err, phonegate.ErrNotFound) {
-		return phonegate.User{}, false, err
-	}
-	ok, err := s.verifyPassword(r, u, password)
-	if err != nil || !ok {
-		if err == nil && u.ID == 0 {
-			s.log.Info().Str("email_sha256", emailDigest(email)).Str("addr", s.clientAddr(r)).
-				Msg("login failed: unknown email")
-		}
-		return phonegate.User{}, false, err
-	}
-	return u, true, nil
+	return s.svc.CheckLogin(r.Context(), email, password, s.passwordAsker(r))
 }
 
 // recheckPassword verifies the password that the logged-in user typed
@@ -109,63 +89,6 @@ func (s *Server) recheckPassword(r *http.Request, password string) (bool, error)
 		s.forgetAttempt(r, id)
 	}
 	return ok, err
-}
-
-// verifyPassword checks password against u's hash, within the limit of
-// failures of its throttle (loginThrottle: the account's, or the device's
-// when the browser has a valid device cookie for u). The hash always runs,
-// for an unknown user (u.ID == 0) and a throttled account too, so that
-// timing tells neither apart. A failure is counted by the statement that
-// checks the limit (store.RecordFailedLogin), so that concurrent guesses
-// cannot record more than the limit, and is audited. A right password is
-// refused once the limit is reached; a hash made with old parameters, or
-// of the password before NFKC normalization, is redone.
-func (s *Server) verifyPassword(r *http.Request, u phonegate.User, password string) (bool, error) {
-	now := s.now()
-	th, err := s.loginThrottle(r, u, now)
-	if err != nil {
-		return false, err
-	}
-	ctx := r.Context()
-	if th.priority == phonegate.Authenticated {
-		ctx = phonegate.WithPriority(ctx, phonegate.Authenticated)
-	}
-	normal, ok, rehash, err := s.matchPassword(ctx, password, u.PasswordHash)
-	if err != nil {
-		return false, err
-	}
-	if u.ID == 0 {
-		return false, nil
-	}
-	if ok {
-		fails, err := s.db.CountEvents(ctx, th.key, now.Add(-th.window))
-		if err != nil {
-			return false, err
-		}
-		ok = fails < th.limit
-	}
-	if !ok {
-		throttled, err := s.db.RecordFailedLogin(ctx, phonegate.FailedLogin{UserID: u.ID, Key: th.key, Limit: th.limit,
-			Since: now.Add(-th.window), Addr: s.clientAddr(r), At: now})
-		if err != nil {
-			return false, err
-		}
-		ev := s.log.Info()
-		if throttled {
-			ev = s.log.Warn()
-		}
-		ev.Int64("user", u.ID).Str("addr", s.clientAddr(r)).Bool("device", th.device).Bool("throttled", throttled).
-			Msg("login failed")
-		return false, nil
-	}
-	if rehash {
-		if h, err := s.cfg.Hasher.Hash(ctx, normal); err == nil {
-			if err := s.db.SetPasswordHash(ctx, u.ID, h); err != nil {
-				s.log.Warn().Err(err).Msg("rehash password")
-			}
-		}
-	}
-	return true, nil
 }
 
 // loginPath is the login page that goes on to next after the login.
