@@ -22,7 +22,7 @@ import (
 const (
 	SessionIdle     = 30 * time.Minute
 	SessionAbsolute = 12 * time.Hour
-	ElevationLife   = 10 * time.Minute
+	ElevationLife   = phonegate.ElevationLife
 	InviteLife      = phonegate.InviteLife
 )
 

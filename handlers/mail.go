@@ -66,23 +66,6 @@ func (s *Server) notifyEmergencyRenewed(ctx context.Context, u phonegate.User) {
 	s.notify(ctx, phonegate.NoticeEmergencyRenewed, u, phonegate.Notice{Link: s.accountLink()}, "")
 }
 
-// notifyLevelChanged tells the owners and admins of p who accepted it
-// that by changed its two-factor level from old to level.
-func (s *Server) notifyLevelChanged(ctx context.Context, p phonegate.Project, by string, old, level phonegate.Level) {
-	ms, err := s.db.Members(ctx, p.ID)
-	if err != nil {
-		s.log.Error().Err(err).Int64("project", p.ID).Msg("mail not queued: members")
-		return
-	}
-	d := phonegate.Notice{Link: s.publicURL(settingsPath(p.ID)), Project: p.Name, By: by,
-		OldLevel: old.Label(), NewLevel: level.Label()}
-	for _, m := range ms {
-		if phonegate.CanManage(m.Role) && !m.Pending && !m.Invited {
-			s.notify(ctx, phonegate.NoticeLevelChanged, m.User, d, "")
-		}
-	}
-}
-
 // noteFailedCode counts a wrong code (or emergency code) of the session,
 // which got past the password; at the failedCodesNotice-th it tells the
 // user, once per session.
