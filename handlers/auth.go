@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"context"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -119,36 +117,13 @@ type setupPage struct {
 	Project    string
 }
 
-// setupAllowed reports whether token is the live one-time setup token.
-func (s *Server) setupAllowed(r *http.Request, token string) (bool, error) {
-	want, err := s.db.Setting(r.Context(), phonegate.SettingSetupToken)
-	if errors.Is(err, phonegate.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	got := hex.EncodeToString(phonegate.HashToken(token))
-	return token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1, nil
-}
-
-// SetupLink returns the one-time setup link while no user exists, making
-// a new setup token each time it is called, and "" once setup is done.
-func (s *Server) SetupLink(ctx context.Context) (string, error) {
-	n, err := s.db.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return "", err
-	}
-	token := phonegate.NewToken()
-	if err := s.db.SetSetting(ctx, phonegate.SettingSetupToken, hex.EncodeToString(phonegate.HashToken(token))); err != nil {
-		return "", err
-	}
-	return s.publicURL("/setup?token=" + token), nil
-}
+// SetupLink returns the one-time setup link while no user exists (the
+// service's SetupLink), for the command line to print.
+func (s *Server) SetupLink(ctx context.Context) (string, error) { return s.svc.SetupLink(ctx) }
 
 func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
-	ok, err := s.setupAllowed(r, token)
+	ok, err := s.svc.SetupAllowed(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -185,7 +160,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	if token == "" {
 		token = r.URL.Query().Get("token")
 	}
-	ok, err := s.setupAllowed(r, token)
+	ok, err := s.svc.SetupAllowed(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -195,19 +170,11 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	project := strings.TrimSpace(r.PostFormValue("project"))
-	msg := checkAccountFields(email, password)
-	if msg == "" {
-		msg = phonegate.ProjectNameProblem(project)
-	}
-	if msg != "" {
-		return s.formError(w, r, "/setup?token="+urlQueryEscape(token), "", msg,
+	u, err := s.svc.SetUp(r.Context(), email, password, project)
+	if e, ok := errors.AsType[*phonegate.Error](err); ok && e.Code == phonegate.EInvalid {
+		return s.formError(w, r, "/setup?token="+urlQueryEscape(token), "", e.Message,
 			url.Values{"email": {email}, "project": {project}})
 	}
-	hash, err := s.hashPassword(r.Context(), password)
-	if err != nil {
-		return err
-	}
-	u, _, err := s.db.CreateFirstOwner(r.Context(), email, hash, project, s.now())
 	if errors.Is(err, phonegate.ErrConflict) {
 		return s.setupGone(w, r)
 	}
@@ -216,19 +183,9 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	}
 	// This browser proved the password: it is the owner's device.
 	s.rememberDevice(w, r, u.ID)
-	s.log.Info().Int64("user", u.ID).Msg("setup done: first owner created")
 	// The owner logs in with the password just chosen, as every login
 	// will: setup proves the link, the login proves the password.
 	s.flashForm(w, r, flashSuccess, "Setup done: log in.", "", url.Values{"email": {email}})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
-}
-
-// checkAccountFields returns, in words, what is wrong with a new account's
-// email and password, or "".
-func checkAccountFields(email, password string) string {
-	if !phonegate.ValidEmail(email) {
-		return "Enter a valid email address."
-	}
-	return phonegate.PasswordProblem(password, email)
 }

@@ -44,11 +44,6 @@ func (s *Server) notify(ctx context.Context, kind string, u phonegate.User, d ph
 
 func (s *Server) accountLink() string { return s.publicURL("/account") }
 
-// notifyPasswordChanged tells u that their password was changed.
-func (s *Server) notifyPasswordChanged(ctx context.Context, u phonegate.User) {
-	s.notify(ctx, phonegate.NoticePasswordChanged, u, phonegate.Notice{Link: s.publicURL("/login")}, "")
-}
-
 // notifyPhoneChanged tells u that a new phone replaced old (E.164; the
 // message shows both masked).
 func (s *Server) notifyPhoneChanged(ctx context.Context, u phonegate.User, old, phone string) {

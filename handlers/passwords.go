@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/phonegate/phonegate"
@@ -26,9 +25,4 @@ func (s *Server) passwordAsker(r *http.Request) phonegate.PasswordAsker {
 // for u.
 func (s *Server) verifyPassword(r *http.Request, u phonegate.User, password string) (bool, error) {
 	return s.svc.CheckPassword(r.Context(), u, password, s.passwordAsker(r))
-}
-
-// hashPassword hashes a new password in its normalized form.
-func (s *Server) hashPassword(ctx context.Context, password string) (string, error) {
-	return s.cfg.Hasher.Hash(ctx, phonegate.NormalizePassword(password))
 }
