@@ -82,3 +82,37 @@ func (s *Service) mailInvitation(ctx context.Context, u User, p Project, role, b
 	}
 	return s.mailer.Notify(ctx, n)
 }
+
+// AcceptInvitation makes u's pending membership of project projectID
+// count: from then on it opens the project, and the project's two-factor
+// level applies to u. It returns the words that confirm it; ErrNotFound
+// when u has no invitation to that project, which looks like no project.
+func (s *Service) AcceptInvitation(ctx context.Context, u User, projectID int64) (string, error) {
+	if err := s.store.AcceptMembership(ctx, projectID, u.ID, s.now()); err != nil {
+		return "", err
+	}
+	s.log.Info().Int64("project", projectID).Int64("user", u.ID).Msg("invitation accepted")
+	msg := "Invitation accepted."
+	if m, err := s.store.Membership(ctx, projectID, u.ID); err == nil {
+		msg = "Invitation accepted: you are a member of " + m.Project.Name + "."
+	}
+	return msg, nil
+}
+
+// DeclineInvitation deletes u's pending membership of project projectID
+// and returns the words that confirm it.
+func (s *Service) DeclineInvitation(ctx context.Context, u User, projectID int64) (string, error) {
+	msg := "The invitation was declined."
+	if inv, err := s.store.Invitations(ctx, u.ID); err == nil {
+		for _, x := range inv {
+			if x.Project.ID == projectID {
+				msg = "The invitation to " + x.Project.Name + " was declined."
+			}
+		}
+	}
+	if err := s.store.DeclineMembership(ctx, projectID, u.ID, s.now()); err != nil {
+		return "", err
+	}
+	s.log.Info().Int64("project", projectID).Int64("user", u.ID).Msg("invitation declined")
+	return msg, nil
+}

@@ -115,21 +115,16 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request) error {
 }
 
 // acceptInvitation makes the user's pending membership of the project
-// count: from now on it opens the project, and the project's two-factor
-// level applies to the user (the gate may ask for a code on the way in).
+// count (the service's AcceptInvitation); the gate may then ask for a code
+// on the way in.
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	id, err := routeProjectID(r)
 	if err != nil {
 		return err
 	}
-	a := authFrom(r)
-	if err := s.db.AcceptMembership(r.Context(), id, a.user.ID, s.now()); err != nil {
+	msg, err := s.svc.AcceptInvitation(r.Context(), authFrom(r).user, id)
+	if err != nil {
 		return err // ErrNotFound: no invitation to this project, which looks like no project
-	}
-	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation accepted")
-	msg := "Invitation accepted."
-	if m, err := s.db.Membership(r.Context(), id, a.user.ID); err == nil {
-		msg = "Invitation accepted: you are a member of " + m.Project.Name + "."
 	}
 	return s.done(w, r, projectPath(id), msg)
 }
@@ -140,18 +135,9 @@ func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	a := authFrom(r)
-	msg := "The invitation was declined."
-	if inv, err := s.db.Invitations(r.Context(), a.user.ID); err == nil {
-		for _, x := range inv {
-			if x.Project.ID == id {
-				msg = "The invitation to " + x.Project.Name + " was declined."
-			}
-		}
-	}
-	if err := s.db.DeclineMembership(r.Context(), id, a.user.ID, s.now()); err != nil {
+	msg, err := s.svc.DeclineInvitation(r.Context(), authFrom(r).user, id)
+	if err != nil {
 		return err
 	}
-	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation declined")
 	return s.done(w, r, "/", msg)
 }
