@@ -77,3 +77,28 @@ func (s *Service) EndSession(ctx context.Context, u User, id []byte) error {
 	}
 	return Errorf(ENotFound, "%s", MsgUnknownSession)
 }
+
+// LogOut ends the session of token.
+func (s *Service) LogOut(ctx context.Context, token string) error {
+	return s.store.DeleteSession(ctx, HashToken(token))
+}
+
+// AccountSession is a session of the account page's list: current marks
+// the one that asks.
+type AccountSession struct {
+	Session
+	Current bool
+}
+
+// AccountSessions lists u's sessions, marking current.
+func (s *Service) AccountSessions(ctx context.Context, u User, current Session) ([]AccountSession, error) {
+	ss, err := s.store.UserSessions(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AccountSession, 0, len(ss))
+	for _, x := range ss {
+		out = append(out, AccountSession{Session: x, Current: bytes.Equal(x.TokenHash, current.TokenHash)})
+	}
+	return out, nil
+}

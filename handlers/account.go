@@ -46,7 +46,7 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 	if p.Trusted, err = s.trustedRows(r); err != nil {
 		return err
 	}
-	ss, err := s.db.UserSessions(r.Context(), a.user.ID)
+	ss, err := s.svc.AccountSessions(r.Context(), a.user, a.sess)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 			UserAgent: x.UserAgent,
 			Created:   when(x.CreatedAt),
 			LastSeen:  when(x.LastSeenAt),
-			Current:   bytes.Equal(x.TokenHash, a.sess.TokenHash),
+			Current:   x.Current,
 		})
 	}
 	return nil

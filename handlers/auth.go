@@ -99,7 +99,7 @@ func loginPath(next string) string {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if a := authFrom(r); a.token != "" {
-		if err := s.db.DeleteSession(r.Context(), phonegate.HashToken(a.token)); err != nil {
+		if err := s.svc.LogOut(r.Context(), a.token); err != nil {
 			return err
 		}
 	}
