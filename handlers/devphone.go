@@ -1,22 +1,19 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/twilio"
 )
 
 // devPhone is the Sender of dev mode, a stand-in for Twilio: it records
@@ -157,7 +154,7 @@ func (s *Server) devPost(ctx context.Context, target string, form url.Values) (i
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "TwilioProxy/1.1 (phonegate dev phone)")
-	req.Header.Set(twilioSignatureHeader, twilioSignature(s.cfg.TwilioAuthToken, target, form))
+	req.Header.Set(twilio.SignatureHeader, twilio.Signature(s.cfg.TwilioAuthToken, target, form))
 	res, err := devClient.Do(req)
 	if err != nil {
 		return 0, nil, fmt.Errorf("dev phone: %w", err)
@@ -168,27 +165,4 @@ func (s *Server) devPost(ctx context.Context, target string, form url.Values) (i
 		return 0, nil, fmt.Errorf("dev phone: %w", err)
 	}
 	return res.StatusCode, body, nil
-}
-
-// twilioSignature signs a webhook request as Twilio does: HMAC-SHA1 under
-// the auth token of the URL followed by each POST parameter's name and
-// value, sorted by name, a repeated name once per distinct value in sorted
-// order; base64.
-func twilioSignature(authToken, target string, form url.Values) string {
-	var b bytes.Buffer
-	b.WriteString(target)
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		for _, v := range signedValues(form[k]) {
-			b.WriteString(k)
-			b.WriteString(v)
-		}
-	}
-	m := hmac.New(sha1.New, []byte(authToken))
-	m.Write(b.Bytes())
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }

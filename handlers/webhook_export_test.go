@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/twilio"
 )
 
 // SendCodeForTest lets the external tests send a code as the pages do.
@@ -30,17 +31,8 @@ func UserMessageForTest(err error) (status int, msg string, ok bool) {
 	return errorStatus(ue), ue.Message, true
 }
 
-// SignatureValidForTest runs the webhooks' own signature check (the one
-// tried before twilio-go's validator).
-func SignatureValidForTest(authToken, fullURL string, form url.Values, sig string) bool {
-	return newSigner(authToken).valid(fullURL, form, sig)
-}
-
 // NewSignerForTest returns the webhooks' own signature check for one
 // token, built once as the middleware builds it.
 func NewSignerForTest(authToken string) func(fullURL string, form url.Values, sig string) bool {
-	return newSigner(authToken).valid
+	return twilio.NewSigner(authToken).Valid
 }
-
-// CompareUTF16ForTest is compareUTF16.
-var CompareUTF16ForTest = compareUTF16

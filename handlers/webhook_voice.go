@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/twiml"
@@ -16,49 +15,41 @@ import (
 // document at all.
 func (s *Server) voice(w http.ResponseWriter, r *http.Request) {
 	id := deliveryParam(r)
-	v, ok := s.speakable(w, r, id)
-	if !ok {
-		return
-	}
-	writeTwiML(w, twiml.CallGate(s.callScript(id, v.Label, "")))
+	a, err := s.svc.AnswerCall(r.Context(), id, r.PostForm.Get("CallSid"))
+	s.writeCall(w, id, a, err)
 }
 
 // voiceGather answers /twilio/voice/gather, which the gate's and the
 // repeat prompt's Gather request with the key pressed: the code for the
 // round asked for (at most twiml.MaxRounds), or a goodbye when no key was
-// pressed or a key other than 1 at the repeat prompt. The code is read from the sealed copy at each request and goes
+// pressed or a key other than 1 at the repeat prompt. The code goes
 // nowhere but into this document.
 func (s *Server) voiceGather(w http.ResponseWriter, r *http.Request) {
-	id := deliveryParam(r)
-	v, ok := s.speakable(w, r, id)
-	if !ok {
-		return
-	}
-	digits := r.PostForm.Get("Digits")
-	if digits == "" {
-		writeTwiML(w, twiml.CallGoodbye(s.callScript(id, v.Label, "")))
-		return
-	}
-	// The gate takes any key; the repeat prompt (a request with a round)
-	// says "press 1", so only 1 repeats and any other key ends the call.
-	// A round out of range is taken as the nearest.
-	round := 1
-	if rs := r.URL.Query().Get(twiml.RoundParam); rs != "" {
-		if digits != "1" {
-			writeTwiML(w, s.callEnd())
-			return
-		}
-		if n, err := strconv.Atoi(rs); err == nil {
-			round = n
-		}
-	}
-	code, err := s.cfg.Keys.Open(v.ChallengeID, v.CodeSealed)
-	if err != nil {
-		s.log.Error().Err(err).Str("delivery", id).Msg("voice: cannot open the sealed code")
+	q := r.URL.Query() // one parse for the delivery (deliveryParam) and the round
+	id := q.Get("d")
+	a, err := s.svc.PressKey(r.Context(), id, r.PostForm.Get("CallSid"), r.PostForm.Get("Digits"), q.Get(twiml.RoundParam))
+	s.writeCall(w, id, a, err)
+}
+
+// writeCall answers a voice request for delivery id with the TwiML of
+// what the call does next. A call that may not be told anything gets
+// polite TwiML, a fault of ours "sorry"; 200 and text/xml either way.
+func (s *Server) writeCall(w http.ResponseWriter, id string, a phonegate.CallAnswer, err error) {
+	switch {
+	case errors.Is(err, phonegate.ErrNotFound):
+		writeTwiML(w, twiml.Unknown())
+	case err != nil:
+		s.log.Error().Err(err).Str("delivery", id).Msg("voice webhook")
 		writeTwiML(w, twiml.Sorry())
-		return
+	case a.Step == phonegate.CallGate:
+		writeTwiML(w, twiml.CallGate(s.callScript(id, a.Label, "")))
+	case a.Step == phonegate.CallGoodbye:
+		writeTwiML(w, twiml.CallGoodbye(s.callScript(id, a.Label, "")))
+	case a.Step == phonegate.CallEnd:
+		writeTwiML(w, s.callEnd())
+	default:
+		writeTwiML(w, twiml.CallCode(s.callScript(id, a.Label, a.Code), a.Round))
 	}
-	writeTwiML(w, twiml.CallCode(s.callScript(id, v.Label, code), round))
 }
 
 // callEnd is the goodbye of a call whose caller chose not to hear the code
@@ -68,52 +59,6 @@ func (s *Server) callEnd() *twiml.Response {
 		twiml.Say{Text: "Goodbye.", Voice: s.cfg.Voice, Language: s.cfg.VoiceLanguage},
 		twiml.Hangup{},
 	}}
-}
-
-// speakable loads the delivery of a voice request and reports whether its
-// code may be spoken now, to this call. When it may not, it has answered
-// already: polite TwiML for an unknown delivery, an ended challenge or
-// call, or another call than the delivery's (DESIGN §2: the code never
-// appears in TwiML for another call); "sorry" for a fault of ours; 200
-// and text/xml either way.
-func (s *Server) speakable(w http.ResponseWriter, r *http.Request, id string) (phonegate.VoiceDelivery, bool) {
-	v, err := s.db.DeliveryForVoice(r.Context(), id)
-	switch {
-	case errors.Is(err, phonegate.ErrNotFound):
-		writeTwiML(w, twiml.Unknown())
-		return v, false
-	case err != nil:
-		s.log.Error().Err(err).Str("delivery", id).Msg("voice: load delivery")
-		writeTwiML(w, twiml.Sorry())
-		return v, false
-	case !v.Speakable(s.now()):
-		writeTwiML(w, twiml.Unknown())
-		return v, false
-	}
-	callSID := r.PostForm.Get("CallSid")
-	if callSID != "" && callSID == v.SID {
-		return v, true // the usual case: the SID came with the read
-	}
-	if v.SID != "" || callSID == "" {
-		s.log.Warn().Str("delivery", id).Msg("voice: request from another call refused")
-		writeTwiML(w, twiml.Unknown())
-		return v, false
-	}
-	// The REST answer with the SID is not stored yet: the first call that
-	// asks becomes the delivery's.
-	bound, err := s.db.BindCallSID(r.Context(), id, callSID)
-	switch {
-	case err != nil:
-		s.log.Error().Err(err).Str("delivery", id).Msg("voice: bind call")
-		writeTwiML(w, twiml.Sorry())
-		return v, false
-	case !bound:
-		s.log.Warn().Str("delivery", id).Msg("voice: request from another call refused")
-		writeTwiML(w, twiml.Unknown())
-		return v, false
-	}
-	v.SID = callSID
-	return v, true
 }
 
 // callScript is the script of a code call for delivery id.

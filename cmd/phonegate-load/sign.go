@@ -1,38 +1,16 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"net/url"
-	"slices"
-	"strings"
+
+	"github.com/phonegate/phonegate/handlers/twilio"
 )
 
-// twilioSignature computes X-Twilio-Signature as Twilio does: the full URL
-// the request was sent to, then every POST parameter's name and value in
-// order of name (values of a repeated name in order too), HMAC-SHA1 under
-// the auth token, base64. The load tool signs every request itself so that
-// the server's validator does the work it would do for Twilio.
+// twilioSignature computes X-Twilio-Signature with the server's own
+// signer, as Twilio would. The load tool signs every request itself so
+// that the server's validator does the work it would do for Twilio.
 func twilioSignature(authToken, fullURL string, form url.Values) string {
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var sb strings.Builder
-	sb.WriteString(fullURL)
-	for _, k := range keys {
-		vs := slices.Clone(form[k])
-		slices.Sort(vs)
-		for _, v := range vs {
-			sb.WriteString(k)
-			sb.WriteString(v)
-		}
-	}
-	mac := hmac.New(sha1.New, []byte(authToken))
-	mac.Write([]byte(sb.String()))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return twilio.Signature(authToken, fullURL, form)
 }
 
 // Fixed identifiers of the fake account the server is started with. They
