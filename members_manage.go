@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 )
 
 // CanManage reports whether a member with role may change a project's
@@ -83,4 +84,41 @@ func (s *Service) RemoveMember(ctx context.Context, p Project, actor User, t Mem
 		return &Error{Code: EConflict, Message: lastOwnerMsg, Cause: err}
 	}
 	return err
+}
+
+// MemberFacts is what a project's owners and admins may see of one
+// member. A member who has not accepted (or whose account never chose its
+// password) shows nothing of the account: not whether the address had one
+// (its email is in lower case, as an existing account keeps its owner's
+// spelling and a new one the inviter's), nor its phone or last code.
+type MemberFacts struct {
+	UserID        int64
+	Email         string
+	Role          string
+	Pending       bool
+	PhoneVerified bool
+	LastCode      time.Time // when the member last passed a second factor; zero for never
+}
+
+// MemberList lists the members of project p as its managers may see them.
+func (s *Service) MemberList(ctx context.Context, p Project) ([]MemberFacts, error) {
+	ms, err := s.store.Members(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	last, err := s.store.LastMFA(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MemberFacts, 0, len(ms))
+	for _, x := range ms {
+		f := MemberFacts{UserID: x.User.ID, Email: x.User.Email, Role: x.Role, Pending: x.Pending || x.Invited}
+		if f.Pending {
+			f.Email = strings.ToLower(f.Email)
+		} else {
+			f.PhoneVerified, f.LastCode = x.User.PhoneVerified, last[x.User.ID]
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }

@@ -52,11 +52,7 @@ func (s *Server) projectManager(r *http.Request) (phonegate.Membership, error) {
 }
 
 func (s *Server) membersData(r *http.Request, m phonegate.Membership) (*membersPage, error) {
-	ms, err := s.db.Members(r.Context(), m.Project.ID)
-	if err != nil {
-		return nil, err
-	}
-	last, err := s.db.LastMFA(r.Context(), m.Project.ID)
+	ms, err := s.svc.MemberList(r.Context(), m.Project)
 	if err != nil {
 		return nil, err
 	}
@@ -71,16 +67,11 @@ func (s *Server) membersData(r *http.Request, m phonegate.Membership) (*membersP
 	p.MaxInvites = phonegate.MaxInvitesPerAccount
 	for _, x := range ms {
 		row := memberRow{
-			UserID: x.User.ID, Email: x.User.Email, Role: x.Role, Pending: x.Pending || x.Invited,
-			Self: x.User.ID == self, Editable: phonegate.MayChange(m.Role, x.Role), Roles: phonegate.Grantable(m.Role),
+			UserID: x.UserID, Email: x.Email, Role: x.Role, Pending: x.Pending,
+			Self: x.UserID == self, Editable: phonegate.MayChange(m.Role, x.Role), Roles: phonegate.Grantable(m.Role),
 		}
-		if row.Pending {
-			// A pending row must not tell whether the address had an
-			// account: an existing one is stored in its owner's spelling,
-			// a new one in the inviter's, so neither is shown.
-			row.Email = strings.ToLower(row.Email)
-		} else {
-			row.PhoneVerified, row.LastCode = x.User.PhoneVerified, when(last[x.User.ID])
+		if !row.Pending {
+			row.PhoneVerified, row.LastCode = x.PhoneVerified, when(x.LastCode)
 		}
 		p.Rows = append(p.Rows, row)
 	}
