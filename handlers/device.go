@@ -16,10 +16,9 @@ import (
 // browser with a valid device cookie for that account counts its failures
 // against that device alone (phonegate.DeviceFailLimit), not against the
 // account-wide throttle (phonegate.LoginFailLimit) that failures from
-// everywhere else fill, so
-// that a flood of wrong passwords cannot lock the owner out of the
-// computer they always use. A device past its own limit is treated as any
-// other browser.
+// everywhere else fill, so that a flood of wrong passwords cannot lock the
+// owner out of the computer they always use. A device past its own limit
+// is treated as any other browser.
 const deviceCookieAge = 365 * 24 * time.Hour
 
 // device is a valid device cookie of the account being logged in to.
