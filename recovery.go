@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -61,10 +60,4 @@ func (s *Service) UseRecoveryCode(ctx context.Context, u User, sess Session, typ
 	}
 	s.log.Info().Int64("user", u.ID).Msg("recovery code used")
 	return nil
-}
-
-// recoveryMAC is the keyed hash of a recovery code, bound to its user so
-// that one user's code is worth nothing for another.
-func (s *Service) recoveryMAC(userID int64, code string) []byte {
-	return s.keys.CodeMAC("recovery "+strconv.FormatInt(userID, 10), code)
 }

@@ -46,7 +46,7 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 	if p.Trusted, err = s.trustedRows(r); err != nil {
 		return err
 	}
-	ss, err := s.db.UserSessions(r.Context(), a.user.ID)
+	ss, err := s.svc.AccountSessions(r.Context(), a.user, a.sess)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 			UserAgent: x.UserAgent,
 			Created:   when(x.CreatedAt),
 			LastSeen:  when(x.LastSeenAt),
-			Current:   bytes.Equal(x.TokenHash, a.sess.TokenHash),
+			Current:   x.Current,
 		})
 	}
 	return nil
@@ -95,22 +95,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		return s.accountError(w, r, formPassword, msgWrongPassword)
 	}
-	next := r.PostFormValue("new_password")
-	if msg := newPasswordProblem(next, a.user.Email); msg != "" {
-		return s.accountError(w, r, formPassword, "The new password was not accepted. "+msg)
+	err := s.svc.ChangePassword(r.Context(), a.user, a.sess, r.PostFormValue("new_password"))
+	if msg := phonegate.ErrorMessage(err); msg != "" {
+		return s.accountError(w, r, formPassword, msg)
 	}
-	hash, err := s.hashPassword(r.Context(), next)
 	if err != nil {
 		return err
 	}
-	if err := s.db.ChangePassword(r.Context(), a.user.ID, hash, a.sess.TokenHash); err != nil {
-		return err
-	}
-	if err := s.db.AddUserAudit(r.Context(), phonegate.AuditEvent{UserID: a.user.ID, ActorID: a.user.ID,
-		Kind: "password.changed", At: s.now()}); err != nil {
-		return err
-	}
-	s.notifyPasswordChanged(r.Context(), a.user)
 	if err := s.renewSession(w, r, a.sess.MFAAt); err != nil {
 		return err
 	}
@@ -121,28 +112,19 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	id, err := hex.DecodeString(r.PostFormValue("session"))
 	if err != nil {
-		return s.accountError(w, r, "", msgUnknownSession)
+		return s.accountError(w, r, "", phonegate.MsgUnknownSession)
 	}
-	ss, err := s.db.UserSessions(r.Context(), a.user.ID)
+	err = s.svc.EndSession(r.Context(), a.user, id)
+	if msg := phonegate.ErrorMessage(err); msg != "" {
+		return s.accountError(w, r, "", msg)
+	}
 	if err != nil {
 		return err
 	}
-	for _, x := range ss {
-		if bytes.Equal(x.TokenHash, id) {
-			if err := s.db.DeleteSession(r.Context(), id); err != nil {
-				return err
-			}
-			if bytes.Equal(id, a.sess.TokenHash) {
-				s.flash(w, r, flashSuccess, "Logged out: this session was ended.")
-				http.Redirect(w, r, "/login", http.StatusSeeOther)
-				return nil
-			}
-			return s.done(w, r, "/account", "The session was ended.")
-		}
+	if bytes.Equal(id, a.sess.TokenHash) {
+		s.flash(w, r, flashSuccess, "Logged out: this session was ended.")
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil
 	}
-	return s.accountError(w, r, "", msgUnknownSession)
+	return s.done(w, r, "/account", "The session was ended.")
 }
-
-// msgUnknownSession answers a session that is not the user's, or was
-// ended already (from a page left open, a double click).
-const msgUnknownSession = "That session is not known: it may have ended already."

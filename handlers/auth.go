@@ -2,21 +2,12 @@ package handlers
 
 import (
 	"context"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/phonegate/phonegate"
-)
-
-// Failed logins allowed per account per hour.
-const (
-	loginFailLimit  = 100
-	loginFailWindow = time.Hour
 )
 
 // errBadLogin is the one message for an unknown email, a wrong password and
@@ -74,23 +65,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 // the throttle cannot be told from a wrong password.
 const msgWrongPassword = "That password is not right."
 
-// checkPassword verifies email and password at login. Unknown emails still
-// run a hash (verifyPassword), as anonymous work, and are logged by a hash
-// of the email rather than the email itself.
+// checkPassword verifies email and password at login (the service's
+// CheckLogin).
 func (s *Server) checkPassword(r *http.Request, email, password string) (phonegate.User, bool, error) {
-	u, err := s.db.UserByEmail(r.Context(), email)
-	if err != nil && !errors.Is(err, phonegate.ErrNotFound) {
-		return phonegate.User{}, false, err
-	}
-	ok, err := s.verifyPassword(r, u, password)
-	if err != nil || !ok {
-		if err == nil && u.ID == 0 {
-			s.log.Info().Str("email_sha256", emailDigest(email)).Str("addr", s.clientAddr(r)).
-				Msg("login failed: unknown email")
-		}
-		return phonegate.User{}, false, err
-	}
-	return u, true, nil
+	return s.svc.CheckLogin(r.Context(), email, password, s.passwordAsker(r))
 }
 
 // recheckPassword verifies the password that the logged-in user typed
@@ -111,63 +89,6 @@ func (s *Server) recheckPassword(r *http.Request, password string) (bool, error)
 	return ok, err
 }
 
-// verifyPassword checks password against u's hash, within the limit of
-// failures of its throttle (loginThrottle: the account's, or the device's
-// when the browser has a valid device cookie for u). The hash always runs,
-// for an unknown user (u.ID == 0) and a throttled account too, so that
-// timing tells neither apart. A failure is counted by the statement that
-// checks the limit (store.RecordFailedLogin), so that concurrent guesses
-// cannot record more than the limit, and is audited. A right password is
-// refused once the limit is reached; a hash made with old parameters, or
-// of the password before NFKC normalization, is redone.
-func (s *Server) verifyPassword(r *http.Request, u phonegate.User, password string) (bool, error) {
-	now := s.now()
-	th, err := s.loginThrottle(r, u, now)
-	if err != nil {
-		return false, err
-	}
-	ctx := r.Context()
-	if th.priority == phonegate.Authenticated {
-		ctx = phonegate.WithPriority(ctx, phonegate.Authenticated)
-	}
-	normal, ok, rehash, err := s.matchPassword(ctx, password, u.PasswordHash)
-	if err != nil {
-		return false, err
-	}
-	if u.ID == 0 {
-		return false, nil
-	}
-	if ok {
-		fails, err := s.db.CountEvents(ctx, th.key, now.Add(-th.window))
-		if err != nil {
-			return false, err
-		}
-		ok = fails < th.limit
-	}
-	if !ok {
-		throttled, err := s.db.RecordFailedLogin(ctx, phonegate.FailedLogin{UserID: u.ID, Key: th.key, Limit: th.limit,
-			Since: now.Add(-th.window), Addr: s.clientAddr(r), At: now})
-		if err != nil {
-			return false, err
-		}
-		ev := s.log.Info()
-		if throttled {
-			ev = s.log.Warn()
-		}
-		ev.Int64("user", u.ID).Str("addr", s.clientAddr(r)).Bool("device", th.device).Bool("throttled", throttled).
-			Msg("login failed")
-		return false, nil
-	}
-	if rehash {
-		if h, err := s.cfg.Hasher.Hash(ctx, normal); err == nil {
-			if err := s.db.SetPasswordHash(ctx, u.ID, h); err != nil {
-				s.log.Warn().Err(err).Msg("rehash password")
-			}
-		}
-	}
-	return true, nil
-}
-
 // loginPath is the login page that goes on to next after the login.
 func loginPath(next string) string {
 	if next == "/" {
@@ -178,7 +99,7 @@ func loginPath(next string) string {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if a := authFrom(r); a.token != "" {
-		if err := s.db.DeleteSession(r.Context(), phonegate.HashToken(a.token)); err != nil {
+		if err := s.svc.LogOut(r.Context(), a.token); err != nil {
 			return err
 		}
 	}
@@ -196,36 +117,13 @@ type setupPage struct {
 	Project    string
 }
 
-// setupAllowed reports whether token is the live one-time setup token.
-func (s *Server) setupAllowed(r *http.Request, token string) (bool, error) {
-	want, err := s.db.Setting(r.Context(), phonegate.SettingSetupToken)
-	if errors.Is(err, phonegate.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	got := hex.EncodeToString(phonegate.HashToken(token))
-	return token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1, nil
-}
-
-// SetupLink returns the one-time setup link while no user exists, making
-// a new setup token each time it is called, and "" once setup is done.
-func (s *Server) SetupLink(ctx context.Context) (string, error) {
-	n, err := s.db.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return "", err
-	}
-	token := phonegate.NewToken()
-	if err := s.db.SetSetting(ctx, phonegate.SettingSetupToken, hex.EncodeToString(phonegate.HashToken(token))); err != nil {
-		return "", err
-	}
-	return s.publicURL("/setup?token=" + token), nil
-}
+// SetupLink returns the one-time setup link while no user exists (the
+// service's SetupLink), for the command line to print.
+func (s *Server) SetupLink(ctx context.Context) (string, error) { return s.svc.SetupLink(ctx) }
 
 func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
-	ok, err := s.setupAllowed(r, token)
+	ok, err := s.svc.SetupAllowed(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -262,7 +160,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	if token == "" {
 		token = r.URL.Query().Get("token")
 	}
-	ok, err := s.setupAllowed(r, token)
+	ok, err := s.svc.SetupAllowed(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -272,19 +170,11 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	project := strings.TrimSpace(r.PostFormValue("project"))
-	msg := checkAccountFields(email, password)
-	if msg == "" {
-		msg = checkProjectName(project)
-	}
-	if msg != "" {
-		return s.formError(w, r, "/setup?token="+urlQueryEscape(token), "", msg,
+	u, err := s.svc.SetUp(r.Context(), email, password, project)
+	if e, ok := errors.AsType[*phonegate.Error](err); ok && e.Code == phonegate.EInvalid {
+		return s.formError(w, r, "/setup?token="+urlQueryEscape(token), "", e.Message,
 			url.Values{"email": {email}, "project": {project}})
 	}
-	hash, err := s.hashPassword(r.Context(), password)
-	if err != nil {
-		return err
-	}
-	u, _, err := s.db.CreateFirstOwner(r.Context(), email, hash, project, s.now())
 	if errors.Is(err, phonegate.ErrConflict) {
 		return s.setupGone(w, r)
 	}
@@ -293,40 +183,9 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	}
 	// This browser proved the password: it is the owner's device.
 	s.rememberDevice(w, r, u.ID)
-	s.log.Info().Int64("user", u.ID).Msg("setup done: first owner created")
 	// The owner logs in with the password just chosen, as every login
 	// will: setup proves the link, the login proves the password.
 	s.flashForm(w, r, flashSuccess, "Setup done: log in.", "", url.Values{"email": {email}})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
-}
-
-// checkAccountFields returns, in words, what is wrong with a new account's
-// email and password, or "".
-func checkAccountFields(email, password string) string {
-	if !validEmail(email) {
-		return "Enter a valid email address."
-	}
-	return newPasswordProblem(password, email)
-}
-
-func validEmail(email string) bool {
-	at := strings.IndexByte(email, '@')
-	return len(email) <= 254 && at > 0 && at < len(email)-1 && !strings.ContainsAny(email, " <>") && cleanText(email)
-}
-
-// checkProjectName returns, in words, what is wrong with a project name,
-// or "". The name goes into the SMS and the call that carry codes, so it
-// must fit phonegate.ProjectNameFits.
-func checkProjectName(name string) string {
-	if n := len([]rune(name)); n < 1 || n > phonegate.MaxProjectName {
-		return "Give the project a name of 1 to 30 characters."
-	}
-	if !cleanText(name) {
-		return "The project name may not hold control characters or text-direction overrides."
-	}
-	if !phonegate.ProjectNameFits(name) {
-		return "A project name may hold only letters, digits, spaces and the signs - . _ (it is said in the text messages and calls that carry codes)."
-	}
-	return ""
 }

@@ -14,16 +14,12 @@ import (
 // cookies"): after a successful login the browser keeps a cookie signed
 // by the server that names the user and a random nonce. A login from a
 // browser with a valid device cookie for that account counts its failures
-// against that device alone (deviceFailLimit), not against the account-wide
-// throttle (loginFailLimit) that failures from everywhere else fill, so
-// that a flood of wrong passwords cannot lock the owner out of the
-// computer they always use. A device past its own limit is treated as any
-// other browser.
-const (
-	deviceCookieAge  = 365 * 24 * time.Hour
-	deviceFailLimit  = 10
-	deviceFailWindow = time.Hour
-)
+// against that device alone (phonegate.DeviceFailLimit), not against the
+// account-wide throttle (phonegate.LoginFailLimit) that failures from
+// everywhere else fill, so that a flood of wrong passwords cannot lock the
+// owner out of the computer they always use. A device past its own limit
+// is treated as any other browser.
+const deviceCookieAge = 365 * 24 * time.Hour
 
 // device is a valid device cookie of the account being logged in to.
 type device struct {

@@ -102,7 +102,7 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 // "/\t/evil.example" would become "//evil.example": any control character
 // or backslash, and anything that parses with a scheme or host, is refused.
 func localPath(next string) string {
-	if next == "" || next[0] != '/' || len(next) > 2048 || strings.ContainsAny(next, "\\") || !cleanText(next) {
+	if next == "" || next[0] != '/' || len(next) > 2048 || strings.ContainsAny(next, "\\") || !phonegate.CleanText(next) {
 		return "/"
 	}
 	u, err := url.Parse(next)

@@ -22,8 +22,8 @@ import (
 const (
 	SessionIdle     = 30 * time.Minute
 	SessionAbsolute = phonegate.SessionAbsolute
-	ElevationLife   = 10 * time.Minute
-	InviteLife      = 7 * 24 * time.Hour
+	ElevationLife   = phonegate.ElevationLife
+	InviteLife      = phonegate.InviteLife
 )
 
 // Config is everything a Server needs. New checks it.

@@ -37,20 +37,6 @@ func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, m phonegate.Me
 	return nil
 }
 
-// resetRefusal says why member t's second factor cannot be reset by this
-// session, or "" when it can.
-func (s *Server) resetRefusal(r *http.Request, t phonegate.Member) string {
-	switch {
-	case t.User.ID == authFrom(r).user.ID:
-		return "Change your own phone on the account page."
-	case t.Pending:
-		return pendingResetMsg
-	case !s.elevated(r):
-		return "Authenticate to make changes: enter your password, then reset again."
-	}
-	return ""
-}
-
 // confirmMember shows the confirmation asked for by ?do=remove or
 // ?do=reset and ?user=ID. A member who cannot be changed, or a reset that
 // would be refused, goes back to the members page with the reason.
@@ -65,7 +51,7 @@ func (s *Server) confirmMember(w http.ResponseWriter, r *http.Request) error {
 	case confirmRemove:
 		p = removeQuestion(m, t, t.User.ID == authFrom(r).user.ID)
 	case confirmReset:
-		if msg := s.resetRefusal(r, t); msg != "" {
+		if msg := phonegate.ResetRefusal(authFrom(r).user, s.elevated(r), t); msg != "" {
 			return s.membersError(w, r, m, formMembers, msg)
 		}
 		p = resetQuestion(m, t)

@@ -1,96 +1,28 @@
 package handlers
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/phonegate/phonegate"
 )
 
-// maxPasswordInput bounds what is normalized and hashed of a typed
-// password: a password may be 128 code points once normalized, and typed
-// decomposed it may take several times the bytes; anything longer cannot
-// match.
-const maxPasswordInput = 16 * phonegate.MaxPasswordLen
-
-// throttle is the failure limit a password check counts toward.
-type throttle struct {
-	key      string
-	limit    int
-	window   time.Duration
-	priority phonegate.Priority
-	device   bool // the request's device cookie is the account's
+// passwordAsker says who, by r, types a password: the account of the
+// browser's valid device cookie, the logged-in user, the client address.
+func (s *Server) passwordAsker(r *http.Request) phonegate.PasswordAsker {
+	pa := phonegate.PasswordAsker{Addr: s.clientAddr(r)}
+	if id, d, ok := s.anyDevice(r); ok {
+		pa.DeviceUser, pa.DeviceNonce = id, d.nonce
+	}
+	if a := authFrom(r); a != nil && a.token != "" {
+		pa.Self = a.user.ID
+	}
+	return pa
 }
 
-// loginThrottle returns the limit a password check of u from r counts
-// toward: the device's own when the browser has a valid device cookie for
-// u whose limit is not reached, with the authenticated priority of the
-// hash queue; else the account-wide one, with the authenticated priority
-// only for the logged-in user's own re-check.
-func (s *Server) loginThrottle(r *http.Request, u phonegate.User, now time.Time) (throttle, error) {
-	if d, ok := s.deviceFor(r, u.ID); ok {
-		key := phonegate.DeviceFailKey(d.nonce)
-		n, err := s.db.CountEvents(r.Context(), key, now.Add(-deviceFailWindow))
-		if err != nil {
-			return throttle{}, err
-		}
-		if n < deviceFailLimit {
-			return throttle{key: key, limit: deviceFailLimit, window: deviceFailWindow,
-				priority: phonegate.Authenticated, device: true}, nil
-		}
-	}
-	th := throttle{key: phonegate.FailedLoginKey(u.ID), limit: loginFailLimit, window: loginFailWindow}
-	if a := authFrom(r); a != nil && a.token != "" && u.ID != 0 && a.user.ID == u.ID {
-		th.priority = phonegate.Authenticated
-	}
-	return th, nil
-}
-
-// matchPassword checks a typed password against phc after NFKC
-// normalization and returns the normalized form. A hash made before
-// passwords were normalized is matched by the password as typed when that
-// differs; it is then reported for a rehash, of the normalized form.
-func (s *Server) matchPassword(ctx context.Context, password, phc string) (normal string, ok, rehash bool, err error) {
-	if len(password) > maxPasswordInput {
-		password = password[:maxPasswordInput] // bounds the work; cannot match anyway
-	}
-	normal = phonegate.NormalizePassword(password)
-	ok, rehash, err = s.cfg.Hasher.Verify(ctx, normal, phc)
-	if err != nil || ok || normal == password || phc == "" {
-		return normal, ok, rehash, err
-	}
-	ok, _, err = s.cfg.Hasher.Verify(ctx, password, phc)
-	return normal, ok, ok, err
-}
-
-// hashPassword hashes a new password in its normalized form.
-func (s *Server) hashPassword(ctx context.Context, password string) (string, error) {
-	return s.cfg.Hasher.Hash(ctx, phonegate.NormalizePassword(password))
-}
-
-// newPasswordProblem says in words why password may not be chosen for the
-// account with email, or "".
-func newPasswordProblem(password, email string) string {
-	err := phonegate.CheckNewPassword(password, email)
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, phonegate.ErrPasswordLength):
-		return "The password must be 12 to 128 characters long."
-	}
-	msg := err.Error()
-	return strings.ToUpper(msg[:1]) + msg[1:] + "."
-}
-
-// emailDigest names an email in the logs without writing it: the first
-// 8 bytes of its SHA-256, lower case, enough to tell one from another
-// across log lines.
-func emailDigest(email string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
-	return hex.EncodeToString(sum[:8])
+// verifyPassword checks password against u's hash (the service's
+// CheckPassword), within the limit of failures of its throttle: the
+// account's, or the device's when the browser has a valid device cookie
+// for u.
+func (s *Server) verifyPassword(r *http.Request, u phonegate.User, password string) (bool, error) {
+	return s.svc.CheckPassword(r.Context(), u, password, s.passwordAsker(r))
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,12 +45,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	if msg := checkProjectName(name); msg != "" {
+	p, err := s.svc.CreateProject(r.Context(), a.user, name)
+	if msg := phonegate.ErrorMessage(err); msg != "" {
 		return s.formError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}})
-	}
-	p, err := s.db.CreateProjectCapped(r.Context(), a.user.ID, name, s.now())
-	if errors.Is(err, phonegate.ErrNameTaken) {
-		return s.formError(w, r, "/", formCreateProject, nameTakenMsg(name, true), url.Values{"name": {name}})
 	}
 	if msg, retryAt, ok := s.createCapRefusal(err, a.user.ID); ok {
 		return s.capError(w, r, "/", formCreateProject, msg, url.Values{"name": {name}}, retryAt)
@@ -91,9 +87,6 @@ func (s *Server) membership(r *http.Request) (phonegate.Membership, error) {
 	return m, nil
 }
 
-// canManage reports whether a role may change a project's settings and members.
-func canManage(role string) bool { return role == phonegate.RoleOwner || role == phonegate.RoleAdmin }
-
 type projectPage struct {
 	page
 	Membership phonegate.Membership
@@ -116,27 +109,22 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request) error {
 		Membership: m,
 		Level:      phonegate.Level(m.Project.MFALevel),
 		Members:    members,
-		CanManage:  canManage(m.Role),
+		CanManage:  phonegate.CanManage(m.Role),
 	})
 	return nil
 }
 
 // acceptInvitation makes the user's pending membership of the project
-// count: from now on it opens the project, and the project's two-factor
-// level applies to the user (the gate may ask for a code on the way in).
+// count (the service's AcceptInvitation); the gate may then ask for a code
+// on the way in.
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	id, err := routeProjectID(r)
 	if err != nil {
 		return err
 	}
-	a := authFrom(r)
-	if err := s.db.AcceptMembership(r.Context(), id, a.user.ID, s.now()); err != nil {
+	msg, err := s.svc.AcceptInvitation(r.Context(), authFrom(r).user, id)
+	if err != nil {
 		return err // ErrNotFound: no invitation to this project, which looks like no project
-	}
-	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation accepted")
-	msg := "Invitation accepted."
-	if m, err := s.db.Membership(r.Context(), id, a.user.ID); err == nil {
-		msg = "Invitation accepted: you are a member of " + m.Project.Name + "."
 	}
 	return s.done(w, r, projectPath(id), msg)
 }
@@ -147,18 +135,9 @@ func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	a := authFrom(r)
-	msg := "The invitation was declined."
-	if inv, err := s.db.Invitations(r.Context(), a.user.ID); err == nil {
-		for _, x := range inv {
-			if x.Project.ID == id {
-				msg = "The invitation to " + x.Project.Name + " was declined."
-			}
-		}
-	}
-	if err := s.db.DeclineMembership(r.Context(), id, a.user.ID, s.now()); err != nil {
+	msg, err := s.svc.DeclineInvitation(r.Context(), authFrom(r).user, id)
+	if err != nil {
 		return err
 	}
-	s.log.Info().Int64("project", id).Int64("user", a.user.ID).Msg("invitation declined")
 	return s.done(w, r, "/", msg)
 }

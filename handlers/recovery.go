@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,28 +12,6 @@ import (
 // RevealRecovery is the kind of reveal that shows an admin, once, the
 // recovery code of the member whose second factor they reset.
 const RevealRecovery = "recovery"
-
-// The words of re-enrollment: why this session may not verify a phone,
-// and what the user can do instead.
-const (
-	outsideResetMsg = "This member also belongs to projects you do not administer, so you cannot reset their " +
-		"two-factor authentication: only someone who is an owner or admin of every project they belong to can, " +
-		"or an operator on the server with phonegate user reset-2fa --email followed by their address."
-)
-
-// newRecoveryCode makes a one-time recovery code for userID and the keyed
-// hash that the store keeps of it: the code is shown once and never stored.
-// It reads like an emergency code, with as many random bits.
-func (s *Server) newRecoveryCode(userID int64) (code string, mac []byte) {
-	code = phonegate.NewEmergencyCode()
-	return code, s.recoveryMAC(userID, code)
-}
-
-// recoveryMAC is the keyed hash of a recovery code, bound to its user so
-// that one user's code is worth nothing for another.
-func (s *Server) recoveryMAC(userID int64, code string) []byte {
-	return s.cfg.Keys.CodeMAC("recovery "+strconv.FormatInt(userID, 10), code)
-}
 
 type reenrollPage struct {
 	page

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -35,10 +36,8 @@ type settingsPage struct {
 }
 
 // elevated reports whether the session re-entered the password less than
-// ElevationLife ago (DESIGN §2: bound to the session).
-func (s *Server) elevated(r *http.Request) bool {
-	return s.now().Before(authFrom(r).sess.ElevatedUntil)
-}
+// phonegate.ElevationLife ago.
+func (s *Server) elevated(r *http.Request) bool { return s.svc.Elevated(authFrom(r).sess) }
 
 func (s *Server) settingsData(r *http.Request, m phonegate.Membership) *settingsPage {
 	p := &settingsPage{
@@ -46,7 +45,7 @@ func (s *Server) settingsData(r *http.Request, m phonegate.Membership) *settings
 		Project:   m.Project,
 		Role:      m.Role,
 		Level:     phonegate.Level(m.Project.MFALevel),
-		CanManage: canManage(m.Role),
+		CanManage: phonegate.CanManage(m.Role),
 		Elevated:  s.elevated(r),
 	}
 	if p.Elevated {
@@ -66,9 +65,6 @@ const (
 	formLevel        = "level"
 )
 
-// msgElevated confirms "Authenticate to make changes".
-const msgElevated = "You can make changes for the next 10 minutes."
-
 // settings shows a project's two-factor level: to owners and admins with
 // the means to change it, to developers read-only.
 func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
@@ -83,16 +79,16 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
 
 // errNotManager answers a developer who sends a form only owners and
 // admins may send.
-var errNotManager = &phonegate.Error{Code: phonegate.EForbidden, Message: "Only the project's owners and admins can do that."}
+var errNotManager = phonegate.ErrNotManager
 
 // settingsAuthenticate is "Authenticate to make changes": the password
-// again, which elevates the session for ElevationLife.
+// again, which elevates the session for phonegate.ElevationLife.
 func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.membership(r)
 	if err != nil {
 		return err
 	}
-	if !canManage(m.Role) {
+	if !phonegate.CanManage(m.Role) {
 		return errNotManager
 	}
 	// The members page asks for the same elevation (to reset a member's
@@ -106,7 +102,7 @@ func (s *Server) settingsAuthenticate(w http.ResponseWriter, r *http.Request) er
 	} else if !ok {
 		return s.formError(w, r, dest, formAuthenticate, msgWrongPassword, nil)
 	}
-	return s.done(w, r, dest, msgElevated)
+	return s.done(w, r, dest, phonegate.MsgElevated)
 }
 
 // reauthenticate checks the form's password against the logged-in user's
@@ -119,41 +115,30 @@ func (s *Server) reauthenticate(w http.ResponseWriter, r *http.Request, projectI
 	if err != nil || !ok {
 		return false, err
 	}
-	until := s.now().Add(ElevationLife)
-	if err := s.db.ElevateSessionFor(r.Context(), a.sess.TokenHash, until, projectID, a.user.ID, s.now()); err != nil {
+	until, err := s.svc.Elevate(r.Context(), a.sess, a.user, projectID)
+	if err != nil {
 		return false, err
 	}
 	a.sess.ElevatedUntil = until
 	return true, nil
 }
 
-// saveSettings sets the project's level. Without a live elevation nothing
-// changes and the page asks for the password.
+// saveSettings sets the project's level (the service's ChangeLevel).
+// Without a live elevation nothing changes and the page asks for the
+// password.
 func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.membership(r)
 	if err != nil {
 		return err
 	}
-	if !canManage(m.Role) {
-		return errNotManager
-	}
-	if !s.elevated(r) {
-		return s.formError(w, r, settingsPath(m.Project.ID), formAuthenticate,
-			"Authenticate to make changes: enter your password, then save again.", nil)
-	}
-	level, err := phonegate.ParseLevel(r.PostFormValue("level"))
-	if err != nil {
-		return s.formError(w, r, settingsPath(m.Project.ID), formLevel, "Choose one of the levels.", nil)
-	}
-	a := authFrom(r)
-	old, err := s.db.SetMFALevel(r.Context(), m.Project.ID, a.user.ID, string(level), s.now())
-	if err != nil {
+	level, err := s.svc.ChangeLevel(r.Context(), m, authFrom(r).user, authFrom(r).sess, r.PostFormValue("level"))
+	switch {
+	case errors.Is(err, phonegate.ErrNotElevated):
+		return s.formError(w, r, settingsPath(m.Project.ID), formAuthenticate, phonegate.ErrorMessage(err), nil)
+	case phonegate.ErrorCode(err) == phonegate.EInvalid:
+		return s.formError(w, r, settingsPath(m.Project.ID), formLevel, phonegate.ErrorMessage(err), nil)
+	case err != nil:
 		return err
-	}
-	if old != string(level) {
-		s.log.Info().Int64("project", m.Project.ID).Int64("user", a.user.ID).
-			Str("old", old).Str("new", string(level)).Msg("two-factor level changed")
-		s.notifyLevelChanged(r.Context(), m.Project, a.user.Email, phonegate.Level(old), level)
 	}
 	return s.done(w, r, s.afterLevelSaved(r, m.Project.ID), levelConfirmation(m.Project.Name, level))
 }

@@ -80,10 +80,18 @@ func resolvePublicURL(ctx context.Context, cfg config, log *zerolog.Logger) (str
 	if log != nil {
 		log.Debug().Err(err).Msg("no ngrok tunnel found")
 	}
-	if cfg.DevMode {
-		return "http://127.0.0.1:" + cfg.Port, nil
+	return localPublicURL(cfg), nil
+}
+
+// localPublicURL returns PUBLIC_URL, else the local URL of our port.
+func localPublicURL(cfg config) string {
+	switch {
+	case cfg.PublicURL != "":
+		return cfg.PublicURL
+	case cfg.DevMode:
+		return "http://127.0.0.1:" + cfg.Port
 	}
-	return "http://localhost:" + cfg.Port, nil
+	return "http://localhost:" + cfg.Port
 }
 
 // openServer builds everything serve needs, so that tests can start the

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/handlers"
+	"github.com/phonegate/phonegate/mail"
 	"github.com/phonegate/phonegate/store/sqlite"
 )
 
@@ -28,13 +28,68 @@ func runUser(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 	return usagef("unknown user command %q\n%s", args[0], usage)
 }
 
-// openAdmin opens what a command-line tool needs: the store and a server
-// (for its invite and reset logic), quietly.
-func openAdmin(ctx context.Context, cfg config) (*handlers.Server, *sqlite.DB, error) {
+// openAdmin opens what a command-line tool needs: the store and the
+// service, quietly. It starts no server, listens on nothing and asks no
+// ngrok agent: links in what it prints and mails point at PUBLIC_URL, else
+// at the local URL.
+func openAdmin(ctx context.Context, cfg config) (*phonegate.Service, *sqlite.DB, error) {
 	cfg.LogLevel = 99 // zerolog.Disabled: commands print results, not logs
 	log := newLogger(cfg, io.Discard)
-	return openServer(ctx, cfg, log)
+	key, err := loadKey(cfg.SecretFile, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := phonegate.NewKeys(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	var sender phonegate.Sender = noSender{}
+	if !cfg.DevMode {
+		ts, err := newTwilioSender(cfg.Twilio)
+		if err != nil {
+			db.Close()
+			return nil, nil, usageError{err.Error()}
+		}
+		sender = ts
+	}
+	pub := localPublicURL(cfg)
+	box, err := newOutbox(cfg, pub, db, keys, log)
+	if err == nil && box == nil && cfg.DevMode {
+		// The dev mailbox: what the command line mails shows at /dev/mail.
+		box, err = mail.New(mail.Config{Store: db, Site: pub, Keys: keys, Now: time.Now, Logger: log})
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	var mailer phonegate.Mailer
+	if box != nil {
+		mailer = box
+	}
+	svc, err := phonegate.New(phonegate.Config{Store: db, Sender: sender, Mailer: mailer, Keys: keys,
+		Hasher: phonegate.NewHasher(phonegate.DefaultArgon2), Now: time.Now, Logger: log, PublicURL: pub,
+		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return svc, db, nil
 }
+
+// errNoSendHere refuses a code to be sent from the command line.
+var errNoSendHere = errors.New("no code is sent from the command line")
+
+// noSender is the command line's Sender in dev mode, where codes go to the
+// dev phone of a running server: the commands send no code, and one asked
+// for is refused.
+type noSender struct{}
+
+func (noSender) SendSMS(context.Context, phonegate.SMS) (string, error)    { return "", errNoSendHere }
+func (noSender) PlaceCall(context.Context, phonegate.Call) (string, error) { return "", errNoSendHere }
 
 func userAdd(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
