@@ -3,7 +3,6 @@ package phonegate
 import (
 	"context"
 	"encoding/hex"
-	"time"
 )
 
 // What the code page says of a code that was not checked.
@@ -11,9 +10,6 @@ const (
 	msgCodeMalformed = "Enter the 6-digit code from the text message or the call."
 	msgCodeUnsent    = "No code has been sent yet, so that one was not checked: choose how to get your code."
 )
-
-// SessionAbsolute is the longest a session lives, however active.
-const SessionAbsolute = 12 * time.Hour
 
 // failedCodesNotice is how many wrong codes after the right password make
 // a login session tell its user, once.

@@ -1,5 +1,7 @@
-// Package handlers is phonegate's HTTP surface: the login and settings
-// pages, the two-factor flow, Twilio's webhooks and the dev phone.
+// Package handlers builds phonegate's HTTP side: the domain service, the
+// rooms (web for pages and forms, twilio for the webhooks, devphone for dev
+// mode's stand-in for Twilio), the one router that registers their route
+// tables, and the access log and panic guard every route shares.
 package handlers
 
 import (
@@ -7,24 +9,30 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/devphone"
+	"github.com/phonegate/phonegate/handlers/httpx"
+	"github.com/phonegate/phonegate/handlers/twilio"
+	"github.com/phonegate/phonegate/handlers/web"
 	"github.com/phonegate/phonegate/mail"
 )
 
-// Session and elevation lifetimes (DESIGN §2).
+// Session and elevation lifetimes (DESIGN §2), the domain's.
 const (
-	SessionIdle     = 30 * time.Minute
+	SessionIdle     = phonegate.SessionIdle
 	SessionAbsolute = phonegate.SessionAbsolute
 	ElevationLife   = phonegate.ElevationLife
 	InviteLife      = phonegate.InviteLife
 )
+
+// DefaultTrustedProxies are believed when Config.TrustedProxies is nil:
+// the loopback ranges.
+var DefaultTrustedProxies = httpx.DefaultTrustedProxies
 
 // Config is everything a Server needs. New checks it.
 type Config struct {
@@ -56,8 +64,8 @@ type Config struct {
 	VoiceLanguage  string // <Say> language
 
 	// DailySMS and DailyCalls cap the codes sent per UTC day by each
-	// channel, for the whole server; 0 means store.DefaultDailySMS and
-	// store.DefaultDailyCalls.
+	// channel, for the whole server; 0 means phonegate.DefaultDailySMS
+	// and phonegate.DefaultDailyCalls.
 	DailySMS, DailyCalls int
 
 	// Mail queues the messages that tell users what happened to their
@@ -69,24 +77,18 @@ type Config struct {
 
 // Server serves phonegate's HTTP routes.
 type Server struct {
-	cfg     Config
-	db      phonegate.Store
+	svc     *phonegate.Service
+	web     *web.Server
+	hooks   *twilio.Webhooks
+	proxies httpx.Proxies
+	mail    *mail.Outbox
 	log     zerolog.Logger
-	now     func() time.Time
-	public  *url.URL
-	base    string // public.String(), computed once: every webhook signs against it
-	secure  bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
-	cookie  string // the session cookie's name
-	tpl     *templates
-	mail    *mail.Outbox                // nil: no mail can be sent
-	cop     *http.CrossOriginProtection // one check shared by every browser route
+	routes  []httpx.Route
 	router  *httprouter.Router
 	handler http.Handler
-	caps    phonegate.DailyCaps // the global daily send caps
-	svc     *phonegate.Service  // the two-factor domain every route calls
 }
 
-// New checks cfg and returns a Server.
+// New checks cfg, builds the service and the rooms, and returns a Server.
 func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("handlers: Config.Store is required")
@@ -96,10 +98,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	u, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, errors.New("handlers: Config.PublicURL must be an absolute http or https URL")
 	}
 	if cfg.Sender == nil && !cfg.DevMode {
 		return nil, errors.New("handlers: Config.Sender is required outside dev mode")
@@ -111,53 +109,56 @@ func New(cfg Config) (*Server, error) {
 		cfg.TwilioAuthToken = phonegate.NewToken()
 	}
 	if cfg.FromNumber == "" && cfg.DevMode {
-		cfg.FromNumber = devNumber
+		cfg.FromNumber = devphone.Number
 	}
 	if cfg.TrustedProxies == nil {
 		cfg.TrustedProxies = DefaultTrustedProxies
 	}
-	if cfg.Voice == "" {
-		cfg.Voice = "Polly.Joanna"
-	}
-	if cfg.VoiceLanguage == "" {
-		cfg.VoiceLanguage = "en-US"
-	}
-	tpl, err := parseTemplates()
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	if cfg.Mail == nil && cfg.DevMode {
-		if cfg.Mail, err = mail.New(mail.Config{Store: cfg.Store, Site: u.String(), Keys: cfg.Keys, Now: cfg.Now, Logger: cfg.Logger}); err != nil {
+		if cfg.Mail, err = mail.New(mail.Config{Store: cfg.Store, Site: trimURL(cfg.PublicURL), Keys: cfg.Keys,
+			Now: cfg.Now, Logger: cfg.Logger}); err != nil {
 			return nil, err
 		}
 	}
-	s := &Server{
-		cfg:    cfg,
-		db:     cfg.Store,
-		log:    cfg.Logger,
-		now:    cfg.Now,
-		public: u,
-		base:   u.String(),
-		secure: u.Scheme == "https",
-		cookie: "phonegate_session",
-		tpl:    tpl,
-		caps:   phonegate.DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
-		mail:   cfg.Mail,
-	}
-	if s.secure {
-		s.cookie = "__Host-phonegate_session"
+	var phone *devphone.Phone
+	if cfg.DevMode {
+		if phone, err = devphone.New(devphone.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Logger: cfg.Logger,
+			PublicURL: cfg.PublicURL, AuthToken: cfg.TwilioAuthToken, Mail: cfg.Mail}); err != nil {
+			return nil, err
+		}
+		if cfg.Sender == nil {
+			cfg.Sender = phone
+		}
 	}
 	var mailer phonegate.Mailer
 	if cfg.Mail != nil {
 		mailer = cfg.Mail
 	}
-	if s.svc, err = phonegate.New(phonegate.Config{Store: cfg.Store, Sender: s.sender(), Mailer: mailer,
-		Keys: cfg.Keys, Hasher: cfg.Hasher, Now: cfg.Now, Logger: cfg.Logger, PublicURL: s.base,
-		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls}); err != nil {
+	svc, err := phonegate.New(phonegate.Config{Store: cfg.Store, Sender: cfg.Sender, Mailer: mailer,
+		Keys: cfg.Keys, Hasher: cfg.Hasher, Now: cfg.Now, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
+		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls})
+	if err != nil {
 		return nil, err
 	}
-	s.cop = s.newCrossOriginProtection()
-	s.routes()
+	pages, err := web.New(web.Config{Service: svc, Logger: cfg.Logger, Hasher: cfg.Hasher, Keys: cfg.Keys,
+		PublicURL: cfg.PublicURL, DevMode: cfg.DevMode, FromNumber: cfg.FromNumber,
+		AllowedCountries: cfg.AllowedCountries, TrustedProxies: cfg.TrustedProxies, Mail: cfg.Mail})
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := twilio.New(twilio.Config{Service: svc, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
+		AuthToken: cfg.TwilioAuthToken, Voice: cfg.Voice, VoiceLanguage: cfg.VoiceLanguage})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, web: pages, hooks: hooks, proxies: cfg.TrustedProxies, mail: cfg.Mail, log: cfg.Logger}
+	s.routes = append(pages.Routes(), hooks.Routes()...)
+	if phone != nil {
+		s.routes = append(s.routes, phone.Routes(pages)...)
+	}
+	s.router = newRouter(s.routes, pages.NotFound())
+	s.handler = s.logRecover(s.router)
 	return s, nil
 }
 
@@ -167,25 +168,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Router returns the router, so that tests can walk every registered route.
 func (s *Server) Router() *httprouter.Router { return s.router }
 
-// publicURL returns the absolute URL of path on this server.
-func (s *Server) publicURL(path string) string {
-	return s.base + path
+// Service returns the domain service every route calls.
+func (s *Server) Service() *phonegate.Service { return s.svc }
+
+// Outbox returns the mail queue, for the command line to run; nil when no
+// mail can be sent.
+func (s *Server) Outbox() *mail.Outbox { return s.mail }
+
+// DevTools reports whether the dev mode tools (the dev phone, the dev
+// mailbox) answer at all: only in dev mode, and only while the public URL
+// is a loopback one.
+func (s *Server) DevTools() bool { return s.web.DevTools() }
+
+// SetupLink returns the one-time setup link while no user exists, for the
+// command line to print.
+func (s *Server) SetupLink(ctx context.Context) (string, error) { return s.svc.SetupLink(ctx) }
+
+// AddUser is the service's AddUser (the command line's way to add a user),
+// for the tests whose story starts with an account made that way.
+func (s *Server) AddUser(ctx context.Context, email, projectName, role, password string) (phonegate.AddUserResult, error) {
+	return s.svc.AddUser(ctx, email, projectName, role, password)
 }
 
-// Maintain ends expired challenges (wiping their sealed codes), deletes
-// expired sessions and old counter events, and watches the conversion
-// rate of the codes sent. Run it now and then; it is safe to run from
-// several processes.
-func (s *Server) Maintain(ctx context.Context) error {
-	now := s.now()
-	if err := s.db.EndExpiredChallenges(ctx, now); err != nil {
-		return err
-	}
-	if _, err := s.db.DeleteExpiredSessions(ctx, now.Add(-SessionIdle), now.Add(-SessionAbsolute)); err != nil {
-		return err
-	}
-	if err := s.svc.WatchConversion(ctx); err != nil {
-		return err
-	}
-	return s.db.PruneEvents(ctx, now.Add(-24*time.Hour))
+// ResetSecondFactor is the service's ResetSecondFactor (the command
+// line's reset), for the tests whose story goes through one.
+func (s *Server) ResetSecondFactor(ctx context.Context, email string, actorID int64) (recoveryCode string, err error) {
+	return s.svc.ResetSecondFactor(ctx, email, actorID)
 }
+
+// Maintain is the service's Maintain: expired challenges, sessions and
+// counters go, and the conversion rate is watched.
+func (s *Server) Maintain(ctx context.Context) error { return s.svc.Maintain(ctx) }

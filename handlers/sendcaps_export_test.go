@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/httpx"
 )
 
 // SendCodeFromForTest sends a code as the pages do for a client at addr.
@@ -12,5 +13,7 @@ func (s *Server) SendCodeFromForTest(ctx context.Context, ch phonegate.Challenge
 	return s.svc.SendCode(ctx, ch, channel, addr)
 }
 
-// SendAddrForTest is sendAddr.
-func (s *Server) SendAddrForTest(r *http.Request) string { return s.sendAddr(r) }
+// SendAddrForTest is the address bucket the pages count a send against.
+func (s *Server) SendAddrForTest(r *http.Request) string {
+	return httpx.AddrBucket(s.proxies.ClientAddr(r))
+}

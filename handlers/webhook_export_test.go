@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/httpx"
 	"github.com/phonegate/phonegate/handlers/twilio"
 )
 
@@ -20,7 +21,7 @@ func (s *Server) SendCodeForTest(ctx context.Context, ch phonegate.Challenge, ch
 }
 
 // TwilioSignedForTest wraps h in the webhooks' signature middleware.
-func (s *Server) TwilioSignedForTest(h http.Handler) http.Handler { return s.twilioSigned(h.ServeHTTP) }
+func (s *Server) TwilioSignedForTest(h http.Handler) http.Handler { return s.hooks.Signed(h.ServeHTTP) }
 
 // DeliveryWordsForTest is phonegate.DeliveryWords.
 var DeliveryWordsForTest = phonegate.DeliveryWords
@@ -32,7 +33,7 @@ func UserMessageForTest(err error) (status int, msg string, ok bool) {
 	if !ok {
 		return 0, "", false
 	}
-	return errorStatus(ue), ue.Message, true
+	return httpx.ErrorStatus(ue), ue.Message, true
 }
 
 // NewSignerForTest returns the webhooks' own signature check for one

@@ -1,0 +1,22 @@
+// Package httpx holds what phonegate's HTTP rooms share at request time:
+// the one table of statuses for the domain's errors, the page layout with
+// its stylesheet and scripts, and the client's address behind trusted
+// proxies. It imports the domain and no room.
+package httpx
+
+import (
+	"net/http"
+)
+
+// HandlerFunc is a handler that returns its error, so that errors are
+// logged and turned into a status in one place.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Route is one row of a room's route table: the router registers it as
+// given, and the route test reads its access.
+type Route struct {
+	Method  string
+	Path    string
+	Access  string // who may open it: "raw", "open", "pending", "full", "twilio" or "dev"
+	Handler http.Handler
+}

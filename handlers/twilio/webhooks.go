@@ -1,0 +1,84 @@
+// Package twilio answers Twilio's six webhooks (the TwiML that speaks a
+// code, the key press, inbound calls, inbound SMS and the two status
+// callbacks), each behind the signature check, and holds the one Twilio
+// signer that the check and the dev phone share. It calls the domain
+// service and writes TwiML through package twiml.
+package twilio
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/httpx"
+)
+
+// Config is what the webhooks need. New checks it.
+type Config struct {
+	Service   *phonegate.Service
+	Logger    zerolog.Logger
+	PublicURL string // the URL Twilio signs each request against
+	AuthToken string // checks X-Twilio-Signature
+	Voice     string // <Say> voice; "" for Polly.Joanna
+	// VoiceLanguage is the <Say> language; "" for en-US.
+	VoiceLanguage string
+}
+
+// Webhooks serves Twilio's webhooks.
+type Webhooks struct {
+	cfg  Config
+	svc  *phonegate.Service
+	log  zerolog.Logger
+	base string // the public URL, computed once: every webhook signs against it
+}
+
+// Default voice of the calls that speak a code.
+const (
+	DefaultVoice         = "Polly.Joanna"
+	DefaultVoiceLanguage = "en-US"
+)
+
+// New checks cfg and returns the webhooks.
+func New(cfg Config) (*Webhooks, error) {
+	if cfg.Service == nil || cfg.AuthToken == "" {
+		return nil, errors.New("twilio: Config.Service and Config.AuthToken are required")
+	}
+	u, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("twilio: Config.PublicURL must be an absolute http or https URL")
+	}
+	if cfg.Voice == "" {
+		cfg.Voice = DefaultVoice
+	}
+	if cfg.VoiceLanguage == "" {
+		cfg.VoiceLanguage = DefaultVoiceLanguage
+	}
+	return &Webhooks{cfg: cfg, svc: cfg.Service, log: cfg.Logger, base: u.String()}, nil
+}
+
+// publicURL returns the absolute URL of path on this server.
+func (s *Webhooks) publicURL(path string) string { return s.base + path }
+
+// Routes returns Twilio's webhooks (DESIGN §4), each behind the signature
+// check.
+func (s *Webhooks) Routes() []httpx.Route {
+	var out []httpx.Route
+	for _, rt := range []struct {
+		path string
+		h    http.HandlerFunc
+	}{
+		{"/twilio/voice", s.voice},
+		{"/twilio/voice/gather", s.voiceGather},
+		{"/twilio/voice/status", s.voiceStatus},
+		{"/twilio/voice/inbound", s.voiceInbound},
+		{"/twilio/sms/status", s.smsStatus},
+		{"/twilio/sms/inbound", s.smsInbound},
+	} {
+		out = append(out, httpx.Route{Method: http.MethodPost, Path: rt.path, Access: "twilio", Handler: s.Signed(rt.h)})
+	}
+	return out
+}

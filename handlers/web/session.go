@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/phonegate/phonegate"
+)
+
+// startSession creates a new session for user and sets its cookie. Any
+// session the browser had is ended first: a new token at login is what
+// defeats session fixation.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u phonegate.User) (string, error) {
+	if a := authFrom(r); a != nil && a.token != "" {
+		if err := s.db.DeleteSession(r.Context(), phonegate.HashToken(a.token)); err != nil {
+			return "", err
+		}
+	}
+	now := s.now()
+	token := phonegate.NewToken()
+	err := s.db.CreateSession(r.Context(), phonegate.Session{
+		TokenHash:  phonegate.HashToken(token),
+		UserID:     u.ID,
+		CSRFToken:  phonegate.NewToken(),
+		UserAgent:  truncate(r.UserAgent(), 200),
+		CreatedAt:  now,
+		LastSeenAt: now,
+	})
+	if err != nil {
+		return "", err
+	}
+	s.setSessionCookie(w, token)
+	if a := authFrom(r); a != nil {
+		a.token = token
+	}
+	return token, nil
+}
+
+// renewSession gives the current session a new token and CSRF token (after
+// the second factor), recording mfaAt when it is not zero.
+func (s *Server) renewSession(w http.ResponseWriter, r *http.Request, mfaAt time.Time) error {
+	a := authFrom(r)
+	token, csrf := phonegate.NewToken(), phonegate.NewToken()
+	if err := s.db.RenewSession(r.Context(), phonegate.HashToken(a.token), phonegate.HashToken(token), csrf, mfaAt); err != nil {
+		return err
+	}
+	s.setSessionCookie(w, token)
+	a.token, a.sess.TokenHash, a.sess.CSRFToken = token, phonegate.HashToken(token), csrf
+	if !mfaAt.IsZero() {
+		a.sess.MFAAt = mfaAt
+	}
+	return nil
+}
+
+// setSessionCookie sets the session cookie. It has no expiry: the server
+// decides when a session ends; the cookie goes when the browser closes or
+// the server forgets the token.
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	s.setCookie(w, s.cookie, token, 0)
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, name string) {
+	s.setCookie(w, name, "", -time.Second)
+}
+
+// setCookie sets one of this server's cookies, all alike but for their
+// life: HttpOnly, SameSite=Lax, Secure over https, for every path. A life
+// of 0 makes a cookie that lasts until the browser closes; a negative one
+// deletes it.
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, life time.Duration) {
+	maxAge := int(life / time.Second)
+	if life < 0 {
+		maxAge = -1
+	}
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode})
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
