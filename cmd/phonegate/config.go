@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate/mail"
+	"github.com/phonegate/phonegate/twiml"
 )
 
 // config is the server's configuration, read from the environment only
@@ -43,8 +44,8 @@ func parseConfig(getenv func(string) string) (config, error) {
 		Port:          or(getenv("PORT"), "8080"),
 		DB:            or(getenv("PHONEGATE_DB"), "phonegate.db"),
 		PublicURL:     strings.TrimRight(strings.TrimSpace(getenv("PUBLIC_URL")), "/"),
-		Voice:         or(getenv("PHONEGATE_VOICE"), "Polly.Joanna"),
-		VoiceLanguage: or(getenv("PHONEGATE_VOICE_LANGUAGE"), "en-US"),
+		Voice:         or(getenv("PHONEGATE_VOICE"), twiml.DefaultVoice),
+		VoiceLanguage: or(getenv("PHONEGATE_VOICE_LANGUAGE"), twiml.DefaultLanguage),
 		NgrokAPI:      or(getenv("PHONEGATE_NGROK_API"), "http://127.0.0.1:4040/api/tunnels"),
 		Twilio: twilioConfig{
 			AccountSID:          getenv("TWILIO_ACCOUNT_SID"),

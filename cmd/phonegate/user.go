@@ -132,7 +132,7 @@ func userAdd(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 	fmt.Fprintf(stdout, "added %s to project %q as %s\n", *email, res.Project, res.Role)
 	switch {
 	case res.InviteURL != "":
-		fmt.Fprintf(stdout, "one-time invite link (valid 7 days, shown once):\n%s\n", res.InviteURL)
+		fmt.Fprintf(stdout, "one-time invite link (valid %d days, shown once):\n%s\n", int(phonegate.InviteLife/(24*time.Hour)), res.InviteURL)
 	case res.PasswordIgnored:
 		fmt.Fprintln(stdout, "the account already exists; its password was left unchanged")
 	case *invite:

@@ -1,6 +1,3 @@
-// Package twilio holds what the HTTP side knows of Twilio's webhooks: the
-// signature Twilio puts on every request it makes, computed and checked
-// in one place.
 package twilio
 
 import (

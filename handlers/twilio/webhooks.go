@@ -15,6 +15,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers/httpx"
+	"github.com/phonegate/phonegate/twiml"
 )
 
 // Config is what the webhooks need. New checks it.
@@ -23,8 +24,8 @@ type Config struct {
 	Logger    zerolog.Logger
 	PublicURL string // the URL Twilio signs each request against
 	AuthToken string // checks X-Twilio-Signature
-	Voice     string // <Say> voice; "" for Polly.Joanna
-	// VoiceLanguage is the <Say> language; "" for en-US.
+	Voice     string // <Say> voice; "" for twiml.DefaultVoice
+	// VoiceLanguage is the <Say> language; "" for twiml.DefaultLanguage.
 	VoiceLanguage string
 }
 
@@ -36,12 +37,6 @@ type Webhooks struct {
 	base string // the public URL, computed once: every webhook signs against it
 }
 
-// Default voice of the calls that speak a code.
-const (
-	DefaultVoice         = "Polly.Joanna"
-	DefaultVoiceLanguage = "en-US"
-)
-
 // New checks cfg and returns the webhooks.
 func New(cfg Config) (*Webhooks, error) {
 	if cfg.Service == nil || cfg.AuthToken == "" {
@@ -52,10 +47,10 @@ func New(cfg Config) (*Webhooks, error) {
 		return nil, errors.New("twilio: Config.PublicURL must be an absolute http or https URL")
 	}
 	if cfg.Voice == "" {
-		cfg.Voice = DefaultVoice
+		cfg.Voice = twiml.DefaultVoice
 	}
 	if cfg.VoiceLanguage == "" {
-		cfg.VoiceLanguage = DefaultVoiceLanguage
+		cfg.VoiceLanguage = twiml.DefaultLanguage
 	}
 	return &Webhooks{cfg: cfg, svc: cfg.Service, log: cfg.Logger, base: u.String()}, nil
 }

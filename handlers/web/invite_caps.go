@@ -27,16 +27,17 @@ func (s *Server) createCapRefusal(err error, userID int64) (msg string, retryAt 
 		return "", time.Time{}, false
 	}
 	after := s.retryTime(le.RetryAt)
+	capHours := int(phonegate.CapWindow / time.Hour)
 	switch le.Key {
 	case phonegate.InviteAccountKey(userID):
-		msg = fmt.Sprintf("You have sent %d invitations in the last 24 hours, the most an account may. "+
-			"Nobody was invited: try again after %s.", phonegate.MaxInvitesPerAccount, after)
+		msg = fmt.Sprintf("You have sent %d invitations in the last %d hours, the most an account may. "+
+			"Nobody was invited: try again after %s.", phonegate.MaxInvitesPerAccount, capHours, after)
 	case phonegate.ProjectAccountKey(userID):
-		msg = fmt.Sprintf("You have created %d projects in the last 24 hours, the most an account may. "+
-			"No project was created: try again after %s.", phonegate.MaxProjectsPerAccount, after)
+		msg = fmt.Sprintf("You have created %d projects in the last %d hours, the most an account may. "+
+			"No project was created: try again after %s.", phonegate.MaxProjectsPerAccount, capHours, after)
 	default:
-		msg = "Too many invitations came from your network in the last 24 hours. Nobody was invited: try again after " +
-			after + "."
+		msg = fmt.Sprintf("Too many invitations came from your network in the last %d hours. Nobody was invited: "+
+			"try again after %s.", capHours, after)
 	}
 	return msg, le.RetryAt, true
 }
