@@ -1,10 +1,8 @@
 package phonegate_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -63,15 +61,8 @@ type codeWorld struct {
 func newCodeWorld(t *testing.T) *codeWorld {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, err := phonegate.NewKeys(bytes.Repeat([]byte{5}, phonegate.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, keys := openStore(t, 5)
+	var err error
 	w := &codeWorld{db: db, keys: keys, sender: &recordingSender{}, now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	w.svc, err = phonegate.New(phonegate.Config{Store: db, Sender: w.sender, Keys: keys,
 		Hasher: phonegate.NewHasher(fast), Now: func() time.Time { return w.now },

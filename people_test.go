@@ -3,7 +3,6 @@ package phonegate_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,15 +69,8 @@ type people struct {
 func newPeople(t *testing.T) *people {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, err := phonegate.NewKeys(make([]byte, phonegate.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, keys := openStore(t, 0)
+	var err error
 	w := &people{db: db, mail: &outbox{}, now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
 	w.svc, err = phonegate.New(phonegate.Config{Store: db, Sender: noCodes{t}, Mailer: w.mail, Keys: keys,
 		Hasher: phonegate.NewHasher(fast), Now: func() time.Time { return w.now }, Logger: zerolog.Nop(),

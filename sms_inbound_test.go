@@ -3,7 +3,6 @@ package phonegate_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -41,15 +40,8 @@ type twilioWorld struct {
 func newTwilioWorld(t *testing.T) *twilioWorld {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, err := phonegate.NewKeys(bytes.Repeat([]byte{3}, phonegate.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, keys := openStore(t, 3)
+	var err error
 	w := &twilioWorld{db: db, keys: keys, now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), logs: &bytes.Buffer{}}
 	w.svc, err = phonegate.New(phonegate.Config{Store: db, Sender: twilioSender{t}, Keys: keys,
 		Hasher: phonegate.NewHasher(fast), Now: func() time.Time { return w.now },

@@ -94,9 +94,9 @@ func localPublicURL(cfg config) string {
 	return "http://localhost:" + cfg.Port
 }
 
-// openServer builds everything serve needs, so that tests can start the
-// real server on a listener of their own.
-func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.Server, *sqlite.DB, error) {
+// openStore reads the server key and opens the store: what the server and
+// the command line's tools share.
+func openStore(ctx context.Context, cfg config, log zerolog.Logger) (*phonegate.Keys, *sqlite.DB, error) {
 	key, err := loadKey(cfg.SecretFile, log)
 	if err != nil {
 		return nil, nil, err
@@ -106,6 +106,16 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		return nil, nil, err
 	}
 	db, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	return keys, db, nil
+}
+
+// openServer builds everything serve needs, so that tests can start the
+// real server on a listener of their own.
+func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.Server, *sqlite.DB, error) {
+	keys, db, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}

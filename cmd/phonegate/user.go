@@ -35,15 +35,7 @@ func runUser(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 func openAdmin(ctx context.Context, cfg config) (*phonegate.Service, *sqlite.DB, error) {
 	cfg.LogLevel = 99 // zerolog.Disabled: commands print results, not logs
 	log := newLogger(cfg, io.Discard)
-	key, err := loadKey(cfg.SecretFile, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	keys, err := phonegate.NewKeys(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	db, err := sqlite.Open(ctx, cfg.DB)
+	keys, db, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}
