@@ -181,6 +181,5 @@ func auditDetail(kind, detail string) string {
 // address: the owners of a project see who came in, from what and where.
 // A failed login is audited where it is counted ("login.failed").
 func (s *Server) auditLogin(r *http.Request, u phonegate.User) error {
-	return s.db.AddUserAudit(r.Context(), phonegate.AuditEvent{UserID: u.ID, ActorID: u.ID, Kind: "login",
-		Detail: agentWords(r.UserAgent()) + " from " + s.clientAddr(r), At: s.now()})
+	return s.svc.AuditLogin(r.Context(), u, agentWords(r.UserAgent()), s.clientAddr(r))
 }

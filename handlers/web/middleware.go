@@ -114,18 +114,12 @@ const maxFormBytes = 64 << 10
 func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*authCtx, error) {
 	a := &authCtx{}
 	if c, err := r.Cookie(s.cookie); err == nil && c.Value != "" {
-		now := s.now()
-		sess, err := s.db.Session(r.Context(), phonegate.HashToken(c.Value), now,
-			now.Add(-SessionIdle), now.Add(-SessionAbsolute))
+		sess, u, err := s.svc.OpenSession(r.Context(), c.Value)
 		switch {
 		case err == nil:
-			u, err := s.db.User(r.Context(), sess.UserID)
-			if err != nil {
-				return nil, err
-			}
 			a.sess, a.user, a.token = sess, u, c.Value
 			return a, nil
-		case errors.Is(err, phonegate.ErrNotFound):
+		case errors.Is(err, phonegate.ErrNoSession):
 			a.ended = true
 		default:
 			return nil, err
@@ -154,7 +148,7 @@ func (s *Server) anonCookie() string {
 // when there is none yet.
 func (s *Server) anonToken(w http.ResponseWriter, a *authCtx) string {
 	if a.anonCSRF == "" {
-		a.anonCSRF = phonegate.NewToken()
+		a.anonCSRF = s.svc.NewCSRFToken()
 		s.setCookie(w, s.anonCookie(), a.anonCSRF, 0)
 	}
 	return a.anonCSRF

@@ -7,30 +7,20 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// startSession creates a new session for user and sets its cookie. Any
-// session the browser had is ended first: a new token at login is what
-// defeats session fixation.
+// startSession starts a session of u (the service's StartSession) and
+// sets its cookie; any session the browser had ends first.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u phonegate.User) (string, error) {
-	if a := authFrom(r); a != nil && a.token != "" {
-		if err := s.db.DeleteSession(r.Context(), phonegate.HashToken(a.token)); err != nil {
-			return "", err
-		}
+	a := authFrom(r)
+	old := ""
+	if a != nil {
+		old = a.token
 	}
-	now := s.now()
-	token := phonegate.NewToken()
-	err := s.db.CreateSession(r.Context(), phonegate.Session{
-		TokenHash:  phonegate.HashToken(token),
-		UserID:     u.ID,
-		CSRFToken:  phonegate.NewToken(),
-		UserAgent:  truncate(r.UserAgent(), 200),
-		CreatedAt:  now,
-		LastSeenAt: now,
-	})
+	token, _, err := s.svc.StartSession(r.Context(), u, old, truncate(r.UserAgent(), 200))
 	if err != nil {
 		return "", err
 	}
 	s.setSessionCookie(w, token)
-	if a := authFrom(r); a != nil {
+	if a != nil {
 		a.token = token
 	}
 	return token, nil
@@ -40,8 +30,8 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u phonegat
 // the second factor), recording mfaAt when it is not zero.
 func (s *Server) renewSession(w http.ResponseWriter, r *http.Request, mfaAt time.Time) error {
 	a := authFrom(r)
-	token, csrf := phonegate.NewToken(), phonegate.NewToken()
-	if err := s.db.RenewSession(r.Context(), phonegate.HashToken(a.token), phonegate.HashToken(token), csrf, mfaAt); err != nil {
+	token, csrf, err := s.svc.RenewSession(r.Context(), a.token, mfaAt)
+	if err != nil {
 		return err
 	}
 	s.setSessionCookie(w, token)
