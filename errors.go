@@ -68,3 +68,6 @@ func ErrorMessage(err error) string {
 	}
 	return ""
 }
+
+// ErrClosed is returned for a write that came after the database closed.
+var ErrClosed = errors.New("store: database closed")

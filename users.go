@@ -17,3 +17,23 @@ type User struct {
 	MFALockedUntil   time.Time
 	CreatedAt        time.Time
 }
+
+// Session is a logged-in browser. The token itself is never stored: only
+// its hash, which is the session's key.
+type Session struct {
+	TokenHash     []byte
+	UserID        int64
+	CSRFToken     string
+	MFAAt         time.Time // when the second factor was last passed in this session; zero if never
+	ElevatedUntil time.Time // "Authenticate to make changes" lasts until then
+	UserAgent     string
+	CreatedAt     time.Time
+	LastSeenAt    time.Time
+}
+
+// Setting keys.
+const (
+	// SettingSetupToken holds the hash of the one-time setup token while no
+	// user exists.
+	SettingSetupToken = "setup_token_hash"
+)

@@ -22,14 +22,6 @@ import (
 	"github.com/phonegate/phonegate/mail"
 )
 
-// Session and elevation lifetimes (DESIGN §2), the domain's.
-const (
-	SessionIdle     = phonegate.SessionIdle
-	SessionAbsolute = phonegate.SessionAbsolute
-	ElevationLife   = phonegate.ElevationLife
-	InviteLife      = phonegate.InviteLife
-)
-
 // DefaultTrustedProxies are believed when Config.TrustedProxies is nil:
 // the loopback ranges.
 var DefaultTrustedProxies = httpx.DefaultTrustedProxies

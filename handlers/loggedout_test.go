@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonegate/phonegate/handlers"
+	"github.com/phonegate/phonegate"
 )
 
 const (
@@ -35,7 +35,7 @@ func TestStaleFormAfterLogout(t *testing.T) {
 			}
 		}, loggedOutWords},
 		{"the session expired", func(t *testing.T, h *harness, b *browser) {
-			h.clock.Add(handlers.SessionIdle + time.Minute)
+			h.clock.Add(phonegate.SessionIdle + time.Minute)
 		}, loggedOutWords},
 		{"ended from another session", func(t *testing.T, h *harness, b *browser) {
 			u, _ := h.db.UserByEmail(context.Background(), "ada@example.com")

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/handlers"
 )
 
 // formSection returns the form of page whose id is id, up to its end, or
@@ -362,7 +361,7 @@ func TestOpenFormFlashOnce(t *testing.T) {
 			carol, p := h.addUser("carol@example.com", goodPassword, "Carols")
 			now := h.clock.Now()
 			if _, _, err := h.db.InviteMember(context.Background(), ada.Email, p.ID, phonegate.RoleDeveloper, carol.ID,
-				phonegate.HashToken(phonegate.NewToken()), now.Add(handlers.InviteLife), now); err != nil {
+				phonegate.HashToken(phonegate.NewToken()), now.Add(phonegate.InviteLife), now); err != nil {
 				t.Fatal(err)
 			}
 			b := h.browser()

@@ -52,7 +52,7 @@ func verifyChannelLabel(ch string) string {
 
 // codeFactsOf reads what the state of challenge c is derived from
 // (phonegate.Service.CodeFacts).
-func (s *Server) codeFactsOf(r *http.Request, c phonegate.Challenge) (codeFacts, error) {
+func (s *Server) codeFactsOf(r *http.Request, c phonegate.Challenge) (phonegate.CodeFacts, error) {
 	return s.svc.CodeFacts(r.Context(), authFrom(r).user, c)
 }
 

@@ -28,9 +28,6 @@ const (
 	codePassed    codeKind = "passed"    // used: the page moves on
 )
 
-// codeFacts are what the code page's state is derived from.
-type codeFacts = phonegate.CodeFacts
-
 // codeState is the code page in one state.
 type codeState struct {
 	Kind codeKind
@@ -63,7 +60,7 @@ func deliveryFailed(d phonegate.Delivery) bool {
 // codeStateOf derives the code page's state from f. The order of the
 // cases is the order in which one state hides another: a lock hides
 // everything; a code that no longer works hides its deliveries.
-func codeStateOf(f codeFacts) codeState {
+func codeStateOf(f phonegate.CodeFacts) codeState {
 	c, now := f.Challenge, f.Now
 	st := codeState{SendsLeft: max(0, phonegate.MaxChallengeSends-c.Sends), ResendAt: resendAt(c, now)}
 	if now.Before(f.LockedUntil) {
@@ -183,7 +180,7 @@ func codeStateOf(f codeFacts) codeState {
 // codeButtons returns the send buttons, the main one first: the user's
 // preferred channel, unless this challenge shows it failing and the other
 // one can go.
-func codeButtons(f codeFacts, smsOK, callOK, newCode, sentSMS, sentCall, smsFailed, callFailed bool) []verifyButton {
+func codeButtons(f phonegate.CodeFacts, smsOK, callOK, newCode, sentSMS, sentCall, smsFailed, callFailed bool) []verifyButton {
 	sms := verifyButton{Channel: phonegate.ChannelSMS, Label: "Text me a code"}
 	call := verifyButton{Channel: phonegate.ChannelCall, Label: "Call me"}
 	switch {

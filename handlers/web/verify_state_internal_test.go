@@ -24,7 +24,7 @@ func TestCodeStateOf(t *testing.T) {
 	with := func(c phonegate.Challenge, f func(*phonegate.Challenge)) phonegate.Challenge { f(&c); return c }
 	tests := []struct {
 		name     string
-		facts    codeFacts
+		facts    phonegate.CodeFacts
 		kind     codeKind
 		buttons  []string // channels, the main one first
 		codeBox  bool
@@ -32,31 +32,31 @@ func TestCodeStateOf(t *testing.T) {
 		resendAt time.Time
 	}{
 		{name: "the lock hides a dead code", kind: codeLocked, words: "locked until {at}",
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Checks = 5 }), Deliveries: []phonegate.Delivery{sms("delivered")},
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Checks = 5 }), Deliveries: []phonegate.Delivery{sms("delivered")},
 				LockedUntil: now.Add(time.Minute), Emergency: true}},
 		{name: "a dead code at the number's limit offers nothing", kind: codeDead, words: "No more codes can be sent to this number now",
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Checks = 5 }), Deliveries: []phonegate.Delivery{sms("delivered")},
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Checks = 5 }), Deliveries: []phonegate.Delivery{sms("delivered")},
 				Blocks: phonegate.SendBlocks{NumberUntil: now.Add(time.Hour)}}},
 		{name: "an expired code of an opted-out number", kind: codeExpired, buttons: []string{"call"}, words: "expired",
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.ExpiresAt = now }), OptedOut: true, Preferred: phonegate.ChannelSMS}},
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.ExpiresAt = now }), OptedOut: true, Preferred: phonegate.ChannelSMS}},
 		{name: "five sends of a live code", kind: codeLimited, codeBox: true, words: "once it expires, at {at}",
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Sends = 5 }), Deliveries: []phonegate.Delivery{sms("sent")}}},
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Sends = 5 }), Deliveries: []phonegate.Delivery{sms("sent")}}},
 		{name: "a wrong code hides the automatic call", kind: codeWrong, codeBox: true, buttons: []string{"call", "sms"}, words: "4 tries left",
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Checks, c.AutoCallDone = 1, true }),
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Checks, c.AutoCallDone = 1, true }),
 				Deliveries: []phonegate.Delivery{sms("undelivered"), call("ringing")}, Preferred: phonegate.ChannelSMS}},
 		{name: "the automatic call", kind: codeAutoCall, codeBox: true, buttons: []string{"call", "sms"}, words: "calling you",
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.AutoCallDone = true }),
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.AutoCallDone = true }),
 				Deliveries: []phonegate.Delivery{sms("undelivered"), call("ringing")}, Preferred: phonegate.ChannelSMS}},
 		{name: "the automatic call not answered either", kind: codeFailed, codeBox: true, buttons: []string{"sms", "call"}, words: "The call was not answered.",
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.AutoCallDone = true }),
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.AutoCallDone = true }),
 				Deliveries: []phonegate.Delivery{sms("undelivered"), call("no-answer")}, Preferred: phonegate.ChannelSMS}},
 		{name: "the preferred call goes first", kind: codeNone, buttons: []string{"call", "sms"},
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Sends = 0 }), Preferred: phonegate.ChannelCall}},
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.Sends = 0 }), Preferred: phonegate.ChannelCall}},
 		{name: "the 30-second wait", kind: codeSent, codeBox: true, buttons: []string{"sms", "call"}, resendAt: now.Add(20 * time.Second),
-			facts: codeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.LastSendAt = now.Add(-10 * time.Second) }),
+			facts: phonegate.CodeFacts{Challenge: with(live, func(c *phonegate.Challenge) { c.LastSendAt = now.Add(-10 * time.Second) }),
 				Deliveries: []phonegate.Delivery{sms("queued")}, Preferred: phonegate.ChannelSMS}},
 		{name: "the day's SMS cap leaves the call", kind: codeSent, codeBox: true, buttons: []string{"call"},
-			facts: codeFacts{Challenge: live, Deliveries: []phonegate.Delivery{sms("delivered")}, Preferred: phonegate.ChannelSMS,
+			facts: phonegate.CodeFacts{Challenge: live, Deliveries: []phonegate.Delivery{sms("delivered")}, Preferred: phonegate.ChannelSMS,
 				Blocks: phonegate.SendBlocks{DailySMS: true}}},
 	}
 	for _, tt := range tests {

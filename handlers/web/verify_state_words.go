@@ -21,7 +21,7 @@ func otherWay(ok bool, words string) string {
 
 // limitWords says why no code can be sent, after lead: the number's hourly
 // limit (until when) or the day's caps.
-func limitWords(f codeFacts, numberBlocked bool, lead string) (string, time.Time) {
+func limitWords(f phonegate.CodeFacts, numberBlocked bool, lead string) (string, time.Time) {
 	if lead != "" && !strings.HasSuffix(lead, " ") {
 		lead += " "
 	}

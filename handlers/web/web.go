@@ -17,14 +17,6 @@ import (
 	"github.com/phonegate/phonegate/mail"
 )
 
-// Session and elevation lifetimes (DESIGN §2), the domain's.
-const (
-	SessionIdle     = phonegate.SessionIdle
-	SessionAbsolute = phonegate.SessionAbsolute
-	ElevationLife   = phonegate.ElevationLife
-	InviteLife      = phonegate.InviteLife
-)
-
 // Config is everything the pages need. New checks it.
 type Config struct {
 	Service   *phonegate.Service // the two-factor domain every page calls
