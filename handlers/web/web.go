@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -40,11 +41,28 @@ type Config struct {
 	Mail *mail.Outbox
 }
 
+// reads are what the pages read from the store themselves: the lists they
+// show, the health check, and the per-address counters of the rate limits
+// (ratelimit.go). Every change of state goes through the service.
+type reads interface {
+	Memberships(ctx context.Context, userID int64) ([]phonegate.Membership, error)
+	Membership(ctx context.Context, projectID, userID int64) (phonegate.Membership, error)
+	Members(ctx context.Context, projectID int64) ([]phonegate.Member, error)
+	Invitations(ctx context.Context, userID int64) ([]phonegate.Invitation, error)
+	AuditEvents(ctx context.Context, projectID, before int64, limit int) ([]phonegate.AuditEvent, error)
+	AuditEventsAfter(ctx context.Context, projectID, after int64, limit int) ([]phonegate.AuditEvent, error)
+	CountUsers(ctx context.Context) (int, error)
+	Challenge(ctx context.Context, id string) (phonegate.Challenge, error)
+	Ping(ctx context.Context, now time.Time) error
+	TakeAttempt(ctx context.Context, key string, limit int, window time.Duration, now time.Time) (int64, error)
+	ForgetAttempt(ctx context.Context, id int64) error
+}
+
 // Server serves the pages and forms.
 type Server struct {
 	cfg    Config
 	svc    *phonegate.Service
-	db     phonegate.Store // what the pages list; every change goes through svc
+	db     reads // what the pages list and count; every change goes through svc
 	log    zerolog.Logger
 	now    func() time.Time
 	public *url.URL
