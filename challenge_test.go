@@ -87,15 +87,6 @@ func newCodeWorld(t *testing.T) *codeWorld {
 	return w
 }
 
-func (w *codeWorld) reloadUser(t *testing.T) {
-	t.Helper()
-	u, err := w.db.User(context.Background(), w.user.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.user = u
-}
-
 func (w *codeWorld) step(t *testing.T) phonegate.Step {
 	t.Helper()
 	g, err := w.svc.Gate(context.Background(), w.user, w.sess, "")

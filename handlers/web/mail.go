@@ -30,5 +30,3 @@ func (s *Server) notify(ctx context.Context, kind string, u phonegate.User, d ph
 		s.log.Error().Err(err).Str("kind", kind).Int64("user", u.ID).Msg("mail not queued")
 	}
 }
-
-func (s *Server) accountLink() string { return s.publicURL("/account") }
