@@ -20,6 +20,7 @@ type Store interface {
 	AuditStore
 	OutboxStore
 	DevPhoneStore
+	SitesStore
 
 	// Ping checks that the store answers and can write.
 	Ping(ctx context.Context, now time.Time) error
@@ -112,6 +113,8 @@ type ProjectsStore interface {
 	// Memberships lists the projects userID belongs to and accepted, by name: what the user may
 	// open, and whose two-factor levels apply to them.
 	Memberships(ctx context.Context, userID int64) ([]Membership, error)
+	// Project returns a project by ID.
+	Project(ctx context.Context, id int64) (Project, error)
 	// ProjectByName returns the oldest project with the given name.
 	ProjectByName(ctx context.Context, name string) (Project, error)
 	// SetMFALevel sets a project's two-factor level and audits the change.
@@ -326,4 +329,18 @@ type DevPhoneStore interface {
 	AddDevMail(ctx context.Context, m DevMail) error
 	// DevMailbox returns the newest limit messages of the dev mailbox, newest first.
 	DevMailbox(ctx context.Context, limit int) ([]DevMail, error)
+}
+
+// SitesStore keeps the protected sites of projects (DESIGN §7).
+type SitesStore interface {
+	// AddSite makes host a protected site of projectID, audited; a host that
+	// is already a site, of any project, is ErrSiteTaken.
+	AddSite(ctx context.Context, host string, projectID, actorID int64, now time.Time) error
+	// RemoveSite removes the protected site host of projectID, audited.
+	RemoveSite(ctx context.Context, host string, projectID, actorID int64, now time.Time) error
+	// Sites returns the protected sites of projectID, by host.
+	Sites(ctx context.Context, projectID int64) ([]Site, error)
+	// SiteFor returns the first of hosts, in their order, that is a
+	// protected site; ErrNotFound when none is.
+	SiteFor(ctx context.Context, hosts []string) (Site, error)
 }

@@ -89,6 +89,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"AuditEventsAfter", testAuditEventsAfter},
 		{"UserAuditScope", testUserAuditScope},
 		{"UserAuditScopeAtTheTime", testUserAuditScopeAtTheTime},
+		{"Sites", testSites},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
