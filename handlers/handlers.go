@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/authz"
 	"github.com/phonegate/phonegate/handlers/devphone"
 	"github.com/phonegate/phonegate/handlers/httpx"
 	"github.com/phonegate/phonegate/handlers/twilio"
@@ -144,8 +145,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	checks, err := authz.New(authz.Config{Service: svc, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
+		TrustedProxies: cfg.TrustedProxies})
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{svc: svc, web: pages, hooks: hooks, proxies: cfg.TrustedProxies, mail: cfg.Mail, log: cfg.Logger}
 	s.routes = append(pages.Routes(), hooks.Routes()...)
+	s.routes = append(s.routes, checks.Routes()...)
 	if phone != nil {
 		s.routes = append(s.routes, phone.Routes(pages)...)
 	}
