@@ -147,4 +147,3 @@ func listenAddr(t testing.TB) string { return "127.0.0.1:" + strconv.Itoa(FreePo
 
 // headerList is RemoteHeaders joined by sep.
 func headerList(sep string) string { return strings.Join(RemoteHeaders, sep) }
-
