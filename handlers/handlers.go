@@ -130,7 +130,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	svc, err := phonegate.New(phonegate.Config{Store: cfg.Store, Sender: cfg.Sender, Mailer: mailer,
 		Keys: cfg.Keys, Hasher: cfg.Hasher, Now: cfg.Now, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
-		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls})
+		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls,
+		DevMode: cfg.DevMode})
 	if err != nil {
 		return nil, err
 	}
