@@ -16,9 +16,9 @@ import (
 // over http).
 const appURL = "http://app.example.com/dash?tab=1"
 
-// protect makes host a protected site of projectID, as if its owner had
-// added it.
-func (h *harness) protect(projectID, ownerID int64, host string) {
+// protectID makes host a protected site of projectID, as if its owner
+// had added it.
+func (h *harness) protectID(projectID, ownerID int64, host string) {
 	h.t.Helper()
 	if err := h.db.AddSite(context.Background(), host, projectID, ownerID, h.clock.Now()); err != nil {
 		h.t.Fatal(err)
@@ -61,7 +61,7 @@ func loginAt(t *testing.T, b *browser, rd, carried, email, password string) *htt
 func TestReturnAfterPassword(t *testing.T) {
 	h := newHarness(t)
 	u, p := h.addUser("ada@example.com", "correct horse battery", "Apollo")
-	h.protect(p.ID, u.ID, "app.example.com")
+	h.protectID(p.ID, u.ID, "app.example.com")
 	for _, tt := range []struct {
 		name, rd, carried, to string
 	}{
@@ -100,7 +100,7 @@ func TestReturnAfterPassword(t *testing.T) {
 func TestReturnAfterCode(t *testing.T) {
 	h := newTwoFactor(t)
 	u, p := h.addUser("ada@example.com", "correct horse battery", "Apollo")
-	h.protect(p.ID, u.ID, "app.example.com")
+	h.protectID(p.ID, u.ID, "app.example.com")
 	h.setLevel(p.ID, phonegate.LevelEveryLogin)
 	first := h.browser()
 	first.login("ada@example.com", "correct horse battery")
@@ -134,7 +134,7 @@ func TestReturnAfterCode(t *testing.T) {
 func TestReturnAfterEnrollment(t *testing.T) {
 	h := newTwoFactor(t)
 	u, p := h.addUser("ada@example.com", "correct horse battery", "Apollo")
-	h.protect(p.ID, u.ID, "app.example.com")
+	h.protectID(p.ID, u.ID, "app.example.com")
 	h.setLevel(p.ID, phonegate.LevelEveryLogin)
 	b := h.browser()
 	q := "?next=" + url.QueryEscape(appURL)
