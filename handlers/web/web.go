@@ -99,12 +99,9 @@ func New(cfg Config) (*Server, error) {
 		public: u,
 		base:   u.String(),
 		secure: u.Scheme == "https",
-		cookie: "phonegate_session",
+		cookie: httpx.SessionCookie(u.Scheme == "https"),
 		tpl:    tpl,
 		mail:   cfg.Mail,
-	}
-	if s.secure {
-		s.cookie = "__Host-phonegate_session"
 	}
 	s.cop = s.newCrossOriginProtection()
 	return s, nil
