@@ -1,6 +1,6 @@
 // Command phonegate runs the phonegate server and its administration
-// commands: serve (the default), user add, user reset-2fa, twilio
-// configure and version.
+// commands: serve (the default), user add, user reset-2fa, site add, site
+// list, site remove, twilio configure and version.
 package main
 
 import (
@@ -46,6 +46,10 @@ const usage = `usage:
                                                       or --invite prints a one-time invite link
   phonegate user reset-2fa --email E                  forget a user's phone and emergency code, and print
                                                       the one-time recovery code they need to verify a new one
+  phonegate site add --project P --host H             protect the hostname H (app.example.com, or *.example.com
+                                                      for one level of subdomains) with project P's login and level
+  phonegate site list --project P                     print project P's protected sites
+  phonegate site remove --project P --host H          stop protecting the hostname H
   phonegate twilio configure [--number +1...]         point a Twilio number's webhooks at PUBLIC_URL
   phonegate version                                   print the version`
 
@@ -70,6 +74,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return runUser(ctx, cfg, args, stdin, stdout)
+	case "site":
+		cfg, err := parseConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return runSite(ctx, cfg, args, stdout)
 	case "twilio":
 		if len(args) == 0 || args[0] != "configure" {
 			return usagef("unknown twilio command; %s", usage)
