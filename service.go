@@ -36,6 +36,10 @@ type Config struct {
 
 	AllowedCountries []string // ISO codes codes may be sent to; empty for all
 
+	// DevMode is set when the dev phone plays Twilio's part: a login may
+	// then return to an app over plain http (ReturnURL).
+	DevMode bool
+
 	// DailySMS and DailyCalls cap the codes sent per UTC day by each
 	// channel, for the whole server; 0 means DefaultDailySMS and
 	// DefaultDailyCalls.

@@ -110,19 +110,35 @@ func (s *Service) AddSite(ctx context.Context, m Membership, u User, sess Sessio
 	if !s.Elevated(sess) {
 		return "", ErrNotElevated
 	}
+	return s.addSite(ctx, host, m.Project.ID, u.ID)
+}
+
+// siteHost checks a hostname typed for a new protected site, for every
+// way one is added (a page, the command line), and returns it as stored.
+func siteHost(host string) (string, error) {
 	h := NormalizeSiteHost(host)
 	if h == "" {
 		return "", &Error{Code: EInvalid, Message: msgBadSiteHost}
 	}
-	if err := s.addSite(ctx, h, m.Project.ID, u.ID); err != nil {
+	return h, nil
+}
+
+// addSite stores the protected site host of projectID, added by actorID
+// (0 for the operator), once siteHost accepts it, and returns it as stored.
+func (s *Service) addSite(ctx context.Context, host string, projectID, actorID int64) (string, error) {
+	h, err := siteHost(host)
+	if err != nil {
+		return "", err
+	}
+	if err := s.storeSite(ctx, h, projectID, actorID); err != nil {
 		return "", err
 	}
 	return h, nil
 }
 
-// addSite stores the protected site h of projectID, added by actorID. A
+// storeSite stores the protected site h of projectID, added by actorID. A
 // host the shared session cookie cannot reach is EInvalid (cookiedomain.go).
-func (s *Service) addSite(ctx context.Context, h string, projectID, actorID int64) error {
+func (s *Service) storeSite(ctx context.Context, h string, projectID, actorID int64) error {
 	if err := s.checkSiteDomain(h); err != nil {
 		return err
 	}
@@ -146,11 +162,17 @@ func (s *Service) RemoveSite(ctx context.Context, m Membership, u User, sess Ses
 	if !s.Elevated(sess) {
 		return ErrNotElevated
 	}
+	return s.removeSite(ctx, host, m.Project.ID, u.ID)
+}
+
+// removeSite removes the protected site host of projectID, by actorID (0
+// for the operator); ErrNotFound when the project does not protect it.
+func (s *Service) removeSite(ctx context.Context, host string, projectID, actorID int64) error {
 	h := NormalizeSiteHost(host)
 	if h == "" {
 		return ErrNotFound
 	}
-	return s.store.RemoveSite(ctx, h, m.Project.ID, u.ID, s.now())
+	return s.store.RemoveSite(ctx, h, projectID, actorID, s.now())
 }
 
 // Sites returns the protected sites of project p.

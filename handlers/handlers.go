@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/authz"
 	"github.com/phonegate/phonegate/handlers/devphone"
 	"github.com/phonegate/phonegate/handlers/httpx"
 	"github.com/phonegate/phonegate/handlers/twilio"
@@ -135,7 +136,7 @@ func New(cfg Config) (*Server, error) {
 	svc, err := phonegate.New(phonegate.Config{Store: cfg.Store, Sender: cfg.Sender, Mailer: mailer,
 		Keys: cfg.Keys, Hasher: cfg.Hasher, Now: cfg.Now, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
 		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls,
-		CookieDomain: cfg.CookieDomain})
+		DevMode: cfg.DevMode, CookieDomain: cfg.CookieDomain})
 	if err != nil {
 		return nil, err
 	}
@@ -150,8 +151,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	checks, err := authz.New(authz.Config{Service: svc, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
+		TrustedProxies: cfg.TrustedProxies})
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{svc: svc, web: pages, hooks: hooks, proxies: cfg.TrustedProxies, mail: cfg.Mail, log: cfg.Logger}
 	s.routes = append(pages.Routes(), hooks.Routes()...)
+	s.routes = append(s.routes, checks.Routes()...)
 	if phone != nil {
 		s.routes = append(s.routes, phone.Routes(pages)...)
 	}

@@ -78,6 +78,7 @@ func TestPendingSessionReachesOnlyPendingRoutes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newTwoFactor(t)
 			u, p := h.addUser("ada@example.com", goodPassword, "Engine")
+			h.protect(u, p, "app.example.com")
 			h.setLevel(p.ID, phonegate.LevelEveryLogin)
 			if tt.verified {
 				b := h.browser()
@@ -107,6 +108,13 @@ func TestPendingSessionReachesOnlyPendingRoutes(t *testing.T) {
 					continue
 				case strings.HasPrefix(path, "/dev/"):
 					continue // the dev phone stands in for the user's phone
+				case access == "authz":
+					// A proxy's check: a pending session must not be let
+					// into a protected app.
+					if res := b.ask(forwardCheck("GET", "app.example.com", "/")); res.StatusCode == http.StatusOK {
+						t.Errorf("%s lets a pending session through", rt)
+					}
+					continue
 				case !listed:
 					t.Errorf("%s is registered outside the route table", rt)
 					continue

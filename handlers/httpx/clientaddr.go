@@ -89,3 +89,6 @@ func AddrBucket(addr string) string {
 	}
 	return a.String()
 }
+
+// Contains reports whether a is the address of a trusted proxy.
+func (p Proxies) Contains(a netip.Addr) bool { return p.trusted(a) }

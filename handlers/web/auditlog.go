@@ -48,6 +48,8 @@ var auditKinds = map[string]string{
 	"login":                 "Logged in",
 	"login.failed":          "Failed login",
 	"session.elevated":      "Authenticated to make changes",
+	"site.added":            "Protected site added",
+	"site.removed":          "Protected site removed",
 }
 
 type auditRow struct {

@@ -22,14 +22,23 @@ type loginPage struct {
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	if authFrom(r).token != "" {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		// A logged-in session sent back here by an app goes on to it, by
+		// the steps it still lacks; else home, as always.
+		dest := "/"
+		if next := s.nextPath(r); external(next) {
+			var err error
+			if dest, err = s.continueTo(r, next); err != nil {
+				return err
+			}
+		}
+		http.Redirect(w, r, dest, http.StatusSeeOther)
 		return nil
 	}
 	n, err := s.db.CountUsers(r.Context())
 	if err != nil {
 		return err
 	}
-	p := &loginPage{page: page{Title: "Log in"}, Next: localPath(r.URL.Query().Get("next")), EmailValue: s.typed(r).Get("email")}
+	p := &loginPage{page: page{Title: "Log in"}, Next: s.nextPath(r), EmailValue: s.typed(r).Get("email")}
 	if n == 0 {
 		p.Flash = "No account exists yet: open the setup link printed in the server's log."
 	}
@@ -40,7 +49,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
-	next := localPath(r.PostFormValue("next"))
+	next := s.nextPath(r)
 	u, ok, err := s.checkPassword(r, email, password)
 	if err != nil {
 		return err
@@ -56,7 +65,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.rememberDevice(w, r, u.ID)
 	s.log.Info().Int64("user", u.ID).Msg("login")
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	dest, err := s.continueTo(r, next)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
 	return nil
 }
 

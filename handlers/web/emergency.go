@@ -40,7 +40,7 @@ func (s *Server) emergencyDone(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "emergency", &emergencyPage{
 		page: page{Title: "Save your emergency code"},
 		Code: code,
-		Next: nextPath(r),
+		Next: continueLink(s.nextPath(r)),
 	})
 	return nil
 }
@@ -83,6 +83,6 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.clearCookie(w, s.trustCookie())
-	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNext(stepPhone, r), http.StatusSeeOther)
 	return nil
 }

@@ -33,7 +33,7 @@ func (s *Server) enrollGuard(r *http.Request) (string, error) {
 		return "", err
 	}
 	if g.step == stepVerify {
-		return withNext(stepVerify, r), nil
+		return s.withNext(stepVerify, r), nil
 	}
 	return "/account", nil
 }
@@ -48,7 +48,7 @@ func (s *Server) phoneData(r *http.Request) *phonePage {
 	}
 	p := &phonePage{
 		page:      page{Title: "Verify your phone"},
-		Next:      nextPath(r),
+		Next:      s.nextPath(r),
 		Countries: s.countryOptions(typed.Get("country")),
 		Number:    strings.TrimSpace(typed.Get("phone")),
 		Channel:   a.user.PreferredChannel,
@@ -73,7 +73,7 @@ func (s *Server) backToPhone(w http.ResponseWriter, r *http.Request, msg string)
 		}
 	}
 	s.flashForm(w, r, flashError, msg, phoneFormName, kept)
-	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNext(stepPhone, r), http.StatusSeeOther)
 	return nil
 }
 
@@ -112,7 +112,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) error {
 	if refused, err := s.reenrollRefused(r); err != nil || refused {
 		if err == nil {
 			// The phone page says why this session may not enroll.
-			http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+			http.Redirect(w, r, s.withNext(stepPhone, r), http.StatusSeeOther)
 		}
 		return err
 	}

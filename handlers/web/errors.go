@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers/httpx"
@@ -62,19 +61,3 @@ func (s *Server) loggedOutPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
-// localPath returns next when it is a path on this site, else "/": a
-// "next" parameter must never send a user to another site. Browsers drop
-// tabs and newlines from URLs and read a backslash as a slash, so
-// "/\t/evil.example" would become "//evil.example": any control character
-// or backslash, and anything that parses with a scheme or host, is refused.
-func localPath(next string) string {
-	if next == "" || next[0] != '/' || len(next) > 2048 || strings.ContainsAny(next, "\\") || !phonegate.CleanText(next) {
-		return "/"
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(next, "//") {
-		return "/"
-	}
-	return next
-}

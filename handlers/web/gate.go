@@ -54,22 +54,3 @@ func (s *Server) secondFactorStep(r *http.Request) (string, error) {
 	}
 	return g.step, nil
 }
-
-// nextPath returns the page to go to after a step: the form's or the
-// query's "next", if it is a path on this site, else "/".
-func nextPath(r *http.Request) string {
-	next := r.PostFormValue("next")
-	if next == "" {
-		next = r.URL.Query().Get("next")
-	}
-	return localPath(next)
-}
-
-// withNext appends the request's "next" to path, for a redirect that must
-// keep it.
-func withNext(path string, r *http.Request) string {
-	if next := nextPath(r); next != "/" {
-		return path + "?next=" + urlQueryEscape(next)
-	}
-	return path
-}

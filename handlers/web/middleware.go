@@ -22,6 +22,8 @@ type authCtx struct {
 	ended bool
 	// full is set once the gate let the session through to a full route.
 	full bool
+	// next is the request's "return to" value, once read (nextPath).
+	next string
 }
 
 type ctxKey struct{}
@@ -35,8 +37,7 @@ func authFrom(r *http.Request) *authCtx {
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-			"form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy("'self'"))
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
@@ -45,6 +46,15 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// contentSecurityPolicy is every page's policy, its forms allowed to go
+// to formAction. Browsers hold a form's redirects to it too, so a page that
+// returns to an app once its form is done allows the app's origin
+// (render).
+func contentSecurityPolicy(formAction string) string {
+	return "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+		"form-action " + formAction + "; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
 }
 
 // browser wraps a browser route: cross-origin protection, security headers,

@@ -37,7 +37,7 @@ func (s *Server) reenrollRefusal(w http.ResponseWriter, r *http.Request, status 
 	if err != nil || !refused {
 		return false, err
 	}
-	p := &reenrollPage{page: page{Title: "Verify your phone", Error: msg}, Next: nextPath(r), Reason: re.Reason,
+	p := &reenrollPage{page: page{Title: "Verify your phone", Error: msg}, Next: s.nextPath(r), Reason: re.Reason,
 		Recovery: re.RecoveryLive, Expired: re.RecoveryExpired, Orphaned: re.Orphaned}
 	if msg == "" && s.locked(a.user) && re.RecoveryLive {
 		p.Error = phonegate.MsgSecondFactorLocked
@@ -54,12 +54,12 @@ func (s *Server) useRecovery(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	err := s.svc.UseRecoveryCode(r.Context(), a.user, a.sess, r.PostFormValue("recovery_code"))
 	if errors.Is(err, phonegate.ErrCodeRefused) {
-		return s.formError(w, r, withNext(stepPhone, r), "", phonegate.ErrorMessage(err), nil)
+		return s.formError(w, r, s.withNext(stepPhone, r), "", phonegate.ErrorMessage(err), nil)
 	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, withNext(stepPhone, r), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNext(stepPhone, r), http.StatusSeeOther)
 	return nil
 }
 

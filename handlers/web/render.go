@@ -34,6 +34,9 @@ func parseTemplates() (*httpx.Templates, error) {
 // render writes the named page, its layout filled in for the request
 // (frame).
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
+	if o := returnOrigin(s.nextPath(r)); o != "" {
+		w.Header().Set("Content-Security-Policy", contentSecurityPolicy("'self' "+o))
+	}
 	s.Frame(w, r, data.Base())
 	if err := s.tpl.Execute(w, status, name, data); err != nil {
 		s.log.Error().Err(err).Str("template", name).Msg("render")

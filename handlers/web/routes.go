@@ -145,6 +145,8 @@ func (s *Server) twoFactorRoutes() []route {
 		post("/projects/:id/settings/authenticate", accessFull, s.settingsAuthenticate),
 		post("/projects/:id/settings", accessFull, s.saveSettings),
 		post("/projects/:id/rename", accessFull, s.renameProject),
+		post("/projects/:id/sites", accessFull, s.addSite),
+		post("/projects/:id/sites/remove", accessFull, s.removeSite),
 		get("/projects/:id/members", accessFull, s.members),
 		post("/projects/:id/members", accessFull, s.addMember),
 		post("/projects/:id/members/role", accessFull, s.changeRole),

@@ -15,13 +15,13 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u phonegat
 	if a != nil {
 		old = a.token
 	}
-	token, _, err := s.svc.StartSession(r.Context(), u, old, truncate(r.UserAgent(), 200))
+	token, sess, err := s.svc.StartSession(r.Context(), u, old, truncate(r.UserAgent(), 200))
 	if err != nil {
 		return "", err
 	}
 	s.setSessionCookie(w, token)
 	if a != nil {
-		a.token = token
+		a.token, a.sess, a.user = token, sess, u
 	}
 	return token, nil
 }

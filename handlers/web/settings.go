@@ -33,6 +33,8 @@ type settingsPage struct {
 	Until     string // when the elevation ends, for people
 	Levels    []levelOption
 	NameValue string // the name typed in the rename form
+	Sites     []phonegate.Site
+	HostValue string // the hostname typed in the form that adds a site
 }
 
 // elevated reports whether the session re-entered the password less than
@@ -73,6 +75,10 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.settingsData(r, m)
+	if p.Sites, err = s.svc.Sites(r.Context(), m.Project); err != nil {
+		return err
+	}
+	p.HostValue = s.typed(r).Get("host")
 	s.render(w, r, http.StatusOK, "settings", p)
 	return nil
 }

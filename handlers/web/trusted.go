@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/httpx"
 )
 
 // trustCookieAge is how long the browser keeps a trusted-computer cookie.
@@ -13,14 +14,8 @@ import (
 // the cookie only has to outlive the longest trust, once per computer.
 const trustCookieAge = phonegate.TrustPerComputer
 
-// trustCookie is the trusted-computer cookie's name: with the __Host-
-// prefix when the site is https, so that no other host or path can set it.
-func (s *Server) trustCookie() string {
-	if s.secure {
-		return "__Host-phonegate_trust"
-	}
-	return "phonegate_trust"
-}
+// trustCookie is the trusted-computer cookie's name (httpx.TrustCookie).
+func (s *Server) trustCookie() string { return httpx.TrustCookie(s.secure) }
 
 // trustToken is the trusted-computer token the request's cookie holds, ""
 // for none.

@@ -36,10 +36,10 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	switch g.step {
 	case stepVerify:
 	case "":
-		http.Redirect(w, r, nextPath(r), http.StatusSeeOther)
+		http.Redirect(w, r, s.nextPath(r), http.StatusSeeOther)
 		return nil
 	default:
-		http.Redirect(w, r, withNext(g.step, r), http.StatusSeeOther)
+		http.Redirect(w, r, s.withNext(g.step, r), http.StatusSeeOther)
 		return nil
 	}
 	if c, err = s.svc.LoginChallenge(r.Context(), a.user, a.sess, c, found, g.project.Name); err != nil {
@@ -77,7 +77,7 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !found {
-		http.Redirect(w, r, withNext(stepVerify, r), http.StatusSeeOther)
+		http.Redirect(w, r, s.withNext(stepVerify, r), http.StatusSeeOther)
 		return nil
 	}
 	if c.State == phonegate.ChallengeApproved && c.Live(now) {
@@ -111,7 +111,7 @@ func (s *Server) backToVerify(w http.ResponseWriter, r *http.Request, msg string
 	if msg != "" {
 		s.flash(w, r, flashError, msg)
 	}
-	http.Redirect(w, r, withNext(stepVerify, r), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNext(stepVerify, r), http.StatusSeeOther)
 	return nil
 }
 
@@ -147,7 +147,7 @@ func (s *Server) completeChallenge(w http.ResponseWriter, r *http.Request, c pho
 			return "", err
 		}
 	}
-	next := nextPath(r)
+	next := s.nextPath(r)
 	if p.Enrolled {
 		if next == "/" {
 			return stepEmergency, nil

@@ -65,8 +65,8 @@ func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage
 	st := codeStateOf(f)
 	p := &verifyPage{
 		page:    page{Title: "Enter your code"},
-		Next:    nextPath(r),
-		Refresh: withNext(stepVerify, r),
+		Next:    s.nextPath(r),
+		Refresh: s.withNext(stepVerify, r),
 		Enroll:  c.Purpose == phonegate.PurposeEnroll,
 		Masked:  phonegate.MaskPhone(c.Phone),
 		Project: c.Label,
@@ -78,7 +78,7 @@ func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage
 	if p.Enroll {
 		p.Title = "Verify your phone"
 		if phonegate.Renewable(authFrom(r).user) {
-			p.OtherPhone = withNext(stepPhone, r)
+			p.OtherPhone = s.withNext(stepPhone, r)
 		}
 	}
 	// The deliveries of a code that no longer works are history: the page

@@ -71,7 +71,7 @@ func (s *Server) toVerify(w http.ResponseWriter, r *http.Request, c phonegate.Ch
 		}
 		return s.backToVerify(w, r, ue.Message)
 	}
-	http.Redirect(w, r, withNext(stepVerify, r), http.StatusSeeOther)
+	http.Redirect(w, r, s.withNext(stepVerify, r), http.StatusSeeOther)
 	return nil
 }
 
@@ -106,9 +106,9 @@ func (s *Server) replaceChallenge(r *http.Request, old phonegate.Challenge, foun
 	case err != nil || step == phonegate.StepVerify:
 		return c, "", err
 	case step == phonegate.StepNone:
-		return phonegate.Challenge{}, nextPath(r), nil
+		return phonegate.Challenge{}, s.nextPath(r), nil
 	default:
-		return phonegate.Challenge{}, withNext(stepPaths[step], r), nil
+		return phonegate.Challenge{}, s.withNext(stepPaths[step], r), nil
 	}
 }
 

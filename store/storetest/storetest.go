@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"Users", testUsers},
 		{"FirstOwnerOnce", testFirstOwnerOnce},
 		{"Sessions", testSessions},
+		{"SessionTouchedOncePerMinute", testSessionTouchedOncePerMinute},
 		{"PingWrites", testPingWrites},
 		{"TrustedComputers", testTrustedComputers},
 		{"ProjectsAndMembers", testProjectsAndMembers},

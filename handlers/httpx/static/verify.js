@@ -79,7 +79,7 @@
     if (stopped) {
       return;
     }
-    fetch("/verify/status", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch("/verify/status" + window.location.search, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (st) { if (st) { show(st); } })
       .catch(function () {})

@@ -1,0 +1,109 @@
+// Package authz is the forward-auth room: the two endpoints a reverse
+// proxy (Caddy's forward_auth, Traefik's ForwardAuth, nginx's
+// auth_request) asks about every request to a protected app, answering
+// from the domain service's verdict (phonegate.Service.Authorize).
+package authz
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers/httpx"
+)
+
+// Config is everything the check endpoints need. New checks it.
+type Config struct {
+	Service   *phonegate.Service
+	Logger    zerolog.Logger
+	PublicURL string // where browsers reach the gate's login page
+	// TrustedProxies are the peers whose X-Forwarded-* and X-Original-*
+	// headers are believed; nil means httpx.DefaultTrustedProxies.
+	TrustedProxies httpx.Proxies
+}
+
+// Checks serves the forward-auth check endpoints.
+type Checks struct {
+	svc     *phonegate.Service
+	log     zerolog.Logger
+	base    string // the public URL, without its trailing slash
+	session string // the session cookie's name
+	trust   string // the trusted-computer cookie's name
+	proxies httpx.Proxies
+}
+
+// New checks cfg and returns the check endpoints.
+func New(cfg Config) (*Checks, error) {
+	if cfg.Service == nil {
+		return nil, errors.New("authz: Config.Service is required")
+	}
+	u, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("authz: Config.PublicURL must be an absolute http or https URL")
+	}
+	if cfg.TrustedProxies == nil {
+		cfg.TrustedProxies = httpx.DefaultTrustedProxies
+	}
+	secure := u.Scheme == "https"
+	return &Checks{svc: cfg.Service, log: cfg.Logger, base: u.String(), proxies: cfg.TrustedProxies,
+		session: httpx.SessionCookie(secure, cfg.Service.CookieDomain()), trust: httpx.TrustCookie(secure)}, nil
+}
+
+// Routes is the room's route table.
+func (c *Checks) Routes() []httpx.Route {
+	return []httpx.Route{
+		{Method: http.MethodGet, Path: "/auth/forward", Access: "authz", Handler: http.HandlerFunc(c.forward)},
+		{Method: http.MethodGet, Path: "/auth/request", Access: "authz", Handler: http.HandlerFunc(c.request)},
+	}
+}
+
+// cookie is the value of the request's cookie name, "" for none.
+func cookie(r *http.Request, name string) string {
+	if ck, err := r.Cookie(name); err == nil {
+		return ck.Value
+	}
+	return ""
+}
+
+// fromProxy reports whether the peer is a trusted proxy, whose copy of
+// the original request's headers is believed.
+func (c *Checks) fromProxy(r *http.Request) bool {
+	a := httpx.AddrOf(r.RemoteAddr)
+	return a.IsValid() && c.proxies.Contains(a)
+}
+
+// authorize asks the service about the original request to host.
+func (c *Checks) authorize(r *http.Request, host string) (phonegate.AuthzResult, error) {
+	return c.svc.Authorize(r.Context(), cookie(r, c.session), cookie(r, c.trust), host)
+}
+
+// allow answers 200 with who the user is, for the proxy to pass on.
+func allow(w http.ResponseWriter, res phonegate.AuthzResult) {
+	h := w.Header()
+	h.Set("Remote-User", res.User.Email)
+	h.Set("Remote-Email", res.User.Email)
+	h.Set("Remote-Name", displayName(res.User.Email))
+	h.Set("Remote-Groups", res.Role)
+	h.Set("Remote-Project", res.Project.Name)
+	w.WriteHeader(http.StatusOK)
+}
+
+// displayName is the name an app shows for the user: the part of the
+// email before the @, since accounts carry no other name.
+func displayName(email string) string {
+	name, _, _ := strings.Cut(email, "@")
+	return name
+}
+
+// noStore marks the answer as one no cache may keep: it is about one
+// browser's session at one moment.
+func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
+
+// unauthorized answers 401: log in first.
+func unauthorized(w http.ResponseWriter) {
+	http.Error(w, "Log in first.", http.StatusUnauthorized)
+}
