@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"strings"
@@ -27,6 +28,11 @@ type Config struct {
 	// in messages, the host an SMS binds its code to (WebOTP) and the
 	// status callbacks a send asks for.
 	PublicURL string
+
+	// CookieDomain is the domain the session cookie is shared with
+	// (PHONEGATE_COOKIE_DOMAIN), checked by CheckCookieDomain: protected
+	// sites must lie under it. Empty: the gate's own host only.
+	CookieDomain string
 
 	AllowedCountries []string // ISO codes codes may be sent to; empty for all
 
@@ -60,6 +66,8 @@ type Service struct {
 	public *url.URL
 	base   string // public.String(), computed once
 	caps   DailyCaps
+
+	cookieDomain string // Config.CookieDomain as checked
 }
 
 // New checks cfg and returns a Service.
@@ -76,6 +84,10 @@ func New(cfg Config) (*Service, error) {
 	u, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("phonegate: Config.PublicURL must be an absolute http or https URL")
+	}
+	domain, err := CheckCookieDomain(cfg.CookieDomain, u.String())
+	if err != nil {
+		return nil, fmt.Errorf("phonegate: Config.CookieDomain: %w", err)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -96,6 +108,8 @@ func New(cfg Config) (*Service, error) {
 		public: u,
 		base:   u.String(),
 		caps:   DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
+
+		cookieDomain: domain,
 	}, nil
 }
 

@@ -100,8 +100,9 @@ const msgBadSiteHost = "Enter a hostname such as app.example.com, or *.example.c
 // AddSite makes host a protected site of the project of m, which u
 // manages (else ErrNotManager), from the session sess, which must be
 // elevated (else ErrNotElevated), and returns the host as stored. A host
-// that is not a hostname is EInvalid; one already protected, by this
-// project or another, is EConflict, in words that name neither.
+// that is not a hostname, or that lies outside the cookie domain, is
+// EInvalid; one already protected, by this project or another, is
+// EConflict, in words that name neither.
 func (s *Service) AddSite(ctx context.Context, m Membership, u User, sess Session, host string) (string, error) {
 	if !CanManage(m.Role) {
 		return "", ErrNotManager
@@ -135,8 +136,12 @@ func (s *Service) addSite(ctx context.Context, host string, projectID, actorID i
 	return h, nil
 }
 
-// storeSite stores the protected site h of projectID, added by actorID.
+// storeSite stores the protected site h of projectID, added by actorID. A
+// host the shared session cookie cannot reach is EInvalid (cookiedomain.go).
 func (s *Service) storeSite(ctx context.Context, h string, projectID, actorID int64) error {
+	if err := s.checkSiteDomain(h); err != nil {
+		return err
+	}
 	err := s.store.AddSite(ctx, h, projectID, actorID, s.now())
 	if errors.Is(err, ErrSiteTaken) {
 		return &Error{Code: EConflict, Message: h + " is already a protected site.", Cause: err}

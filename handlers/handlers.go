@@ -37,6 +37,11 @@ type Config struct {
 	PublicURL string // where browsers and Twilio reach this server
 	DevMode   bool   // no Twilio account: the dev phone plays Twilio's part
 
+	// CookieDomain shares the session cookie with the hosts of a domain
+	// (PHONEGATE_COOKIE_DOMAIN), for the apps behind a reverse proxy;
+	// protected sites must lie under it. Empty: the gate's host only.
+	CookieDomain string
+
 	// Sender sends codes. In dev mode it may be nil: the dev phone is used.
 	Sender phonegate.Sender
 	// TwilioAuthToken checks X-Twilio-Signature on the webhooks. In dev
@@ -131,12 +136,12 @@ func New(cfg Config) (*Server, error) {
 	svc, err := phonegate.New(phonegate.Config{Store: cfg.Store, Sender: cfg.Sender, Mailer: mailer,
 		Keys: cfg.Keys, Hasher: cfg.Hasher, Now: cfg.Now, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
 		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls,
-		DevMode: cfg.DevMode})
+		DevMode: cfg.DevMode, CookieDomain: cfg.CookieDomain})
 	if err != nil {
 		return nil, err
 	}
 	pages, err := web.New(web.Config{Service: svc, Logger: cfg.Logger, Hasher: cfg.Hasher, Keys: cfg.Keys,
-		PublicURL: cfg.PublicURL, DevMode: cfg.DevMode, FromNumber: cfg.FromNumber,
+		PublicURL: cfg.PublicURL, CookieDomain: cfg.CookieDomain, DevMode: cfg.DevMode, FromNumber: cfg.FromNumber,
 		AllowedCountries: cfg.AllowedCountries, TrustedProxies: cfg.TrustedProxies, Mail: cfg.Mail})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/mail"
 	"github.com/phonegate/phonegate/twiml"
 )
@@ -22,6 +23,7 @@ type config struct {
 	Port             string
 	DB               string
 	PublicURL        string // empty: ask ngrok, then fall back to the local URL
+	CookieDomain     string // PHONEGATE_COOKIE_DOMAIN: the session cookie's Domain, "" for the gate's host
 	SecretFile       string
 	DevMode          bool
 	Twilio           twilioConfig
@@ -92,6 +94,21 @@ func parseConfig(getenv func(string) string) (config, error) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			return config{}, usagef("PUBLIC_URL must be an absolute http or https URL such as https://example.ngrok.app, got %q", c.PublicURL)
 		}
+	}
+
+	c.CookieDomain = strings.TrimSpace(getenv("PHONEGATE_COOKIE_DOMAIN"))
+	if c.CookieDomain != "" {
+		// Without PUBLIC_URL the host is known only once ngrok answers;
+		// the server checks it again when it starts.
+		pub := c.PublicURL
+		if pub == "" {
+			pub = "http://" + strings.TrimPrefix(c.CookieDomain, ".")
+		}
+		d, err := phonegate.CheckCookieDomain(c.CookieDomain, pub)
+		if err != nil {
+			return config{}, usagef("PHONEGATE_COOKIE_DOMAIN: %v", err)
+		}
+		c.CookieDomain = d
 	}
 
 	if !c.DevMode {

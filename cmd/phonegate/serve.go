@@ -134,6 +134,7 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		DevMode:          cfg.DevMode,
 		AllowedCountries: cfg.AllowedCountries,
 		TrustedProxies:   cfg.TrustedProxies,
+		CookieDomain:     cfg.CookieDomain,
 		Voice:            cfg.Voice,
 		VoiceLanguage:    cfg.VoiceLanguage,
 		DailySMS:         cfg.DailySMS,

@@ -50,7 +50,7 @@ func New(cfg Config) (*Checks, error) {
 	}
 	secure := u.Scheme == "https"
 	return &Checks{svc: cfg.Service, log: cfg.Logger, base: u.String(), proxies: cfg.TrustedProxies,
-		session: httpx.SessionCookie(secure), trust: httpx.TrustCookie(secure)}, nil
+		session: httpx.SessionCookie(secure, cfg.Service.CookieDomain()), trust: httpx.TrustCookie(secure)}, nil
 }
 
 // Routes is the room's route table.

@@ -11,12 +11,27 @@ const (
 )
 
 // SessionCookie is the name of the session cookie on a site that is
-// https (secure) or not.
-func SessionCookie(secure bool) string {
-	if secure {
+// https (secure) or not, shared with the hosts of domain
+// (PHONEGATE_COOKIE_DOMAIN) or "" for the gate's host only:
+//
+//   - https, own host: "__Host-phonegate_session".
+//   - https, shared: "__Secure-phonegate_session" (the __Host- prefix
+//     forbids a Domain; __Secure- still asks for Secure).
+//   - http, own host: "phonegate_session".
+//   - http, shared: "phonegate_shared_session", a name of its own, so that
+//     a host-only cookie left from before the domain was set (same name,
+//     other Domain) is never read in its place.
+func SessionCookie(secure bool, domain string) string {
+	switch {
+	case secure && domain != "":
+		return "__Secure-" + sessionCookie
+	case secure:
 		return hostPrefix + sessionCookie
+	case domain != "":
+		return "phonegate_shared_session"
+	default:
+		return sessionCookie
 	}
-	return sessionCookie
 }
 
 // TrustCookie is the name of the trusted-computer cookie on a site that

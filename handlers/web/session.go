@@ -44,9 +44,12 @@ func (s *Server) renewSession(w http.ResponseWriter, r *http.Request, mfaAt time
 
 // setSessionCookie sets the session cookie. It has no expiry: the server
 // decides when a session ends; the cookie goes when the browser closes or
-// the server forgets the token.
+// the server forgets the token. With a cookie domain it names it, so that
+// the browser sends it to the apps there too; the other cookies stay this
+// host's.
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
-	s.setCookie(w, s.cookie, token, 0)
+	http.SetCookie(w, &http.Cookie{Name: s.cookie, Value: token, Path: "/", Domain: s.domain, HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, name string) {

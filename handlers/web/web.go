@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,6 +27,11 @@ type Config struct {
 	Keys      *phonegate.Keys   // seals flash notes, signs device cookies
 	PublicURL string            // where browsers reach this server
 	DevMode   bool              // no Twilio account: the dev phone plays Twilio's part
+
+	// CookieDomain is the domain the session cookie is shared with
+	// (PHONEGATE_COOKIE_DOMAIN), so that the apps behind the gate's proxy
+	// receive it; empty: this server's host only.
+	CookieDomain string
 
 	// FromNumber is the number codes come from, shown where the user may
 	// text a reply code to it; empty when unknown.
@@ -69,6 +75,7 @@ type Server struct {
 	base   string // public.String(), computed once
 	secure bool   // public URL is https: Secure cookies, __Host- prefix, HSTS
 	cookie string // the session cookie's name
+	domain string // the session cookie's Domain, "" for this host only
 	tpl    *httpx.Templates
 	mail   *mail.Outbox                // nil: no mail can be sent
 	cop    *http.CrossOriginProtection // one check shared by every browser route
@@ -86,6 +93,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("web: Config.PublicURL must be an absolute http or https URL")
 	}
+	domain, err := phonegate.CheckCookieDomain(cfg.CookieDomain, u.String())
+	if err != nil {
+		return nil, fmt.Errorf("web: Config.CookieDomain: %w", err)
+	}
 	tpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -99,7 +110,8 @@ func New(cfg Config) (*Server, error) {
 		public: u,
 		base:   u.String(),
 		secure: u.Scheme == "https",
-		cookie: httpx.SessionCookie(u.Scheme == "https"),
+		cookie: httpx.SessionCookie(u.Scheme == "https", domain),
+		domain: domain,
 		tpl:    tpl,
 		mail:   cfg.Mail,
 	}
