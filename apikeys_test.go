@@ -34,11 +34,11 @@ func TestCreateVerifyServiceRules(t *testing.T) {
 	w := newCodeWorld(t)
 	p := phonegate.APIPrincipal{ProjectID: w.proj.ID, AccountSID: "AC01", KeySID: "SK01"}
 	for _, tt := range []struct {
-		name    string
+		name     string
 		friendly string
-		length  int
-		want    int    // the code length made; 0 for a refusal
-		param   string // the parameter refused
+		length   int
+		want     int    // the code length made; 0 for a refusal
+		param    string // the parameter refused
 	}{
 		{"defaults", "Apollo", 0, 6, ""},
 		{"four", "Apollo", 4, 4, ""},
