@@ -15,20 +15,27 @@ import (
 // user accepted, with its level and the user's role. Every table is
 // reached through its key or an index (TestAuthzFactsPlan); a missing
 // session, user or membership leaves its columns NULL, read as zero.
-const authzSQL = `SELECT p.id, p.name, p.mfa_level, p.mfa_level_set_at, p.created_at,
+//
+// The parameters come in through q, one materialized row, and the joins
+// name only columns: SQLite re-plans a join whose terms hold a bound
+// parameter at every new binding, which would cost more than the read.
+const authzSQL = `WITH q (host, wildcard, session, idle, created, trust, reveal) AS MATERIALIZED (
+	SELECT ?, ?, ?, ?, ?, ?, ?)
+SELECT p.id, p.name, p.mfa_level, p.mfa_level_set_at, p.created_at,
 	s.token_hash, COALESCE(s.user_id, 0), COALESCE(s.csrf_token, ''), COALESCE(s.mfa_at, 0),
 	COALESCE(s.elevated_until, 0), COALESCE(s.user_agent, ''), COALESCE(s.created_at, 0), COALESCE(s.last_seen_at, 0),
 	COALESCE(u.email, ''), COALESCE(u.phone, ''), COALESCE(u.phone_verified, 0), COALESCE(u.preferred_channel, ''),
 	COALESCE(u.mfa_failures, 0), COALESCE(u.mfa_locked_until, 0), COALESCE(u.created_at, 0),
-	EXISTS (SELECT 1 FROM reveals r WHERE r.session_hash = s.token_hash AND r.kind = ?),
+	EXISTS (SELECT 1 FROM reveals r WHERE r.session_hash = s.token_hash AND r.kind = q.reveal),
 	t.token_hash, COALESCE(t.user_agent, ''), COALESCE(t.created_at, 0), COALESCE(t.last_mfa_at, 0),
 	COALESCE(mp.id, 0), COALESCE(mp.name, ''), COALESCE(mp.mfa_level, ''), COALESCE(mp.mfa_level_set_at, 0),
 	COALESCE(mp.created_at, 0), COALESCE(m.role, '')
-FROM (SELECT project_id FROM sites WHERE host IN (?, ?) ORDER BY host = ? DESC LIMIT 1) site
-JOIN projects p ON p.id = site.project_id
-LEFT JOIN sessions s ON s.token_hash = ? AND s.last_seen_at >= ? AND s.created_at >= ?
+FROM q
+JOIN projects p ON p.id = COALESCE((SELECT project_id FROM sites WHERE host = q.host),
+	(SELECT project_id FROM sites WHERE host = q.wildcard))
+LEFT JOIN sessions s ON s.token_hash = q.session AND s.last_seen_at >= q.idle AND s.created_at >= q.created
 LEFT JOIN users u ON u.id = s.user_id
-LEFT JOIN trusted_computers t ON t.token_hash = ? AND t.user_id = s.user_id
+LEFT JOIN trusted_computers t ON t.token_hash = q.trust AND t.user_id = s.user_id
 LEFT JOIN memberships m ON m.user_id = s.user_id AND m.accepted_at > 0
 LEFT JOIN projects mp ON mp.id = m.project_id
 ORDER BY mp.name, mp.id`
@@ -37,8 +44,8 @@ ORDER BY mp.name, mp.id`
 // ErrNotFound when no protected site covers q's host. A session past its
 // idle or absolute life is not live (the maintenance sweep deletes it).
 func (db *DB) AuthzFacts(ctx context.Context, q phonegate.AuthzQuery) (phonegate.AuthzFacts, error) {
-	rows, err := db.authz.QueryContext(context.WithoutCancel(ctx), phonegate.RevealEmergency,
-		q.Host, q.Wildcard, q.Host, q.SessionHash, q.IdleSince.Unix(), q.CreatedSince.Unix(), q.TrustHash)
+	rows, err := db.authz.QueryContext(context.WithoutCancel(ctx), q.Host, q.Wildcard, q.SessionHash,
+		q.IdleSince.Unix(), q.CreatedSince.Unix(), q.TrustHash, phonegate.RevealEmergency)
 	if err != nil {
 		return phonegate.AuthzFacts{}, fmt.Errorf("store: authz facts: %w", err)
 	}

@@ -16,8 +16,8 @@ func TestAuthzFactsPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+authzSQL, "emergency", "app.example.com", "*.example.com",
-		"app.example.com", []byte("s"), 0, 0, []byte("t"))
+	rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+authzSQL, "app.example.com", "*.example.com",
+		[]byte("s"), 0, 0, []byte("t"), "emergency")
 	if err != nil {
 		t.Fatal(err)
 	}
