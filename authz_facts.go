@@ -16,7 +16,13 @@ type AuthzQuery struct {
 	IdleSince, CreatedSince time.Time
 }
 
-// AuthzFacts is everything Authorize decides from, read at once.
+// AuthzFacts is everything Authorize decides from, read at once. A check
+// runs on every request to a protected app, so only what it uses is read:
+// the projects' ID, name and level; the session's token hash, user, times
+// of creation, last use and second factor; the user's ID, email and
+// whether the phone is verified; the trusted computer's times. The other
+// fields of the records are zero (no password or emergency hash, no CSRF
+// token).
 type AuthzFacts struct {
 	// Project is the project whose site covers the host.
 	Project Project
@@ -26,9 +32,8 @@ type AuthzFacts struct {
 	// Role is the user's role in Project; "" when the user is not an
 	// accepted member of it.
 	Role string
-	// GateFacts are the gate's: the session, its user (without the
-	// password or emergency hash, which the check never needs), every
-	// project the user accepted with its level, whether an emergency code
-	// waits, and the trusted computer TrustHash names if it is the user's.
+	// GateFacts are the gate's: the session, its user, every project the
+	// user accepted with its level, whether an emergency code waits, and
+	// the trusted computer TrustHash names if it is the user's.
 	GateFacts
 }

@@ -8,11 +8,12 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// authzSQL reads everything a forward-auth check needs in one statement:
-// the project of the site that covers the host (the exact host before the
-// wildcard), the live session, its user, the trusted computer if it is the
-// user's, whether an emergency code waits, and one row per project the
-// user accepted, with its level and the user's role. Every table is
+// authzSQL reads everything a forward-auth check needs in one statement,
+// and only that (phonegate.AuthzFacts): the project of the site that
+// covers the host (the exact host before the wildcard), the live session,
+// its user, the trusted computer if it is the user's, whether an emergency
+// code waits, and one row per project the user accepted, with its level
+// and the user's role. Every table is
 // reached through its key or an index (TestAuthzFactsPlan); a missing
 // session, user or membership leaves its columns NULL, read as zero.
 //
@@ -21,15 +22,12 @@ import (
 // parameter at every new binding, which would cost more than the read.
 const authzSQL = `WITH q (host, wildcard, session, idle, created, trust, reveal) AS MATERIALIZED (
 	SELECT ?, ?, ?, ?, ?, ?, ?)
-SELECT p.id, p.name, p.mfa_level, p.mfa_level_set_at, p.created_at,
-	s.token_hash, COALESCE(s.user_id, 0), COALESCE(s.csrf_token, ''), COALESCE(s.mfa_at, 0),
-	COALESCE(s.elevated_until, 0), COALESCE(s.user_agent, ''), COALESCE(s.created_at, 0), COALESCE(s.last_seen_at, 0),
-	COALESCE(u.email, ''), COALESCE(u.phone, ''), COALESCE(u.phone_verified, 0), COALESCE(u.preferred_channel, ''),
-	COALESCE(u.mfa_failures, 0), COALESCE(u.mfa_locked_until, 0), COALESCE(u.created_at, 0),
+SELECT p.id, p.name, p.mfa_level,
+	s.token_hash, COALESCE(s.user_id, 0), COALESCE(s.mfa_at, 0), COALESCE(s.created_at, 0), COALESCE(s.last_seen_at, 0),
+	COALESCE(u.email, ''), COALESCE(u.phone_verified, 0),
 	EXISTS (SELECT 1 FROM reveals r WHERE r.session_hash = s.token_hash AND r.kind = q.reveal),
-	t.token_hash, COALESCE(t.user_agent, ''), COALESCE(t.created_at, 0), COALESCE(t.last_mfa_at, 0),
-	COALESCE(mp.id, 0), COALESCE(mp.name, ''), COALESCE(mp.mfa_level, ''), COALESCE(mp.mfa_level_set_at, 0),
-	COALESCE(mp.created_at, 0), COALESCE(m.role, '')
+	t.token_hash, COALESCE(t.created_at, 0), COALESCE(t.last_mfa_at, 0),
+	COALESCE(mp.id, 0), COALESCE(mp.name, ''), COALESCE(mp.mfa_level, ''), COALESCE(m.role, '')
 FROM q
 JOIN projects p ON p.id = COALESCE((SELECT project_id FROM sites WHERE host = q.host),
 	(SELECT project_id FROM sites WHERE host = q.wildcard))
@@ -79,26 +77,23 @@ func (db *DB) AuthzFacts(ctx context.Context, q phonegate.AuthzQuery) (phonegate
 // scanAuthzRow reads one row of authzSQL: the facts every row repeats
 // into f, the row's membership into m.
 func scanAuthzRow(rows interface{ Scan(...any) error }, f *phonegate.AuthzFacts, m *phonegate.Membership) error {
-	var pSet, pCreated, mfa, elev, sCreated, seen, locked, uCreated, tCreated, tLast, mSet, mCreated int64
+	var mfa, created, seen, tCreated, tLast int64
 	var trust []byte
 	s, u := &f.Session, &f.User
-	err := rows.Scan(&f.Project.ID, &f.Project.Name, &f.Project.MFALevel, &pSet, &pCreated,
-		&s.TokenHash, &s.UserID, &s.CSRFToken, &mfa, &elev, &s.UserAgent, &sCreated, &seen,
-		&u.Email, &u.Phone, &u.PhoneVerified, &u.PreferredChannel, &u.MFAFailures, &locked, &uCreated,
-		&f.RevealWaits, &trust, &f.Trust.UserAgent, &tCreated, &tLast,
-		&m.Project.ID, &m.Project.Name, &m.Project.MFALevel, &mSet, &mCreated, &m.Role)
+	err := rows.Scan(&f.Project.ID, &f.Project.Name, &f.Project.MFALevel,
+		&s.TokenHash, &s.UserID, &mfa, &created, &seen, &u.Email, &u.PhoneVerified,
+		&f.RevealWaits, &trust, &tCreated, &tLast,
+		&m.Project.ID, &m.Project.Name, &m.Project.MFALevel, &m.Role)
 	if err != nil {
 		return err
 	}
-	f.Project.MFALevelSetAt, f.Project.CreatedAt = unix(pSet), unix(pCreated)
-	s.MFAAt, s.ElevatedUntil, s.CreatedAt, s.LastSeenAt = unix(mfa), unix(elev), unix(sCreated), unix(seen)
+	s.MFAAt, s.CreatedAt, s.LastSeenAt = unix(mfa), unix(created), unix(seen)
 	f.Live = len(s.TokenHash) > 0
-	u.ID, u.MFALockedUntil, u.CreatedAt = s.UserID, unix(locked), unix(uCreated)
+	u.ID = s.UserID
 	if len(trust) > 0 {
 		f.Trust.TokenHash, f.Trust.UserID = trust, s.UserID
 		f.Trust.CreatedAt, f.Trust.LastMFAAt = unix(tCreated), unix(tLast)
 	}
-	m.Project.MFALevelSetAt, m.Project.CreatedAt = unix(mSet), unix(mCreated)
 	return nil
 }
 
