@@ -75,7 +75,8 @@ func seedForward(ctx context.Context, db *sqlite.DB, hasher *phonegate.Hasher, p
 }
 
 // forwardWorkload is Caddy's forward_auth asking about a page of the
-// protected app, for a browser holding cookie (none when "").
+// protected app, for a browser whose session token is the one given to
+// newForwardWorkload (none when "").
 type forwardWorkload struct {
 	header string
 	wrong  atomic.Int64 // answers other than 200
@@ -131,12 +132,7 @@ func (r *runner) forward(ctx context.Context) error {
 		if c != at {
 			continue
 		}
-		rps := ratio(rp.RPS(), rb.RPS())
-		r.check(fmt.Sprintf("forward c=%d req/s", c), rps >= forwardMinRPS,
-			"%.0f vs baseline %.0f = %.2fx (target >= %.1fx)", rp.RPS(), rb.RPS(), rps, forwardMinRPS)
-		p99 := ratio(float64(rp.P99), float64(rb.P99))
-		r.check(fmt.Sprintf("forward c=%d p99", c), p99 <= forwardMaxP99,
-			"%s ms vs baseline %s ms = %.2fx (target <= %.1fx)", ms(rp.P99), ms(rb.P99), p99, forwardMaxP99)
+		r.checkRatios("forward", c, rb, rp, forwardMinRPS, forwardMaxP99)
 		r.check(fmt.Sprintf("forward c=%d all 200", c), rp.Errors() == 0 && pg.wrong.Load() == 0,
 			"%d answers not 200 (the first %d), %d transport errors", pg.wrong.Load(), pg.first.Load(), rp.Transport)
 	}

@@ -16,24 +16,7 @@ func TestAuthzFactsPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+authzSQL, "app.example.com", "*.example.com",
-		[]byte("s"), 0, 0, []byte("t"), "emergency")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	plan := queryPlan(t, db, authzSQL, "app.example.com", "*.example.com", []byte("s"), 0, 0, []byte("t"), "emergency")
 	got := strings.Join(plan, "; ")
 	t.Logf("plan: %s", got)
 	for _, table := range []string{"sites", "projects", "sessions", "users", "trusted_computers", "memberships", "reveals"} {
@@ -52,4 +35,28 @@ func TestAuthzFactsPlan(t *testing.T) {
 func aliasOf(table string) string {
 	return map[string]string{"sites": "sites", "projects": "p", "sessions": "s", "users": "u",
 		"trusted_computers": "t", "memberships": "m", "reveals": "r"}[table]
+}
+
+// queryPlan is what EXPLAIN QUERY PLAN says of query with args, a step a
+// line.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

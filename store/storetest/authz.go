@@ -188,36 +188,3 @@ func testAuthzFacts(t *testing.T, open opener) {
 		}
 	})
 }
-
-// testTouchSession: the idle clock moves only when it is a minute old,
-// and touching a session that is gone is no error.
-func testTouchSession(t *testing.T, open opener) {
-	db := open(t)
-	ctx := context.Background()
-	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
-	h := addSession(t, db, u.ID, "s", false)
-	for _, tt := range []struct {
-		name   string
-		at     time.Duration // after t0
-		wantAt time.Duration // the last seen time, after t0
-	}{
-		{"within the minute", 59 * time.Second, 0},
-		{"a minute on", time.Minute, time.Minute},
-		{"within the next minute", 90 * time.Second, time.Minute},
-		{"the next minute", 150 * time.Second, 150 * time.Second},
-	} {
-		if err := db.TouchSession(ctx, h, t0.Add(tt.at)); err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		ss, err := db.UserSessions(ctx, u.ID)
-		if err != nil || len(ss) != 1 {
-			t.Fatalf("%s: sessions = %+v, %v", tt.name, ss, err)
-		}
-		if got, want := ss[0].LastSeenAt, t0.Add(tt.wantAt); !got.Equal(want) {
-			t.Errorf("%s: last seen got %v, want %v", tt.name, got, want)
-		}
-	}
-	if err := db.TouchSession(ctx, []byte("gone"), t0.Add(time.Hour)); err != nil {
-		t.Errorf("touching a session that is gone: %v", err)
-	}
-}
