@@ -63,6 +63,18 @@ func (h *twoFactor) enrollAt(t *testing.T, b *browser, phone string) {
 	leaveEmergency(t, b)
 }
 
+// wrongThenRight types a wrong code into field of the form on page, which
+// posts to action and comes back to page, then the right one, which goes
+// on to then; appURL is carried at every step.
+func wrongThenRight(t *testing.T, b *browser, page, action, field, right, then string) {
+	t.Helper()
+	for _, try := range []struct{ code, to string }{{"0000-0000-0000-0000", page}, {right, then}} {
+		carries(t, b, page+returnQuery)
+		res, _ := b.post(action, withReturn(url.Values{field: {try.code}}, appURL))
+		expectAt(t, res, try.to+returnQuery)
+	}
+}
+
 // TestReturnAfterEmergencyCode: the emergency code instead of the code
 // (after a wrong one) keeps rd through the phone it then asks for, and
 // ends at the app.
@@ -74,12 +86,7 @@ func TestReturnAfterEmergencyCode(t *testing.T) {
 
 	b := h.browser()
 	expectAt(t, loginAt(t, b, appURL, appURL, "ada@example.com", goodPassword), "/verify"+returnQuery)
-	carries(t, b, "/verify"+returnQuery)
-	res, _ := b.post("/verify/emergency", withReturn(url.Values{"emergency_code": {"0000-0000-0000-0000"}}, appURL))
-	expectAt(t, res, "/verify"+returnQuery)
-	carries(t, b, "/verify"+returnQuery)
-	res, _ = b.post("/verify/emergency", withReturn(url.Values{"emergency_code": {emergency}}, appURL))
-	expectAt(t, res, "/phone"+returnQuery)
+	wrongThenRight(t, b, "/verify", "/verify/emergency", "emergency_code", emergency, "/phone")
 	h.enrollAt(t, b, testPhone2)
 }
 
@@ -100,11 +107,7 @@ func TestReturnAfterRecoveryCode(t *testing.T) {
 	if body := carries(t, b, "/phone"+returnQuery); !strings.Contains(body, `name="recovery_code"`) {
 		t.Fatalf("the phone page does not ask for the recovery code:\n%s", body)
 	}
-	res, _ := b.post("/phone/recovery", withReturn(url.Values{"recovery_code": {"0000-0000-0000-0000"}}, appURL))
-	expectAt(t, res, "/phone"+returnQuery)
-	carries(t, b, "/phone"+returnQuery)
-	res, _ = b.post("/phone/recovery", withReturn(url.Values{"recovery_code": {code}}, appURL))
-	expectAt(t, res, "/phone"+returnQuery)
+	wrongThenRight(t, b, "/phone", "/phone/recovery", "recovery_code", code, "/phone")
 	f.enrollAt(t, b, phoneY)
 }
 

@@ -45,8 +45,7 @@ func TestTwoProjectsOneAccount(t *testing.T) {
 				h.enroll(first, testPhone)
 			}
 
-			br := h.browser()
-			br.login("ada@example.com", goodPassword)
+			br := h.pending()
 			check := forwardCheck("GET", bHost, "/board?x=1")
 			res := br.ask(check)
 			if tt.step == "" {

@@ -56,16 +56,7 @@ func TestSiteProjectByID(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := site(tt.args...)
-			if err == nil {
-				t.Fatal("succeeded, want an error")
-			}
-			var ue usageError
-			if got := errors.As(err, &ue); got != tt.usage {
-				t.Errorf("err %q is a usage error (status 2) = %v, want %v", err, got, tt.usage)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %q, want it to say %q", err, tt.want)
-			}
+			expectSiteError(t, err, tt.usage, tt.want)
 		})
 	}
 
@@ -109,4 +100,24 @@ func twoEngines(t *testing.T, ctx context.Context, dbPath string) (ada, bob stri
 		t.Fatal(err)
 	}
 	return strconv.FormatInt(first.ID, 10), strconv.FormatInt(second.ID, 10)
+}
+
+// expectSiteError fails unless err is an error of a site command that
+// says want, and is a usage error (status 2) exactly when usage is set;
+// it never speaks of the store rather than of what was typed.
+func expectSiteError(t *testing.T, err error, usage bool, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("succeeded, want an error")
+	}
+	var ue usageError
+	if got := errors.As(err, &ue); got != usage {
+		t.Errorf("err %q is a usage error (status 2) = %v, want %v", err, got, usage)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %q, want it to say %q", err, want)
+	}
+	if strings.Contains(err.Error(), "store:") {
+		t.Errorf("err = %q speaks of the store, not of what was typed", err)
+	}
 }
