@@ -81,6 +81,10 @@ func TestLogoutLink(t *testing.T) {
 			b.get("/logout?rd=" + url.QueryEscape(tt.rd)) // the page's CSRF token
 			res, _ = b.post("/logout", url.Values{"next": {tt.next}})
 			expectAt(t, res, tt.to)
+			// The app sends the browser to log in again, which says why.
+			if _, body := b.get("/login?rd=" + url.QueryEscape(tt.rd)); !strings.Contains(body, "Logged out.") {
+				t.Errorf("the login page after the logout does not say \"Logged out.\":\n%s", body)
+			}
 			if stillIn(t, b) {
 				t.Fatal("the session is still alive after the logout")
 			}

@@ -47,12 +47,13 @@ func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) error {
 
 // afterLogout sends a browser whose session just ended back to the app it
 // logged out from (the form's "next", when nextPath follows it), or else
-// to the login page, which says "Logged out.".
+// to the login page. The login page says "Logged out.": at once, or when
+// the app, which the browser can no longer reach, sends it there.
 func (s *Server) afterLogout(w http.ResponseWriter, r *http.Request) {
+	s.flash(w, r, flashSuccess, "Logged out.")
 	if next := s.nextPath(r); external(next) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	s.flash(w, r, flashSuccess, "Logged out.")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
