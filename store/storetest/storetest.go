@@ -92,6 +92,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"UserAuditScopeAtTheTime", testUserAuditScopeAtTheTime},
 		{"Sites", testSites},
 		{"AuthzFacts", testAuthzFacts},
+		{"ProjectsNamed", testProjectsNamed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
