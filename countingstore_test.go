@@ -151,6 +151,10 @@ func (c *countingStore) ProjectByName(ctx context.Context, name string) (phonega
 	return c.Store.ProjectByName(c.call(ctx, "ProjectByName"), name)
 }
 
+func (c *countingStore) ProjectsNamed(ctx context.Context, name string) ([]phonegate.Project, error) {
+	return c.Store.ProjectsNamed(c.call(ctx, "ProjectsNamed"), name)
+}
+
 func (c *countingStore) SetMFALevel(ctx context.Context, projectID, actorID int64, level string, now time.Time) (old string, err error) {
 	return c.Store.SetMFALevel(c.call(ctx, "SetMFALevel"), projectID, actorID, level, now)
 }
