@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -135,6 +139,26 @@ func (r *runner) forward(ctx context.Context) error {
 		r.checkRatios("forward", c, rb, rp, forwardMinRPS, forwardMaxP99)
 		r.check(fmt.Sprintf("forward c=%d all 200", c), rp.Errors() == 0 && pg.wrong.Load() == 0,
 			"%d answers not 200 (the first %d), %d transport errors", pg.wrong.Load(), pg.first.Load(), rp.Transport)
+	}
+	return nil
+}
+
+// forwardWrk writes a wrk script that asks the forward-auth check what the
+// forward scenario asks, with the seeded session, and prints the wrk
+// commands for phonegate and for the baseline (which answers anything).
+func (r *runner) forwardWrk() error {
+	var b strings.Builder
+	b.WriteString("wrk.method = \"GET\"\n")
+	for _, line := range strings.Split(strings.TrimSuffix(newForwardWorkload(r.seed.Forward.Token).header, "\r\n"), "\r\n") {
+		k, v, _ := strings.Cut(line, ": ")
+		fmt.Fprintf(&b, "wrk.headers[%s] = %s\n", strconv.Quote(k), strconv.Quote(v))
+	}
+	lua := filepath.Join(r.dir, "forward.lua")
+	if err := os.WriteFile(lua, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	for _, tg := range []target{r.baseTarget(), r.pgTarget()} {
+		fmt.Fprintf(r.out, "wrk -t2 -c64 -d10s --latency -s %s '%s/auth/forward'\n", lua, tg.base)
 	}
 	return nil
 }
