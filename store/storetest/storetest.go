@@ -93,6 +93,8 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"Sites", testSites},
 		{"APIKeys", testAPIKeys},
 		{"VerifyServices", testVerifyServices},
+		{"AuthzFacts", testAuthzFacts},
+		{"ProjectsNamed", testProjectsNamed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
