@@ -92,6 +92,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"UserAuditScopeAtTheTime", testUserAuditScopeAtTheTime},
 		{"Sites", testSites},
 		{"APIKeys", testAPIKeys},
+		{"AccountSIDConcurrent", testAccountSIDConcurrent},
 		{"VerifyServices", testVerifyServices},
 		{"AuthzFacts", testAuthzFacts},
 		{"ProjectsNamed", testProjectsNamed},
