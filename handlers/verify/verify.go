@@ -9,6 +9,7 @@ package verify
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/julienschmidt/httprouter"
 	"github.com/rs/zerolog"
@@ -79,3 +80,17 @@ func param(r *http.Request, name string) string {
 
 // url is the absolute URL of path on the API.
 func (a *API) url(path string) string { return a.base + path }
+
+// NotFound answers the paths under /v2/ that no route serves (resources
+// of Verify that phonegate has not, such as RateLimits or Webhooks) with
+// Twilio's 404 JSON, which Twilio's clients can read, and hands every
+// other path to next.
+func (a *API) NotFound(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/v2/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		writeError(w, notFound(r))
+	})
+}
