@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 	"github.com/rs/zerolog"
@@ -37,6 +38,7 @@ type API struct {
 	log     zerolog.Logger
 	base    string // the public URL, without its trailing slash
 	proxies httpx.Proxies
+	now     func() time.Time
 }
 
 // New checks cfg and returns the API.
@@ -51,7 +53,7 @@ func New(cfg Config) (*API, error) {
 	if cfg.TrustedProxies == nil {
 		cfg.TrustedProxies = httpx.DefaultTrustedProxies
 	}
-	return &API{svc: cfg.Service, log: cfg.Logger, base: u.String(), proxies: cfg.TrustedProxies}, nil
+	return &API{svc: cfg.Service, log: cfg.Logger, base: u.String(), proxies: cfg.TrustedProxies, now: cfg.Service.Now}, nil
 }
 
 // Access is the access of every route of the room in the route table:
