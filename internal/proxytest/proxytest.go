@@ -28,9 +28,6 @@ type Config struct {
 	Host     string // the protected app's hostname, e.g. app.example.test
 	Upstream string // the app: host:port on loopback
 	Gate     string // the gate: host:port on loopback
-	// GateURL is where a browser logs in (PUBLIC_URL): nginx sends a 401
-	// of the check there, with rd; Caddy passes the gate's 302 on as it is.
-	GateURL string
 }
 
 // Proxy is a running reverse proxy.
