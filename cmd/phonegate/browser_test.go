@@ -52,18 +52,31 @@ type e2e struct {
 	player   *twilioPlayer
 	logs     *syncBuffer
 	cfg      config
+	vars     map[string]string // the environment cfg was read from
 	srv      *handlers.Server
 	db       *sqlite.DB
 }
 
 func startE2E(t *testing.T, devMode bool, extra ...map[string]string) *e2e {
 	t.Helper()
-	e := &e2e{t: t, chromium: chromiumPath(t), logs: &syncBuffer{}}
+	chromium := chromiumPath(t)
+	e := startGate(t, "127.0.0.1", devMode, extra...)
+	e.chromium = chromium
+	return e
+}
+
+// startGate runs the server as startE2E does, on a loopback port, with the
+// public URL naming host (a name the test's clients map to loopback, or
+// 127.0.0.1), for tests that need no browser or one of their own.
+func startGate(t *testing.T, host string, devMode bool, extra ...map[string]string) *e2e {
+	t.Helper()
+	e := &e2e{t: t, logs: &syncBuffer{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.url = "http://" + ln.Addr().String()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	e.url = "http://" + net.JoinHostPort(host, port)
 	dir := t.TempDir()
 	vars := map[string]string{
 		"PHONEGATE_DB":        filepath.Join(dir, "phonegate.db"),
@@ -85,6 +98,7 @@ func startE2E(t *testing.T, devMode bool, extra ...map[string]string) *e2e {
 		vars["TWILIO_FROM"] = fc.From
 		vars["TWILIO_API_URL"] = fc.APIURL
 	}
+	e.vars = vars
 	e.cfg, err = parseConfig(env(vars))
 	if err != nil {
 		t.Fatal(err)
