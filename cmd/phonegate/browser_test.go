@@ -130,7 +130,8 @@ type tab struct {
 	ctx context.Context
 }
 
-func (e *e2e) browser() *tab {
+// browser starts a browser, with extra options for Chromium if any.
+func (e *e2e) browser(extra ...chromedp.ExecAllocatorOption) *tab {
 	e.t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(e.chromium),
@@ -146,6 +147,7 @@ func (e *e2e) browser() *tab {
 		chromedp.UserDataDir(e.t.TempDir()),
 		chromedp.WindowSize(1100, 900),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	e.t.Cleanup(func() { cancel(); cancelAlloc() })

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -166,7 +167,7 @@ func (v *visitor) wantBackAt(p page, target string) {
 // wantApp checks that p is the app's page of target with Ada's identity.
 func wantApp(t *testing.T, p page, target string) {
 	t.Helper()
-	if p.Status != http.StatusOK || !strings.Contains(p.Body, appSays) || !strings.Contains(p.Body, "GET "+urlPath(target)) {
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, appSays) || !strings.Contains(p.Body, html.EscapeString("GET "+urlPath(target))) {
 		t.Fatalf("%s: %d, want 200 from the app with %q:\n%s", target, p.Status, appSays, p.Body)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -98,9 +99,18 @@ func startProxyWorld(t *testing.T, start func(testing.TB, proxytest.Config) *pro
 func echoApp(t *testing.T) *httptest.Server {
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<!doctype html><title>The app</title><h1>The app</h1><p id=\"who\">user=%s email=%s name=%s groups=%s project=%s</p><p id=\"uri\">%s %s</p>",
-			r.Header.Get("Remote-User"), r.Header.Get("Remote-Email"), r.Header.Get("Remote-Name"),
-			r.Header.Get("Remote-Groups"), r.Header.Get("Remote-Project"), r.Method, r.URL.RequestURI())
+		h := r.Header.Get
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The app</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<h1>The app</h1><p>This page knows who you are from the headers the proxy passed on:</p>
+<table style="border-collapse: collapse" cellpadding="6">`)
+		for _, name := range proxytest.RemoteHeaders {
+			fmt.Fprintf(w, "<tr><th style=\"text-align: left\">%s</th><td><code>%s</code></td></tr>\n",
+				name, html.EscapeString(h(name)))
+		}
+		fmt.Fprintf(w, "</table>\n<p id=\"who\" style=\"color: #666\">user=%s email=%s name=%s groups=%s project=%s</p>\n<p id=\"uri\" style=\"color: #666\">%s %s (on %s)</p></body></html>\n",
+			html.EscapeString(h("Remote-User")), html.EscapeString(h("Remote-Email")), html.EscapeString(h("Remote-Name")),
+			html.EscapeString(h("Remote-Groups")), html.EscapeString(h("Remote-Project")), r.Method, html.EscapeString(r.URL.RequestURI()), html.EscapeString(r.Host))
 	}))
 	t.Cleanup(s.Close)
 	return s
