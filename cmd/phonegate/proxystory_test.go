@@ -14,15 +14,9 @@ import (
 // real nginx (issue 13, point 6), each in a world of its own. The steps
 // share the world in order; one that fails skips those that need it.
 func TestProxyStories(t *testing.T) {
-	for _, proxy := range []struct {
-		name  string
-		start func(testing.TB, proxytest.Config) *proxytest.Proxy
-	}{
-		{"caddy", proxytest.Caddy},
-		{"nginx", proxytest.Nginx},
-	} {
-		t.Run(proxy.name, func(t *testing.T) {
-			w := startProxyWorld(t, proxy.start)
+	for _, proxy := range proxytest.Kinds {
+		t.Run(proxy.Name, func(t *testing.T) {
+			w := startProxyWorld(t, proxy.Start)
 			ok := true
 			for _, s := range proxyStories {
 				t.Run(s.name, func(t *testing.T) {

@@ -30,6 +30,15 @@ type Config struct {
 	Gate     string // the gate: host:port on loopback
 }
 
+// Kind is one of the reverse proxies this package runs.
+type Kind struct {
+	Name  string
+	Start func(testing.TB, Config) *Proxy
+}
+
+// Kinds are the proxies that tests run the same stories through.
+var Kinds = []Kind{{"caddy", Caddy}, {"nginx", Nginx}}
+
 // Proxy is a running reverse proxy.
 type Proxy struct {
 	Addr string // host:port it listens on

@@ -72,15 +72,9 @@ func echoApp(t *testing.T) *httptest.Server {
 func TestProxies(t *testing.T) {
 	gate, app := fakeGate(t), echoApp(t)
 	cfg := proxytest.Config{Host: "app.example.test", Upstream: hostport(app.URL), Gate: hostport(gate.URL)}
-	for _, tt := range []struct {
-		name  string
-		start func(testing.TB, proxytest.Config) *proxytest.Proxy
-	}{
-		{"caddy", proxytest.Caddy},
-		{"nginx", proxytest.Nginx},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			p := tt.start(t, cfg)
+	for _, tt := range proxytest.Kinds {
+		t.Run(tt.Name, func(t *testing.T) {
+			p := tt.Start(t, cfg)
 			c := p.Client(nil)
 			req, _ := http.NewRequest(http.MethodGet, p.URL("/dashboard?x=1"), nil)
 			req.AddCookie(&http.Cookie{Name: "session", Value: "ok"})
