@@ -117,6 +117,8 @@ type ProjectsStore interface {
 	Project(ctx context.Context, id int64) (Project, error)
 	// ProjectByName returns the oldest project with the given name.
 	ProjectByName(ctx context.Context, name string) (Project, error)
+	// ProjectsNamed returns every project named exactly name, oldest first (none: an empty list).
+	ProjectsNamed(ctx context.Context, name string) ([]Project, error)
 	// SetMFALevel sets a project's two-factor level and audits the change.
 	SetMFALevel(ctx context.Context, projectID, actorID int64, level string, now time.Time) (old string, err error)
 	// RenameProject gives a project a new name and audits the change.

@@ -91,6 +91,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"UserAuditScope", testUserAuditScope},
 		{"UserAuditScopeAtTheTime", testUserAuditScopeAtTheTime},
 		{"Sites", testSites},
+		{"ProjectsNamed", testProjectsNamed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
