@@ -48,9 +48,18 @@ var proxyStories = []struct {
 		ada.wantBackAt(p, target)
 	}},
 	{"a POST to the app without a session gets 401, not a redirect", func(t *testing.T, w *proxyWorld) {
-		p := newVisitor(t).post(w.app.URL("/api/items"), url.Values{"name": {"x"}})
+		v := newVisitor(t)
+		p := v.post(w.app.URL("/api/items"), url.Values{"name": {"x"}})
 		if p.Status != http.StatusUnauthorized || p.Location != "" {
 			t.Errorf("POST without a session: %d to %q, want 401", p.Status, p.Location)
+		}
+		req, err := http.NewRequest(http.MethodGet, w.app.URL("/api/items"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Accept", "application/json")
+		if p := v.do(req); p.Status != http.StatusUnauthorized || p.Location != "" {
+			t.Errorf("a GET asking for JSON without a session: %d to %q, want 401", p.Status, p.Location)
 		}
 	}},
 	{"a member of another project is refused", func(t *testing.T, w *proxyWorld) {
@@ -95,8 +104,14 @@ var proxyStories = []struct {
 	}},
 	{"after logout the app sends Ada back to the login page", func(t *testing.T, w *proxyWorld) {
 		ada := w.ada.in(t)
-		ada.logout(w.e)
 		target := w.app.URL(storyPath)
+		// The app's "log out" link: the gate asks, then ends the session
+		// and goes back to the app.
+		p := ada.open(w.e.url + "/logout?" + url.Values{"rd": {target}}.Encode())
+		p = ada.submit(p, "#logout")
+		if p.Status != http.StatusSeeOther || p.Location != target {
+			t.Fatalf("logging out answered %d to %q, want 303 to %s", p.Status, p.Location, target)
+		}
 		w.wantLogin(t, ada.get(target), target)
 	}},
 	{"once per computer: the computer that passed the code needs only the password", func(t *testing.T, w *proxyWorld) {

@@ -146,9 +146,3 @@ func (v *visitor) setLevel(e *e2e, level string) {
 		v.t.Fatalf("level saved as %q, %v; want %q", got.MFALevel, err, level)
 	}
 }
-
-// logout presses the log out button of the gate's home page.
-func (v *visitor) logout(e *e2e) {
-	v.t.Helper()
-	v.follow(v.submit(v.open(e.url+"/"), "/logout"))
-}

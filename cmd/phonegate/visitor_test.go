@@ -138,21 +138,23 @@ func (v *visitor) open(target string) page {
 }
 
 var (
-	formRE   = regexp.MustCompile(`(?s)<form[^>]*\saction="([^"]*)"[^>]*>(.*?)</form>`)
+	formRE   = regexp.MustCompile(`(?s)(<form[^>]*\saction="([^"]*)"[^>]*>)(.*?)</form>`)
 	hiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 )
 
-// submit posts the form of p whose action is action, with its hidden
-// fields and the fields given as name, value pairs, and returns the
-// answer without following it.
+// submit posts the form of p whose action is action (or, for "#id", the
+// form with that id), with its hidden fields and the fields given as
+// name, value pairs, and returns the answer without following it.
 func (v *visitor) submit(p page, action string, fields ...string) page {
 	v.t.Helper()
-	for _, m := range formRE.FindAllStringSubmatch(p.Body, -1) {
-		if html.UnescapeString(m[1]) != action {
+	id, byID := strings.CutPrefix(action, "#")
+	for _, f := range formRE.FindAllStringSubmatch(p.Body, -1) {
+		tag, to, inner := f[1], html.UnescapeString(f[2]), f[3]
+		if byID && !strings.Contains(tag, ` id="`+id+`"`) || !byID && to != action {
 			continue
 		}
 		form := url.Values{}
-		for _, h := range hiddenRE.FindAllStringSubmatch(m[2], -1) {
+		for _, h := range hiddenRE.FindAllStringSubmatch(inner, -1) {
 			form.Set(html.UnescapeString(h[1]), html.UnescapeString(h[2]))
 		}
 		for i := 0; i+1 < len(fields); i += 2 {
@@ -162,7 +164,7 @@ func (v *visitor) submit(p page, action string, fields ...string) page {
 		if err != nil {
 			v.t.Fatal(err)
 		}
-		ref, err := url.Parse(action)
+		ref, err := url.Parse(to)
 		if err != nil {
 			v.t.Fatal(err)
 		}
