@@ -91,6 +91,9 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"UserAuditScope", testUserAuditScope},
 		{"UserAuditScopeAtTheTime", testUserAuditScopeAtTheTime},
 		{"Sites", testSites},
+		{"APIKeys", testAPIKeys},
+		{"AccountSIDConcurrent", testAccountSIDConcurrent},
+		{"VerifyServices", testVerifyServices},
 		{"AuthzFacts", testAuthzFacts},
 		{"ProjectsNamed", testProjectsNamed},
 	}
