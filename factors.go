@@ -32,8 +32,8 @@ type Factor struct {
 	CreatedAt   time.Time
 	ConfirmedAt time.Time // zero until a first code confirmed the factor
 	LastUsedAt  time.Time // zero until it passed a login
-	// Preferred says the factor passed the user's last second factor:
-	// the code page offers it first.
+	// Preferred says the factor is what the user last confirmed or passed
+	// the second factor with: the code page offers it first.
 	Preferred bool
 }
 

@@ -10,11 +10,12 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// factorColumns are read by scanFactor. A factor is preferred when it
-// passed the user's last second factor: its last use is no older than the
-// user's last pass, which every kind of pass sets.
+// factorColumns are read by scanFactor. A confirmed factor is preferred
+// when it is what the user last set up or passed with: its confirmation or
+// last use is no older than the user's last pass, which every kind of pass
+// sets.
 const factorColumns = `f.id, f.user_id, f.kind, f.name, f.secret, f.counter, f.created_at, f.confirmed_at, f.last_used_at,
-	f.last_used_at > 0 AND f.last_used_at >= (SELECT u.last_mfa_at FROM users u WHERE u.id = f.user_id)`
+	f.confirmed_at > 0 AND MAX(f.confirmed_at, f.last_used_at) >= (SELECT u.last_mfa_at FROM users u WHERE u.id = f.user_id)`
 
 func scanFactor(row interface{ Scan(...any) error }) (phonegate.Factor, error) {
 	var f phonegate.Factor

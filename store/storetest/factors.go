@@ -73,8 +73,8 @@ func testFactors(t *testing.T, open opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Counter != 100 || !got.Confirmed() || got.Preferred {
-		t.Errorf("confirmed factor: got %+v, want counter 100, confirmed, not preferred yet", got)
+	if got.Counter != 100 || !got.Confirmed() || !got.Preferred {
+		t.Errorf("confirmed factor: got %+v, want counter 100, confirmed, preferred (the newest way in)", got)
 	}
 	if _, err := db.TakeFactorCheck(ctx, bob.ID, f.ID, t0); !errors.Is(err, phonegate.ErrNotFound) {
 		t.Errorf("check of another user's factor: got %v, want ErrNotFound", err)
