@@ -143,13 +143,14 @@ func (s *Server) removeFactor(w http.ResponseWriter, r *http.Request) error {
 	return s.done(w, r, "/account", "The authenticator app was removed: codes now come to your phone only.")
 }
 
-// factorRoutes lists the account page's routes for factors beside the
-// phone.
+// factorRoutes lists the routes of factors beside the phone: the account
+// page's, and the code page's way to use them.
 func (s *Server) factorRoutes() []route {
 	return []route{
 		post("/account/app", accessFull, s.addApp),
 		get("/account/app", accessFull, s.appShown),
 		post("/account/app/confirm", accessFull, s.confirmApp),
 		post("/account/factors/remove", accessFull, s.removeFactor),
+		post("/verify/app", accessPending, s.verifyApp),
 	}
 }
