@@ -24,9 +24,9 @@ const (
 
 // enrolled returns a harness whose user ada has verified testPhone and
 // belongs to a project asking for a code at every login.
-func enrolled(t *testing.T, level phonegate.Level) (*twoFactor, phonegate.User, phonegate.Project) {
+func enrolled(t *testing.T, level phonegate.Level, opts ...harnessOption) (*twoFactor, phonegate.User, phonegate.Project) {
 	t.Helper()
-	h := newTwoFactor(t)
+	h := newTwoFactor(t, opts...)
 	u, p := h.addUser("ada@example.com", goodPassword, "Engine")
 	h.setLevel(p.ID, level)
 	b := h.browser()
