@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -164,22 +163,11 @@ func TestMetricsDeliveryStatuses(t *testing.T) {
 func TestMetricsLockouts(t *testing.T) {
 	m := metrics.New()
 	h, _, _ := enrolled(t, phonegate.LevelEveryLogin, withMetrics(m))
-	var b *browser
-	var code string
-	for i := range phonegate.MaxMFAFailures {
-		if i%4 == 0 {
-			h.clock.Add(time.Minute)
-			b = h.pending()
-			code = h.sendSMS(b)
-			b.get("/verify")
-		}
-		if i == phonegate.MaxMFAFailures-1 {
-			if got := figure(t, scrape(t, m), "phonegate_lockouts_total", ""); got != 0 {
-				t.Fatalf("lockouts after %d wrong codes: got %v, want 0", i, got)
-			}
-		}
-		b.post("/verify", url.Values{"code": {wrongCode(code)}})
+	h.wrongCodes(phonegate.MaxMFAFailures-1, nil)
+	if got := figure(t, scrape(t, m), "phonegate_lockouts_total", ""); got != 0 {
+		t.Fatalf("lockouts after %d wrong codes: got %v, want 0", phonegate.MaxMFAFailures-1, got)
 	}
+	h.wrongCodes(1, nil)
 	if got := figure(t, scrape(t, m), "phonegate_lockouts_total", ""); got != 1 {
 		t.Errorf("lockouts after %d wrong codes: got %v, want 1", phonegate.MaxMFAFailures, got)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -46,10 +47,7 @@ func TestParseMetricsAddr(t *testing.T) {
 // metrics address: each serves its figures on a loopback port of its own,
 // which the log names, and neither serves them on its public address.
 func TestServeMetricsApart(t *testing.T) {
-	var servers [2]struct{ addr, metrics string }
-	for i := range servers {
-		servers[i].addr, servers[i].metrics = startDev(t)
-	}
+	servers := []*devServer{startDev(t), startDev(t)}
 	if servers[0].metrics == servers[1].metrics {
 		t.Fatalf("both dev servers serve metrics on %s", servers[0].metrics)
 	}
@@ -74,39 +72,54 @@ func TestServeMetricsApart(t *testing.T) {
 	}
 }
 
-// startDev runs a dev server on a fresh directory and a free port until
-// the test ends, and returns the addresses its log names: the server's
-// and the metrics'.
-func startDev(t *testing.T) (addr, metrics string) {
+// devServer is a real dev server of a test, started by startDev.
+type devServer struct {
+	dir           string      // its directory: the database and the key
+	addr, metrics string      // the addresses its log names: the server's and the metrics'
+	logs          *syncBuffer // its log
+	stop          func() error
+}
+
+// startDev runs a dev server on a fresh directory and free ports, as
+// `go run ./cmd/phonegate` would, until stop (as SIGTERM would) or the
+// end of the test.
+func startDev(t *testing.T) *devServer {
 	t.Helper()
-	dir := t.TempDir()
+	s := &devServer{dir: t.TempDir(), logs: &syncBuffer{}}
 	e := env(map[string]string{
-		"PHONEGATE_DB":        filepath.Join(dir, "phonegate.db"),
+		"PHONEGATE_DB":        filepath.Join(s.dir, "phonegate.db"),
 		"PHONEGATE_ADDR":      "127.0.0.1:0",
 		"PHONEGATE_NGROK_API": "http://127.0.0.1:1/api/tunnels",
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, e, nil, io.Discard, &logs) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-	})
+	go func() { done <- run(ctx, nil, e, nil, io.Discard, s.logs) }()
+	var once sync.Once
+	var err error
+	s.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second):
+				err = errors.New("serve did not stop")
+			}
+		})
+		return err
+	}
+	t.Cleanup(func() { s.stop() })
 	addrRE := regexp.MustCompile(` addr=(127\.0\.0\.1:\d+)`)
 	metricsRE := regexp.MustCompile(`metrics_addr=(127\.0\.0\.1:\d+)`)
-	for deadline := time.Now().Add(20 * time.Second); addr == "" || metrics == ""; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); s.addr == "" || s.metrics == ""; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the server did not log both addresses:\n%s", logs.String())
+			t.Fatalf("the server did not log both addresses:\n%s", s.logs.String())
 		}
-		if m := addrRE.FindStringSubmatch(logs.String()); m != nil {
-			addr = m[1]
+		if m := addrRE.FindStringSubmatch(s.logs.String()); m != nil {
+			s.addr = m[1]
 		}
-		if m := metricsRE.FindStringSubmatch(logs.String()); m != nil {
-			metrics = m[1]
+		if m := metricsRE.FindStringSubmatch(s.logs.String()); m != nil {
+			s.metrics = m[1]
 		}
 	}
-	return addr, metrics
+	return s
 }
