@@ -21,6 +21,7 @@ type Store interface {
 	OutboxStore
 	DevPhoneStore
 	SitesStore
+	VerificationsStore
 
 	// Ping checks that the store answers and can write.
 	Ping(ctx context.Context, now time.Time) error

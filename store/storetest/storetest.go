@@ -91,6 +91,13 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"UserAuditScope", testUserAuditScope},
 		{"UserAuditScopeAtTheTime", testUserAuditScopeAtTheTime},
 		{"Sites", testSites},
+		{"StartVerification", testStartVerification},
+		{"VerificationSends", testVerificationSends},
+		{"VerificationChecks", testVerificationChecks},
+		{"ConcurrentVerificationChecks", testConcurrentVerificationChecks},
+		{"EndVerification", testEndVerification},
+		{"VerificationsListed", testVerificationsListed},
+		{"NoCancelsVerifications", testNoCancelsVerifications},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
