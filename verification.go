@@ -24,17 +24,6 @@ const (
 	VerificationExpired     = "expired"
 )
 
-// Code lengths a Verify service may ask for.
-const (
-	MinCodeLength     = 4
-	MaxCodeLength     = 10
-	DefaultCodeLength = 6
-)
-
-// MaxFriendlyName is the longest name an SMS or a call speaks for a
-// verification, as Verify limits a service's FriendlyName.
-const MaxFriendlyName = 30
-
 // Why the Verify API refuses a verification, beside the phone's and the
 // Sender's reasons (ErrPhoneInvalid, ErrOptedOut, ...) and a
 // *SendLimitError.
@@ -75,18 +64,12 @@ func VerificationStatus(c Challenge, now time.Time) string {
 	}
 }
 
-// IsVerificationSID reports whether sid looks like a verification's SID:
-// VE and 32 lower-case hex digits.
-func IsVerificationSID(sid string) bool { return isSID(sid, "VE") }
+// PrefixVerification begins the SID of a verification.
+const PrefixVerification = "VE"
 
-// isSID reports whether sid is prefix and 32 hex digits.
-func isSID(sid, prefix string) bool {
-	if len(sid) != len(prefix)+32 || !strings.HasPrefix(sid, prefix) {
-		return false
-	}
-	_, err := hex.DecodeString(sid[len(prefix):])
-	return err == nil
-}
+// IsVerificationSID reports whether sid looks like a verification's SID:
+// VE and 32 hex digits.
+func IsVerificationSID(sid string) bool { return IsSID(sid, PrefixVerification) }
 
 // AttemptSID is the SID the Verify API shows for a send of a
 // verification (VL…): derived from the delivery's ID, which travels in

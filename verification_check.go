@@ -36,7 +36,7 @@ func (s *Service) Verification(ctx context.Context, serviceSID, id string) (Veri
 // when sidOrTo starts with VE, else the newest of the service for that
 // number.
 func (s *Service) FindVerification(ctx context.Context, serviceSID, sidOrTo string) (Verification, error) {
-	if strings.HasPrefix(sidOrTo, "VE") {
+	if strings.HasPrefix(sidOrTo, PrefixVerification) {
 		return s.Verification(ctx, serviceSID, sidOrTo)
 	}
 	p, err := s.verifyPhone(sidOrTo)

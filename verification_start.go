@@ -3,7 +3,6 @@ package phonegate
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -91,7 +90,7 @@ func (s *Service) verifyPhone(to string) (Phone, error) {
 // storing it.
 func (s *Service) verificationFor(r VerificationRequest, phone string) Challenge {
 	now := s.now()
-	id := s.newVerificationSID()
+	id := s.newSID(PrefixVerification)
 	n := r.CodeLength
 	if n < MinCodeLength || n > MaxCodeLength {
 		n = DefaultCodeLength
@@ -111,13 +110,6 @@ func (s *Service) verificationFor(r VerificationRequest, phone string) Challenge
 		ServiceSID:  r.ServiceSID,
 		ProjectID:   r.ProjectID,
 	}
-}
-
-// newVerificationSID returns VE and 32 hex digits from the random source.
-func (s *Service) newVerificationSID() string {
-	b := make([]byte, 16)
-	mustRead(s.rand, b)
-	return "VE" + hex.EncodeToString(b)
 }
 
 // codeOfLength returns a code of n digits, uniformly drawn from src and

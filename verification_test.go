@@ -16,6 +16,19 @@ const (
 	verifyTo      = "+14155550123"
 )
 
+// newVerifyWorld is newCodeWorld with the Verify service verifyService
+// in its project.
+func newVerifyWorld(t *testing.T) *codeWorld {
+	t.Helper()
+	w := newCodeWorld(t)
+	v := phonegate.VerifyService{SID: verifyService, ProjectID: w.proj.ID, FriendlyName: "Apollo", CodeLength: 6,
+		CreatedAt: w.now, UpdatedAt: w.now}
+	if err := w.db.AddVerifyService(context.Background(), v, "", w.now); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 // verify asks w's service for a verification of verifyTo by channel.
 func (w *codeWorld) verify(channel string) (phonegate.Verification, error) {
 	return w.svc.StartVerification(context.Background(), phonegate.VerificationRequest{ServiceSID: verifyService,
@@ -42,7 +55,7 @@ func (w *codeWorld) lastCode(t *testing.T) string {
 // TestStartVerificationReuses: a create for a number with a pending
 // verification resends it, same SID and code, by the channel it asks for.
 func TestStartVerificationReuses(t *testing.T) {
-	w := newCodeWorld(t)
+	w := newVerifyWorld(t)
 	v, err := w.verify(phonegate.ChannelSMS)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +103,7 @@ func auditOf(t *testing.T, w *codeWorld) []phonegate.AuditEvent {
 // TestVerificationCodeLength: the code has the service's length.
 func TestVerificationCodeLength(t *testing.T) {
 	for _, n := range []int{4, 10} {
-		w := newCodeWorld(t)
+		w := newVerifyWorld(t)
 		if _, err := w.svc.StartVerification(context.Background(), phonegate.VerificationRequest{ServiceSID: verifyService,
 			ProjectID: w.proj.ID, Name: "Apollo", CodeLength: n, To: verifyTo, Channel: phonegate.ChannelSMS}); err != nil {
 			t.Fatal(err)
@@ -103,7 +116,7 @@ func TestVerificationCodeLength(t *testing.T) {
 
 // TestVerificationSends: five sends, then 60203's refusal.
 func TestVerificationSends(t *testing.T) {
-	w := newCodeWorld(t)
+	w := newVerifyWorld(t)
 	for i := 1; i <= phonegate.MaxChallengeSends+1; i++ {
 		_, err := w.verify(phonegate.ChannelSMS)
 		var le *phonegate.SendLimitError
@@ -122,7 +135,7 @@ func TestVerificationSends(t *testing.T) {
 // right code.
 func TestVerificationChecks(t *testing.T) {
 	ctx := context.Background()
-	w := newCodeWorld(t)
+	w := newVerifyWorld(t)
 	v, err := w.verify(phonegate.ChannelSMS)
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +178,7 @@ func TestVerificationExpiry(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newCodeWorld(t)
+			w := newVerifyWorld(t)
 			v, err := w.verify(phonegate.ChannelSMS)
 			if err != nil {
 				t.Fatal(err)
@@ -202,7 +215,7 @@ func TestVerificationRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newCodeWorld(t)
+			w := newVerifyWorld(t)
 			_, err := w.svc.StartVerification(context.Background(), phonegate.VerificationRequest{ServiceSID: verifyService,
 				ProjectID: w.proj.ID, Name: "Apollo", To: tt.to, Channel: tt.channel})
 			if !errors.Is(err, tt.want) {
@@ -210,7 +223,7 @@ func TestVerificationRefusals(t *testing.T) {
 			}
 		})
 	}
-	w := newCodeWorld(t)
+	w := newVerifyWorld(t)
 	if err := w.db.SetOptOut(context.Background(), verifyTo, true, w.now); err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +240,7 @@ func TestVerificationRefusals(t *testing.T) {
 func TestUpdateVerification(t *testing.T) {
 	ctx := context.Background()
 	for _, status := range []string{phonegate.VerificationCanceled, phonegate.VerificationApproved} {
-		w := newCodeWorld(t)
+		w := newVerifyWorld(t)
 		v, err := w.verify(phonegate.ChannelSMS)
 		if err != nil {
 			t.Fatal(err)

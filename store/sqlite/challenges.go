@@ -15,11 +15,12 @@ const challengeColumns = `id, user_id, session_hash, purpose, label, phone, code
 func scanChallenge(row interface{ Scan(...any) error }) (phonegate.Challenge, error) {
 	var c phonegate.Challenge
 	var last, created, expires int64
-	var userID, projectID sql.NullInt64 // a verification has no user; the others no project
+	var userID, projectID sql.NullInt64 // a verification has no user; the others no project nor service
+	var serviceSID sql.NullString
 	err := row.Scan(&c.ID, &userID, &c.SessionHash, &c.Purpose, &c.Label, &c.Phone, &c.CodeMAC, &c.CodeSealed,
-		&c.ReplyMAC, &c.State, &c.Checks, &c.Sends, &last, &c.AutoCallDone, &created, &expires, &c.ServiceSID, &projectID)
+		&c.ReplyMAC, &c.State, &c.Checks, &c.Sends, &last, &c.AutoCallDone, &created, &expires, &serviceSID, &projectID)
 	c.LastSendAt, c.CreatedAt, c.ExpiresAt = unix(last), unix(created), unix(expires)
-	c.UserID, c.ProjectID = userID.Int64, projectID.Int64
+	c.UserID, c.ProjectID, c.ServiceSID = userID.Int64, projectID.Int64, serviceSID.String
 	return c, err
 }
 
@@ -71,11 +72,19 @@ func replaceSessionChallenges(ctx context.Context, tx *sql.Tx, c phonegate.Chall
 	return endExpiredChallenges(ctx, tx, c.CreatedAt)
 }
 
+// nullString is s, or NULL for "".
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func insertChallenge(ctx context.Context, tx *sql.Tx, c phonegate.Challenge) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO challenges (`+challengeColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, nullID(c.UserID), c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyMAC,
-		phonegate.ChallengePending, 0, 0, 0, false, c.CreatedAt.Unix(), c.ExpiresAt.Unix(), c.ServiceSID, nullID(c.ProjectID))
+		phonegate.ChallengePending, 0, 0, 0, false, c.CreatedAt.Unix(), c.ExpiresAt.Unix(), nullString(c.ServiceSID), nullID(c.ProjectID))
 	if err != nil {
 		return fmt.Errorf("store: create challenge: %w", err)
 	}

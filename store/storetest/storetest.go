@@ -98,6 +98,8 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"EndVerification", testEndVerification},
 		{"VerificationsListed", testVerificationsListed},
 		{"NoCancelsVerifications", testNoCancelsVerifications},
+		{"APIKeys", testAPIKeys},
+		{"VerifyServices", testVerifyServices},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })

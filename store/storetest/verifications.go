@@ -17,8 +17,8 @@ const (
 	serviceB = "VA00000000000000000000000000000002"
 )
 
-// verifyProject makes the project the verification tests' services
-// belong to.
+// verifyProject makes the project of the verification tests, with the
+// services serviceA and serviceB.
 func verifyProject(t *testing.T, db phonegate.Store) phonegate.Project {
 	t.Helper()
 	ctx := context.Background()
@@ -29,6 +29,12 @@ func verifyProject(t *testing.T, db phonegate.Store) phonegate.Project {
 	p, err := db.CreateProject(ctx, u.ID, "Apollo", t0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, sid := range []string{serviceA, serviceB} {
+		v := phonegate.VerifyService{SID: sid, ProjectID: p.ID, FriendlyName: "Apollo", CodeLength: 6, CreatedAt: t0, UpdatedAt: t0}
+		if err := db.AddVerifyService(ctx, v, "", t0); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return p
 }

@@ -2,7 +2,8 @@
 -- A verification of the Verify v2 API is a challenge of purpose 'verify':
 -- it has no user and no session, belongs to a Verify service (service_sid)
 -- of a project, and goes through the same deliveries, send limits, status
--- callbacks, voice webhook and inbound replies as a login's code. SQLite
+-- callbacks, voice webhook and inbound replies as a login's code; deleting
+-- the service deletes its verifications. SQLite
 -- cannot loosen a NOT NULL or a CHECK in place, so the table is rebuilt
 -- (with foreign keys off, so that dropping the old table keeps the
 -- deliveries that point at its rows; the runner checks them afterwards).
@@ -25,7 +26,7 @@ CREATE TABLE challenges_new (
 	expires_at     INTEGER NOT NULL,
 	send_addr      TEXT NOT NULL DEFAULT '',
 	reply_mac      BLOB,
-	service_sid    TEXT NOT NULL DEFAULT '', -- the Verify service (VA...) of a verification
+	service_sid    TEXT REFERENCES verify_services (sid) ON DELETE CASCADE, -- the Verify service (VA...) of a verification
 	project_id     INTEGER REFERENCES projects (id) ON DELETE CASCADE, -- the project of a verification
 	CHECK ((purpose = 'verify') = (user_id IS NULL))
 );

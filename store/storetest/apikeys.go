@@ -1,0 +1,170 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/phonegate/phonegate"
+)
+
+// testAPIKeys: a project's account SID is made once; keys are found by
+// their secret's MAC with the account SID, listed live only, revoked once
+// and audited, and their last use is written forward only.
+func testAPIKeys(t *testing.T, open opener) {
+	s := open(t)
+	ctx := context.Background()
+	ada, err := s.CreateUser(ctx, "ada@example.com", "", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, err := s.CreateProject(ctx, ada.ID, "Apollo", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := s.CreateProject(ctx, ada.ID, "Gemini", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac1, err := s.AccountSID(ctx, p1.ID, "AC01")
+	if err != nil || ac1 != "AC01" {
+		t.Fatalf("AccountSID first = %q, %v; want AC01", ac1, err)
+	}
+	if got, err := s.AccountSID(ctx, p1.ID, "AC99"); err != nil || got != "AC01" {
+		t.Errorf("AccountSID again = %q, %v; want the first, AC01", got, err)
+	}
+	if _, err := s.AccountSID(ctx, p2.ID, "AC02"); err != nil {
+		t.Fatal(err)
+	}
+	keys := []phonegate.APIKey{
+		{SID: "SK01", ProjectID: p1.ID, Name: "web", SecretMAC: []byte("mac1"), CreatedAt: t0},
+		{SID: "SK02", ProjectID: p1.ID, Name: "cron", SecretMAC: []byte("mac2"), CreatedAt: t0.Add(time.Minute)},
+		{SID: "SK03", ProjectID: p2.ID, Name: "other", SecretMAC: []byte("mac3"), CreatedAt: t0},
+	}
+	for _, k := range keys {
+		if err := s.AddAPIKey(ctx, k, ada.ID, k.CreatedAt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.APIKeyBySecret(ctx, []byte("mac2"))
+	if err != nil || got.SID != "SK02" || got.AccountSID != "AC01" || got.Name != "cron" || !got.CreatedAt.Equal(keys[1].CreatedAt) {
+		t.Errorf("APIKeyBySecret(mac2) = %+v, %v; want SK02 of AC01", got, err)
+	}
+	if _, err := s.APIKeyBySecret(ctx, []byte("nope")); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("APIKeyBySecret(unknown) err = %v, want ErrNotFound", err)
+	}
+	list, err := s.APIKeys(ctx, p1.ID)
+	if err != nil || len(list) != 2 || list[0].SID != "SK02" || list[1].SID != "SK01" {
+		t.Errorf("APIKeys = %+v, %v; want SK02 then SK01", list, err)
+	}
+	if err := s.RevokeAPIKey(ctx, p2.ID, "SK01", ada.ID, t0); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("revoking another project's key: err = %v, want ErrNotFound", err)
+	}
+	if err := s.RevokeAPIKey(ctx, p1.ID, "SK01", ada.ID, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeAPIKey(ctx, p1.ID, "SK01", ada.ID, t0.Add(time.Hour)); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("revoking twice: err = %v, want ErrNotFound", err)
+	}
+	if k, err := s.APIKey(ctx, "SK01"); err != nil || !k.Revoked() {
+		t.Errorf("APIKey(revoked) = %+v, %v; want it revoked", k, err)
+	}
+	if list, _ := s.APIKeys(ctx, p1.ID); len(list) != 1 || list[0].SID != "SK02" {
+		t.Errorf("APIKeys after revoking = %+v, want SK02 only", list)
+	}
+	later := t0.Add(2 * time.Hour)
+	if err := s.TouchAPIKey(ctx, "SK02", later); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TouchAPIKey(ctx, "SK02", t0); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := s.APIKey(ctx, "SK02"); !k.LastUsedAt.Equal(later) {
+		t.Errorf("LastUsedAt = %v, want %v (never moved back)", k.LastUsedAt, later)
+	}
+	es, err := s.AuditEvents(ctx, p1.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, e := range es {
+		kinds[e.Kind]++
+	}
+	if kinds["apikey.created"] != 2 || kinds["apikey.revoked"] != 1 {
+		t.Errorf("audit kinds = %v, want 2 apikey.created and 1 apikey.revoked", kinds)
+	}
+}
+
+// testVerifyServices: a service is seen only through its own project,
+// pages in creation order, and is updated and deleted, audited.
+func testVerifyServices(t *testing.T, open opener) {
+	s := open(t)
+	ctx := context.Background()
+	ada, err := s.CreateUser(ctx, "ada@example.com", "", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, err := s.CreateProject(ctx, ada.ID, "Apollo", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := s.CreateProject(ctx, ada.ID, "Gemini", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, sid := range []string{"VA01", "VA02", "VA03"} {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		v := phonegate.VerifyService{SID: sid, ProjectID: p1.ID, FriendlyName: "App " + sid, CodeLength: 6, CreatedAt: at, UpdatedAt: at}
+		if err := s.AddVerifyService(ctx, v, "SK01", at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.VerifyService(ctx, p2.ID, "VA01"); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("another project's service: err = %v, want ErrNotFound", err)
+	}
+	page, err := s.VerifyServices(ctx, p1.ID, 1, 2)
+	if err != nil || len(page) != 2 || page[0].SID != "VA02" || page[1].SID != "VA03" {
+		t.Errorf("VerifyServices(offset 1, limit 2) = %+v, %v; want VA02, VA03", page, err)
+	}
+	v, err := s.VerifyService(ctx, p1.ID, "VA02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.FriendlyName, v.CodeLength, v.UpdatedAt = "Renamed", 8, t0.Add(time.Hour)
+	if err := s.UpdateVerifyService(ctx, v, "SK01", v.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.VerifyService(ctx, p1.ID, "VA02")
+	if err != nil || got != v {
+		t.Errorf("after update = %+v, %v; want %+v", got, err, v)
+	}
+	other := v
+	other.ProjectID = p2.ID
+	if err := s.UpdateVerifyService(ctx, other, "SK01", v.UpdatedAt); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("updating through another project: err = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteVerifyService(ctx, p2.ID, "VA02", "SK01", t0); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("deleting through another project: err = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteVerifyService(ctx, p1.ID, "VA02", "SK01", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyService(ctx, p1.ID, "VA02"); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("a deleted service is still found: %v", err)
+	}
+	es, err := s.AuditEvents(ctx, p1.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, e := range es {
+		kinds[e.Kind]++
+	}
+	want := map[string]int{"verify.service.created": 3, "verify.service.updated": 1, "verify.service.deleted": 1}
+	for k, n := range want {
+		if kinds[k] != n {
+			t.Errorf("audit %s = %d, want %d (all: %v)", k, kinds[k], n, kinds)
+		}
+	}
+}
