@@ -126,3 +126,28 @@ func TestVerifyAPIInbound(t *testing.T) {
 		t.Errorf("call after STOP = %s by %s, want pending by call", *c.Status, *c.Channel)
 	}
 }
+
+// TestVerifyAPICall: a verification's call is a login's call in the
+// service's name: the greeting, the key-press gate, then the code.
+func TestVerifyAPICall(t *testing.T) {
+	f := newVerifyFlow(t)
+	v := f.mustStart(whPhone, "call")
+	ds, err := f.db.Deliveries(context.Background(), *v.Sid)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries = %v, %v", ds, err)
+	}
+	d := ds[0]
+	_, body := f.hooks.twilio("/twilio/voice?d="+d.ID, whForm(t, "voice", "CallSid", d.SID))
+	gate := said(t, body)
+	if len(gate) == 0 || gate[0] != "Hello. This is a call with your phonegate verification code for Apollo." {
+		t.Errorf("the call begins %q, want the greeting in the service's name", gate)
+	}
+	_, body = f.hooks.twilio("/twilio/voice/gather?d="+d.ID, whForm(t, "gather-digit", "CallSid", d.SID))
+	read := said(t, body)
+	if len(read) < 7 || read[0] != "Your code is" {
+		t.Fatalf("after the key the call says %q", read)
+	}
+	if got, err := f.check(whPhone, strings.Join(read[1:7], "")); err != nil || *got.Status != "approved" {
+		t.Errorf("check of the code the call read = %v, %v; want approved", got, err)
+	}
+}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -193,5 +194,29 @@ func TestVerifyAPIConcurrentChecks(t *testing.T) {
 	}
 	if wins != 1 {
 		t.Errorf("%d of %d concurrent right checks were approved, want exactly 1", wins, n)
+	}
+}
+
+// TestVerifyAPIDevPhone: in dev mode the dev phone takes a verification's
+// SMS and call, as it takes a login's.
+func TestVerifyAPIDevPhone(t *testing.T) {
+	v := newVerifyAPI(t)
+	s, err := v.client.VerifyV2.CreateService(new(verify.CreateServiceParams).SetFriendlyName("Apollo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, channel := range []string{"sms", "call"} {
+		if _, err := v.client.VerifyV2.CreateVerification(*s.Sid,
+			new(verify.CreateVerificationParams).SetTo(whPhone).SetChannel(channel)); err != nil {
+			t.Fatalf("create by %s: %v", channel, err)
+		}
+	}
+	es, err := v.db.DevPhoneEntries(context.Background(), 10)
+	if err != nil || len(es) != 2 {
+		t.Fatalf("dev phone entries = %d, %v; want 2", len(es), err)
+	}
+	if es[0].Kind != phonegate.ChannelCall || es[1].Kind != phonegate.ChannelSMS ||
+		es[1].Body == "" || es[1].To != whPhone || es[0].To != whPhone {
+		t.Errorf("dev phone = %+v, want the SMS then the call to %s", es, whPhone)
 	}
 }
