@@ -50,6 +50,13 @@ var auditKinds = map[string]string{
 	"session.elevated":      "Authenticated to make changes",
 	"site.added":            "Protected site added",
 	"site.removed":          "Protected site removed",
+
+	// The Verify API's credentials and services.
+	"apikey.created":         "API key created",
+	"apikey.revoked":         "API key revoked",
+	"verify.service.created": "Verify service created",
+	"verify.service.updated": "Verify service changed",
+	"verify.service.deleted": "Verify service deleted",
 }
 
 type auditRow struct {
