@@ -33,6 +33,7 @@ type seeded struct {
 	Status          []delivery
 	Burst           []delivery
 	Crash           []delivery
+	VerifyKey       phonegate.NewAPIKey // the project's API key, for the verify scenario
 }
 
 // loadPassword is the seeded user's password; the mixed scenario logs in
@@ -87,6 +88,9 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 		return nil, err
 	}
 	if s.Crash, err = sd.deliveries(ctx, phonegate.ChannelSMS, plan.Crash); err != nil {
+		return nil, err
+	}
+	if s.VerifyKey, err = seedAPIKey(ctx, db, keys, p.Name); err != nil {
 		return nil, err
 	}
 	return s, nil
