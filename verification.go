@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"strings"
 	"time"
-	"unicode"
 )
 
 // A verification of the Verify v2 API (DESIGN §8) is a challenge of
@@ -85,21 +83,4 @@ func AttemptSID(d Delivery) string {
 func verificationSessionHash(id string) []byte {
 	sum := sha256.Sum256([]byte("verification " + id))
 	return sum[:]
-}
-
-// FriendlyNameWords is name as an SMS or a call may speak it: control
-// characters and line breaks become spaces, runs of space one, and it is
-// cut to MaxFriendlyName characters.
-func FriendlyNameWords(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
-			return ' '
-		}
-		return r
-	}, name)
-	name = strings.Join(strings.Fields(name), " ")
-	if r := []rune(name); len(r) > MaxFriendlyName {
-		name = strings.TrimSpace(string(r[:MaxFriendlyName]))
-	}
-	return name
 }

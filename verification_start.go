@@ -14,7 +14,8 @@ import (
 type VerificationRequest struct {
 	ServiceSID string // the Verify service (VA…)
 	ProjectID  int64  // the service's project, whose audit log records it
-	Name       string // the name the SMS and the call speak: the service's, or the request's CustomFriendlyName
+	Name       string // the service's FriendlyName, which the SMS and the call speak
+	CustomName string // the request's CustomFriendlyName, spoken instead when not empty
 	CodeLength int    // the service's code length; 0 for DefaultCodeLength
 	To         string // the number, E.164
 	Channel    string // ChannelSMS or ChannelCall
@@ -38,6 +39,13 @@ func (s *Service) StartVerification(ctx context.Context, r VerificationRequest) 
 	p, err := s.verifyPhone(r.To)
 	if err != nil {
 		return Verification{}, err
+	}
+	if r.CustomName != "" {
+		// The app's name for this one verification goes into the SMS and
+		// the call: it follows the service name's rules.
+		if r.Name, err = checkFriendlyName(r.CustomName); err != nil {
+			return Verification{}, ParamError("CustomFriendlyName")
+		}
 	}
 	if r.Channel == ChannelSMS && !p.SMS {
 		return Verification{}, &Error{Code: EInvalid, Message: ErrPhoneNotForSMS.Error(), Cause: ErrPhoneNotForSMS}
@@ -100,7 +108,7 @@ func (s *Service) verificationFor(r VerificationRequest, phone string) Challenge
 		ID:          id,
 		SessionHash: verificationSessionHash(id),
 		Purpose:     PurposeVerify,
-		Label:       FriendlyNameWords(r.Name),
+		Label:       r.Name,
 		Phone:       phone,
 		CodeMAC:     s.keys.CodeMAC(id, code),
 		CodeSealed:  s.keys.Seal(id, code),

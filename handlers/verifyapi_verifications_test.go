@@ -220,3 +220,22 @@ func TestVerifyAPIDevPhone(t *testing.T) {
 		t.Errorf("dev phone = %+v, want the SMS then the call to %s", es, whPhone)
 	}
 }
+
+// TestVerifyAPICustomFriendlyName: a create's CustomFriendlyName is the
+// name its SMS says, under the service name's rules.
+func TestVerifyAPICustomFriendlyName(t *testing.T) {
+	f := newVerifyFlow(t)
+	if _, err := f.api.CreateVerification(f.sid, new(verify.CreateVerificationParams).SetTo(whPhone).SetChannel("sms").
+		SetCustomFriendlyName("Apollo Pay")); err != nil {
+		t.Fatal(err)
+	}
+	if body := f.sender.sms[0].Body; !strings.HasPrefix(body, "Your Apollo Pay verification code is: ") {
+		t.Errorf("SMS = %q, want it in the custom name", body)
+	}
+	_, err := f.api.CreateVerification(f.sid, new(verify.CreateVerificationParams).SetTo(whOther).SetChannel("sms").
+		SetCustomFriendlyName("https://evil.example"))
+	wantRestError(t, err, http.StatusBadRequest, 60200)
+	if sms, _ := f.sender.counts(); sms != 1 {
+		t.Errorf("%d SMS sent, want only the first", sms)
+	}
+}

@@ -114,12 +114,10 @@ func (a *API) createVerification(w http.ResponseWriter, r *http.Request, p phone
 	if !ok {
 		return invalidParam("Channel")
 	}
-	name := svc.FriendlyName
-	if custom, ok := formString(r, "CustomFriendlyName"); ok && strings.TrimSpace(custom) != "" {
-		name = custom
-	}
+	custom, _ := formString(r, "CustomFriendlyName")
 	v, err := a.svc.StartVerification(r.Context(), phonegate.VerificationRequest{ServiceSID: svc.SID,
-		ProjectID: svc.ProjectID, Name: name, CodeLength: svc.CodeLength, To: to, Channel: strings.ToLower(channel)})
+		ProjectID: svc.ProjectID, Name: svc.FriendlyName, CustomName: strings.TrimSpace(custom),
+		CodeLength: svc.CodeLength, To: to, Channel: strings.ToLower(channel)})
 	if err != nil {
 		return a.verifyAnswer(err)
 	}
