@@ -3,8 +3,6 @@ package handlers_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -50,32 +48,15 @@ func (h *harness) newKey(u phonegate.User, p phonegate.Project, name string) pho
 
 // twilioClient is twilio-go's REST client with the credentials username
 // and password, whose requests to Twilio's hosts (https://verify.twilio.com
-// and the rest) reach the test server instead.
+// and the rest) reach the test server instead: the README's client
+// (verifyapi_readme_test.go).
 func (h *harness) twilioClient(username, password string) *twilio.RestClient {
-	target, err := url.Parse(h.http.URL)
+	h.t.Helper()
+	c, err := newVerifyClient(h.http.URL, username, password)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	c := &client.Client{
-		Credentials: client.NewCredentials(username, password),
-		HTTPClient: &http.Client{Transport: &toServer{target: target, base: h.http.Client().Transport},
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-	}
-	c.SetAccountSid(username)
-	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
-}
-
-// toServer sends every request to target's scheme and host, path and
-// query unchanged: the rewrite TWILIO_API_URL makes in the command line.
-type toServer struct {
-	target *url.URL
-	base   http.RoundTripper
-}
-
-func (t *toServer) RoundTrip(req *http.Request) (*http.Response, error) {
-	out := req.Clone(req.Context())
-	out.URL.Scheme, out.URL.Host, out.Host = t.target.Scheme, t.target.Host, ""
-	return t.base.RoundTrip(out)
+	return c
 }
 
 // restError is the Twilio error twilio-go decoded from err.

@@ -9,8 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // TestAPIKeyCommands: apikey create prints the SID and the secret once;
@@ -53,27 +51,12 @@ func TestAPIKeyCommands(t *testing.T) {
 		t.Errorf("a revoked key is listed: %q", got)
 	}
 
-	db, err := sqlite.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := db.ProjectByName(ctx, "Engine")
-	if err != nil {
-		t.Fatal(err)
-	}
-	es, err := db.AuditEvents(ctx, p.ID, 0, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, ev := range es {
-		if strings.HasPrefix(ev.Kind, "apikey.") {
-			if ev.ActorID != 0 || strings.Contains(ev.Detail, secret) {
-				t.Errorf("%s %q: actor %d, want none and no secret", ev.Kind, ev.Detail, ev.ActorID)
-			}
-			got = append(got, ev.Kind)
+	for _, ev := range auditOf(t, ctx, dbPath, "Engine", "apikey.") {
+		if ev.ActorID != 0 || strings.Contains(ev.Detail, secret) {
+			t.Errorf("%s %q: actor %d, want none and no secret", ev.Kind, ev.Detail, ev.ActorID)
 		}
+		got = append(got, ev.Kind)
 	}
 	if strings.Join(got, " ") != "apikey.revoked apikey.created" {
 		t.Errorf("audited %q, want apikey.revoked apikey.created", got)

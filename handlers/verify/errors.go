@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -144,16 +145,20 @@ func writeError(w http.ResponseWriter, e *Error) {
 	writeJSON(w, e.Status, errorJSON{Code: e.Code, Message: e.Message, MoreInfo: moreInfo(e.Code), Status: e.Status})
 }
 
-// writeJSON writes v as the JSON answer with status.
+// writeJSON writes v as the JSON answer with status, with "&" and "<" as
+// they are (Twilio's URLs carry "&"), not escaped for HTML.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		status = http.StatusServiceUnavailable
-		b = []byte(`{"code":20503,"message":"Service Unavailable","more_info":"https://www.twilio.com/docs/errors/20503","status":503}`)
+		buf.Reset()
+		buf.WriteString(`{"code":20503,"message":"Service Unavailable","more_info":"https://www.twilio.com/docs/errors/20503","status":503}` + "\n")
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	w.Write(buf.Bytes())
 }

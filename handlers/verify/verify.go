@@ -9,8 +9,6 @@ package verify
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/julienschmidt/httprouter"
 	"github.com/rs/zerolog"
@@ -45,8 +43,8 @@ func New(cfg Config) (*API, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("verify: Config.Service is required")
 	}
-	u, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, ok := httpx.BaseURL(cfg.PublicURL)
+	if !ok {
 		return nil, errors.New("verify: Config.PublicURL must be an absolute http or https URL")
 	}
 	if cfg.TrustedProxies == nil {

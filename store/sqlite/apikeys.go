@@ -51,7 +51,7 @@ const apiKeyColumns = `k.sid, k.project_id, k.name, k.secret_mac, k.created_at, 
 	COALESCE(a.sid, '') FROM api_keys k LEFT JOIN api_accounts a ON a.project_id = k.project_id`
 
 // scanAPIKey reads one row of apiKeyColumns.
-func scanAPIKey(row interface{ Scan(...any) error }) (phonegate.APIKey, error) {
+func scanAPIKey(row scanner) (phonegate.APIKey, error) {
 	var k phonegate.APIKey
 	var created, used, revoked int64
 	if err := row.Scan(&k.SID, &k.ProjectID, &k.Name, &k.SecretMAC, &created, &used, &revoked, &k.AccountSID); err != nil {
@@ -87,19 +87,7 @@ func (db *DB) APIKeyBySecret(ctx context.Context, mac []byte) (phonegate.APIKey,
 func (db *DB) APIKeys(ctx context.Context, projectID int64) ([]phonegate.APIKey, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+apiKeyColumns+`
 		WHERE k.project_id = ? AND k.revoked_at = 0 ORDER BY k.created_at DESC, k.sid`, projectID)
-	if err != nil {
-		return nil, fmt.Errorf("store: api keys: %w", err)
-	}
-	defer rows.Close()
-	var out []phonegate.APIKey
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: api keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return collect("api keys", rows, err, scanAPIKey)
 }
 
 // RevokeAPIKey revokes the live key sid of projectID, audited.

@@ -35,7 +35,8 @@ const verifyServiceReturning = `sid, project_id, friendly_name, code_length, cre
 // verifyServiceColumns are verifyServiceReturning with their table.
 const verifyServiceColumns = verifyServiceReturning + ` FROM verify_services`
 
-func scanVerifyService(row interface{ Scan(...any) error }) (phonegate.VerifyService, error) {
+// scanVerifyService reads one row of verifyServiceReturning.
+func scanVerifyService(row scanner) (phonegate.VerifyService, error) {
 	var v phonegate.VerifyService
 	var created, updated int64
 	if err := row.Scan(&v.SID, &v.ProjectID, &v.FriendlyName, &v.CodeLength, &created, &updated); err != nil {
@@ -62,19 +63,7 @@ func (db *DB) VerifyService(ctx context.Context, projectID int64, sid string) (p
 func (db *DB) VerifyServices(ctx context.Context, projectID int64, offset, limit int) ([]phonegate.VerifyService, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+verifyServiceColumns+`
 		WHERE project_id = ? ORDER BY created_at, sid LIMIT ? OFFSET ?`, projectID, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("store: verify services: %w", err)
-	}
-	defer rows.Close()
-	var out []phonegate.VerifyService
-	for rows.Next() {
-		v, err := scanVerifyService(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: verify services: %w", err)
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return collect("verify services", rows, err, scanVerifyService)
 }
 
 // UpdateVerifyService stores the changes of v, audited.

@@ -15,18 +15,7 @@ import (
 func testAPIKeys(t *testing.T, open opener) {
 	s := open(t)
 	ctx := context.Background()
-	ada, err := s.CreateUser(ctx, "ada@example.com", "", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p1, err := s.CreateProject(ctx, ada.ID, "Apollo", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p2, err := s.CreateProject(ctx, ada.ID, "Gemini", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ada, p1, p2 := twoProjects(t, s)
 	ac1, err := s.AccountSID(ctx, p1.ID, "AC01")
 	if err != nil || ac1 != "AC01" {
 		t.Fatalf("AccountSID first = %q, %v; want AC01", ac1, err)
@@ -83,88 +72,8 @@ func testAPIKeys(t *testing.T, open opener) {
 	if k, _ := s.APIKey(ctx, "SK02"); !k.LastUsedAt.Equal(later) {
 		t.Errorf("LastUsedAt = %v, want %v (never moved back)", k.LastUsedAt, later)
 	}
-	es, err := s.AuditEvents(ctx, p1.ID, 0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kinds := map[string]int{}
-	for _, e := range es {
-		kinds[e.Kind]++
-	}
+	kinds := countAuditKinds(t, s, p1.ID)
 	if kinds["apikey.created"] != 2 || kinds["apikey.revoked"] != 1 {
 		t.Errorf("audit kinds = %v, want 2 apikey.created and 1 apikey.revoked", kinds)
-	}
-}
-
-// testVerifyServices: a service is seen only through its own project,
-// pages in creation order, and is updated and deleted, audited.
-func testVerifyServices(t *testing.T, open opener) {
-	s := open(t)
-	ctx := context.Background()
-	ada, err := s.CreateUser(ctx, "ada@example.com", "", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p1, err := s.CreateProject(ctx, ada.ID, "Apollo", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p2, err := s.CreateProject(ctx, ada.ID, "Gemini", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, sid := range []string{"VA01", "VA02", "VA03"} {
-		at := t0.Add(time.Duration(i) * time.Minute)
-		v := phonegate.VerifyService{SID: sid, ProjectID: p1.ID, FriendlyName: "App " + sid, CodeLength: 6, CreatedAt: at, UpdatedAt: at}
-		if err := s.AddVerifyService(ctx, v, "SK01", at); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.VerifyService(ctx, p2.ID, "VA01"); !errors.Is(err, phonegate.ErrNotFound) {
-		t.Errorf("another project's service: err = %v, want ErrNotFound", err)
-	}
-	page, err := s.VerifyServices(ctx, p1.ID, 1, 2)
-	if err != nil || len(page) != 2 || page[0].SID != "VA02" || page[1].SID != "VA03" {
-		t.Errorf("VerifyServices(offset 1, limit 2) = %+v, %v; want VA02, VA03", page, err)
-	}
-	v, err := s.VerifyService(ctx, p1.ID, "VA02")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v.FriendlyName, v.CodeLength, v.UpdatedAt = "Renamed", 8, t0.Add(time.Hour)
-	if err := s.UpdateVerifyService(ctx, v, "SK01", v.UpdatedAt); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.VerifyService(ctx, p1.ID, "VA02")
-	if err != nil || got != v {
-		t.Errorf("after update = %+v, %v; want %+v", got, err, v)
-	}
-	other := v
-	other.ProjectID = p2.ID
-	if err := s.UpdateVerifyService(ctx, other, "SK01", v.UpdatedAt); !errors.Is(err, phonegate.ErrNotFound) {
-		t.Errorf("updating through another project: err = %v, want ErrNotFound", err)
-	}
-	if err := s.DeleteVerifyService(ctx, p2.ID, "VA02", "SK01", t0); !errors.Is(err, phonegate.ErrNotFound) {
-		t.Errorf("deleting through another project: err = %v, want ErrNotFound", err)
-	}
-	if err := s.DeleteVerifyService(ctx, p1.ID, "VA02", "SK01", t0); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.VerifyService(ctx, p1.ID, "VA02"); !errors.Is(err, phonegate.ErrNotFound) {
-		t.Errorf("a deleted service is still found: %v", err)
-	}
-	es, err := s.AuditEvents(ctx, p1.ID, 0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kinds := map[string]int{}
-	for _, e := range es {
-		kinds[e.Kind]++
-	}
-	want := map[string]int{"verify.service.created": 3, "verify.service.updated": 1, "verify.service.deleted": 1}
-	for k, n := range want {
-		if kinds[k] != n {
-			t.Errorf("audit %s = %d, want %d (all: %v)", k, kinds[k], n, kinds)
-		}
 	}
 }
