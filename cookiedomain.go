@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // CheckCookieDomain reads a cookie domain (PHONEGATE_COOKIE_DOMAIN) for
@@ -12,7 +14,8 @@ import (
 // dot. The session cookie is then sent to every host of that domain, so
 // that a reverse proxy in front of an app there can pass it to the check
 // (DESIGN §7). "" stays "" (a cookie for the gate's own host only). A
-// domain that is not a hostname of at least two labels, or that does not
+// domain that is not a hostname of at least two labels, a public suffix
+// (co.uk, github.io: browsers refuse a cookie for one), or that does not
 // cover the public URL's host (the browser would refuse a cookie the gate
 // sets for a domain it is not in), is an error that says so.
 func CheckCookieDomain(domain, publicURL string) (string, error) {
@@ -23,6 +26,9 @@ func CheckCookieDomain(domain, publicURL string) (string, error) {
 	n := RequestHost(d)
 	if n == "" || strings.Contains(d, ":") {
 		return "", fmt.Errorf("the cookie domain must be a domain name such as example.com, got %q", domain)
+	}
+	if ps, _ := publicsuffix.PublicSuffix(n); ps == n {
+		return "", fmt.Errorf("the cookie domain %s is a public suffix, under which anyone may register a site: browsers refuse a cookie for it; use your own domain below it, such as example.%s", n, n)
 	}
 	u, err := url.Parse(publicURL)
 	if err != nil || u.Host == "" {

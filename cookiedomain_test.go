@@ -29,6 +29,10 @@ func TestCheckCookieDomain(t *testing.T) {
 		{"a wildcard", "*.example.com", "https://gate.example.com", "", false},
 		{"a port", "example.com:443", "https://gate.example.com", "", false},
 		{"a URL", "https://example.com", "https://gate.example.com", "", false},
+		{"a public suffix", "co.uk", "https://gate.example.co.uk", "", false},
+		{"a shared hosting suffix", "github.io", "https://gate.github.io", "", false},
+		{"a domain below a public suffix", "example.co.uk", "https://gate.example.co.uk", "example.co.uk", true},
+		{"an unlisted top-level domain", "example.test", "http://gate.example.test", "example.test", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := phonegate.CheckCookieDomain(tt.domain, tt.public)

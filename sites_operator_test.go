@@ -8,32 +8,31 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// TestSitesAsOperator: the command line's add and remove take the project
-// by name, check the host as AddSite does, and are audited with no actor.
+// TestSitesAsOperator: the command line's add and remove check the host as
+// AddSite does, and are audited with no actor.
 func TestSitesAsOperator(t *testing.T) {
 	ctx := context.Background()
 	w := newCodeWorld(t)
 	for _, tt := range []struct {
-		name, project, host, code string
+		name, host, code string
 	}{
-		{"unknown project", "Nowhere", "app.example.com", phonegate.ENotFound},
-		{"not a hostname", "Apollo", "https://app.example.com/", phonegate.EInvalid},
-		{"an address", "Apollo", "127.0.0.1", phonegate.EInvalid},
+		{"not a hostname", "https://app.example.com/", phonegate.EInvalid},
+		{"an address", "127.0.0.1", phonegate.EInvalid},
 	} {
-		if _, err := w.svc.AddSiteAsOperator(ctx, tt.project, tt.host); phonegate.ErrorCode(err) != tt.code || phonegate.ErrorMessage(err) == "" {
+		if _, err := w.svc.AddSiteAsOperator(ctx, w.proj, tt.host); phonegate.ErrorCode(err) != tt.code || phonegate.ErrorMessage(err) == "" {
 			t.Errorf("%s: err = %v (code %s), want code %s in words", tt.name, err, phonegate.ErrorCode(err), tt.code)
 		}
 	}
-	if got, err := w.svc.AddSiteAsOperator(ctx, "Apollo", "Wiki.Example.com"); err != nil || got != "wiki.example.com" {
+	if got, err := w.svc.AddSiteAsOperator(ctx, w.proj, "Wiki.Example.com"); err != nil || got != "wiki.example.com" {
 		t.Fatalf("AddSiteAsOperator = %q, %v; want wiki.example.com", got, err)
 	}
-	if _, err := w.svc.AddSiteAsOperator(ctx, "Apollo", "wiki.example.com"); phonegate.ErrorCode(err) != phonegate.EConflict {
+	if _, err := w.svc.AddSiteAsOperator(ctx, w.proj, "wiki.example.com"); phonegate.ErrorCode(err) != phonegate.EConflict {
 		t.Errorf("the same host twice: err = %v, want EConflict", err)
 	}
-	if err := w.svc.RemoveSiteAsOperator(ctx, "Apollo", "other.example.com"); !errors.Is(err, phonegate.ErrNotFound) || phonegate.ErrorMessage(err) == "" {
+	if err := w.svc.RemoveSiteAsOperator(ctx, w.proj, "other.example.com"); !errors.Is(err, phonegate.ErrNotFound) || phonegate.ErrorMessage(err) == "" {
 		t.Errorf("removing a host not protected: err = %v, want ErrNotFound in words", err)
 	}
-	if err := w.svc.RemoveSiteAsOperator(ctx, "Apollo", "wiki.example.com"); err != nil {
+	if err := w.svc.RemoveSiteAsOperator(ctx, w.proj, "wiki.example.com"); err != nil {
 		t.Fatal(err)
 	}
 	es, err := w.db.AuditEvents(ctx, w.proj.ID, 0, 10)

@@ -24,6 +24,7 @@ type Store interface {
 	VerificationsStore
 	APIKeysStore
 	VerifyServicesStore
+	AuthzStore
 
 	// Ping checks that the store answers and can write.
 	Ping(ctx context.Context, now time.Time) error
@@ -120,6 +121,8 @@ type ProjectsStore interface {
 	Project(ctx context.Context, id int64) (Project, error)
 	// ProjectByName returns the oldest project with the given name.
 	ProjectByName(ctx context.Context, name string) (Project, error)
+	// ProjectsNamed returns every project named exactly name, oldest first (none: an empty list).
+	ProjectsNamed(ctx context.Context, name string) ([]Project, error)
 	// SetMFALevel sets a project's two-factor level and audits the change.
 	SetMFALevel(ctx context.Context, projectID, actorID int64, level string, now time.Time) (old string, err error)
 	// RenameProject gives a project a new name and audits the change.
@@ -387,4 +390,17 @@ type VerifyServicesStore interface {
 	UpdateVerifyService(ctx context.Context, v VerifyService, keySID string, now time.Time) error
 	// DeleteVerifyService deletes the service sid of projectID.
 	DeleteVerifyService(ctx context.Context, projectID int64, sid, keySID string, now time.Time) error
+}
+
+// AuthzStore reads, in one statement, what a forward-auth check needs
+// (DESIGN §7: a proxy asks about every request to a protected app).
+type AuthzStore interface {
+	// AuthzFacts returns the facts of q; ErrNotFound when no protected
+	// site covers the host. It writes nothing, not even the session's idle
+	// clock: see TouchSession.
+	AuthzFacts(ctx context.Context, q AuthzQuery) (AuthzFacts, error)
+	// TouchSession moves the idle clock of the session tokenHash to now if
+	// it was last moved a minute or more before now; a session gone, or
+	// touched in the last minute, is left as it is and is no error.
+	TouchSession(ctx context.Context, tokenHash []byte, now time.Time) error
 }

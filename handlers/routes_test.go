@@ -146,3 +146,15 @@ func TestPendingSessionReachesOnlyPendingRoutes(t *testing.T) {
 		})
 	}
 }
+
+// TestLogoutRoutes: the page is in the route table, open to anyone (it
+// must answer without a session), and the logout itself needs one.
+func TestLogoutRoutes(t *testing.T) {
+	h := newHarness(t)
+	table := h.srv.RouteAccess()
+	for rt, want := range map[string]string{"GET /logout": "open", "HEAD /logout": "open", "POST /logout": "pending"} {
+		if got := table[rt]; got != want {
+			t.Errorf("%s: access %q, want %q", rt, got, want)
+		}
+	}
+}

@@ -34,6 +34,7 @@ type seeded struct {
 	Burst           []delivery
 	Crash           []delivery
 	VerifyKey       phonegate.NewAPIKey // the project's API key, for the verify scenario
+	Forward         forwardSeed
 }
 
 // loadPassword is the seeded user's password; the mixed scenario logs in
@@ -64,7 +65,8 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 	}
 	defer db.Close()
 	now := time.Now()
-	hash, err := phonegate.NewHasher(phonegate.DefaultArgon2).Hash(ctx, loadPassword)
+	hasher := phonegate.NewHasher(phonegate.DefaultArgon2)
+	hash, err := hasher.Hash(ctx, loadPassword)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
@@ -91,6 +93,9 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 		return nil, err
 	}
 	if s.VerifyKey, err = seedAPIKey(ctx, db, keys, p.Name); err != nil {
+		return nil, err
+	}
+	if s.Forward, err = seedForward(ctx, db, hasher, hash, now); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -48,7 +48,8 @@ const usage = `usage:
   phonegate user reset-2fa --email E                  forget a user's phone and emergency code, and print
                                                       the one-time recovery code they need to verify a new one
   phonegate site add --project P --host H             protect the hostname H (app.example.com, or *.example.com
-                                                      for one level of subdomains) with project P's login and level
+                                                      for one level of subdomains) with project P's login and level;
+                                                      P is a project's name, or its ID (12 or #12) when names repeat
   phonegate site list --project P                     print project P's protected sites
   phonegate site remove --project P --host H          stop protecting the hostname H
   phonegate apikey create --project P --name N        make a Verify API key of project P; prints its SID and

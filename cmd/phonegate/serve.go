@@ -120,6 +120,9 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		return nil, nil, err
 	}
 	pub, err := resolvePublicURL(ctx, cfg, &log)
+	if err == nil {
+		err = checkCookieDomainAt(cfg, pub)
+	}
 	if err != nil {
 		db.Close()
 		return nil, nil, err

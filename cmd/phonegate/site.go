@@ -31,7 +31,15 @@ func runSite(ctx context.Context, cfg config, args []string, stdout io.Writer) e
 		return err
 	}
 	defer db.Close()
-	return siteErr(doSite(ctx, srv, cmd, project, host, stdout))
+	p, err := srv.OperatorProject(ctx, project)
+	if phonegate.ErrorCode(err) == phonegate.EInvalid {
+		// A name that several projects share, or a malformed ID.
+		return usagef("--project: %s", phonegate.ErrorMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	return siteErr(doSite(ctx, srv, cmd, p, host, stdout))
 }
 
 // siteErr says a hostname the service refused as a mistake in the command
@@ -43,31 +51,27 @@ func siteErr(err error) error {
 	return err
 }
 
-// doSite runs site cmd on the service.
-func doSite(ctx context.Context, srv *phonegate.Service, cmd, project, host string, stdout io.Writer) error {
+// doSite runs site cmd on the service, for the project p.
+func doSite(ctx context.Context, srv *phonegate.Service, cmd string, p phonegate.Project, host string, stdout io.Writer) error {
 	switch cmd {
 	case "add":
-		h, err := srv.AddSiteAsOperator(ctx, project, host)
+		h, err := srv.AddSiteAsOperator(ctx, p, host)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s is now a protected site of project %q\n", h, project)
+		fmt.Fprintf(stdout, "%s is now a protected site of project %q\n", h, p.Name)
 	case "remove":
-		if err := srv.RemoveSiteAsOperator(ctx, project, host); err != nil {
+		if err := srv.RemoveSiteAsOperator(ctx, p, host); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s is no longer a protected site of project %q\n", phonegate.NormalizeSiteHost(host), project)
+		fmt.Fprintf(stdout, "%s is no longer a protected site of project %q\n", phonegate.NormalizeSiteHost(host), p.Name)
 	case "list":
-		p, err := srv.OperatorProject(ctx, project)
-		if err != nil {
-			return err
-		}
 		sites, err := srv.Sites(ctx, p)
 		if err != nil {
 			return err
 		}
 		if len(sites) == 0 {
-			fmt.Fprintf(stdout, "project %q has no protected sites\n", project)
+			fmt.Fprintf(stdout, "project %q has no protected sites\n", p.Name)
 		}
 		for _, s := range sites {
 			fmt.Fprintln(stdout, s.Host)
@@ -81,7 +85,7 @@ func doSite(ctx context.Context, srv *phonegate.Service, cmd, project, host stri
 func siteFlags(cmd string, args []string) (project, host string, err error) {
 	fs := flag.NewFlagSet("site "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&project, "project", "", "the project's name")
+	fs.StringVar(&project, "project", "", "the project's name, or its ID (12 or #12)")
 	if cmd != "list" {
 		fs.StringVar(&host, "host", "", "the hostname, such as app.example.com or *.example.com")
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"path/filepath"
@@ -113,20 +112,7 @@ func TestSiteCommandErrors(t *testing.T) {
 		{"remove another's", []string{"site", "remove", "--project", "Wheels", "--host", "app.example.com"}, false, `"app.example.com" is not a protected site of "Wheels"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(ctx, tt.args, e, nil, io.Discard, io.Discard)
-			if err == nil {
-				t.Fatal("succeeded, want an error")
-			}
-			var ue usageError
-			if got := errors.As(err, &ue); got != tt.usage {
-				t.Errorf("err %q is a usage error (status 2) = %v, want %v", err, got, tt.usage)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %q, want it to say %q", err, tt.want)
-			}
-			if strings.Contains(err.Error(), "store:") {
-				t.Errorf("err = %q speaks of the store, not of what was typed", err)
-			}
+			expectSiteError(t, run(ctx, tt.args, e, nil, io.Discard, io.Discard), tt.usage, tt.want)
 		})
 	}
 	db, err := sqlite.Open(ctx, e("PHONEGATE_DB"))

@@ -118,8 +118,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The cookie stays, naming a session that no longer exists: a form
 	// posted from a page left open says "logged out", not "forged".
-	s.flash(w, r, flashSuccess, "Logged out.")
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	s.afterLogout(w, r)
 	return nil
 }
 

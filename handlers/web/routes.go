@@ -53,6 +53,7 @@ func (s *Server) routeTable() []route {
 		post("/setup", accessOpen, s.setup),
 		get("/login", accessOpen, s.loginForm),
 		post("/login", accessOpen, s.login),
+		get("/logout", accessOpen, s.logoutForm),
 		post("/logout", accessPending, s.logout),
 		get("/invite/:token", accessOpen, s.inviteForm),
 		post("/invite/:token", accessOpen, s.acceptInvite),

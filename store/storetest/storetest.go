@@ -100,6 +100,8 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"NoCancelsVerifications", testNoCancelsVerifications},
 		{"APIKeys", testAPIKeys},
 		{"VerifyServices", testVerifyServices},
+		{"AuthzFacts", testAuthzFacts},
+		{"ProjectsNamed", testProjectsNamed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
