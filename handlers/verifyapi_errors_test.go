@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -102,10 +101,7 @@ func TestVerifyAPICheckErrors(t *testing.T) {
 func TestVerifyAPIInbound(t *testing.T) {
 	f := newVerifyFlow(t)
 	v := f.mustStart(whPhone, "sms")
-	ds, err := f.db.Deliveries(context.Background(), *v.Sid)
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("deliveries = %v, %v", ds, err)
-	}
+	ds := f.deliveries(*v.Sid, 1)
 	f.hooks.twilio("/twilio/sms/status?d="+url.QueryEscape(ds[0].ID), whForm(t, "sms-status-delivered", "MessageSid", ds[0].SID))
 	if got := f.hooks.delivery(ds[0].ID); got.Status != "delivered" {
 		t.Errorf("delivery after the callback = %s, want delivered", got.Status)
@@ -120,7 +116,7 @@ func TestVerifyAPIInbound(t *testing.T) {
 	}
 
 	f.hooks.twilio("/twilio/sms/inbound", whForm(t, "sms-inbound", "From", whPhone, "Body", "STOP"))
-	_, err = f.start(whPhone, "sms")
+	_, err := f.start(whPhone, "sms")
 	wantRestError(t, err, http.StatusBadRequest, 60223)
 	if c := f.mustStart(whPhone, "call"); *c.Status != "pending" || *c.Channel != "call" {
 		t.Errorf("call after STOP = %s by %s, want pending by call", *c.Status, *c.Channel)
@@ -132,11 +128,7 @@ func TestVerifyAPIInbound(t *testing.T) {
 func TestVerifyAPICall(t *testing.T) {
 	f := newVerifyFlow(t)
 	v := f.mustStart(whPhone, "call")
-	ds, err := f.db.Deliveries(context.Background(), *v.Sid)
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("deliveries = %v, %v", ds, err)
-	}
-	d := ds[0]
+	d := f.deliveries(*v.Sid, 1)[0]
 	_, body := f.hooks.twilio("/twilio/voice?d="+d.ID, whForm(t, "voice", "CallSid", d.SID))
 	gate := said(t, body)
 	if len(gate) == 0 || gate[0] != "Hello. This is a call with your phonegate verification code for Apollo." {

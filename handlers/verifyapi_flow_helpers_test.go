@@ -69,6 +69,16 @@ func (f *verifyFlow) check(toOrSID, code string) (*verify.VerifyV2VerificationCh
 	return f.api.CreateVerificationCheck(f.sid, p)
 }
 
+// deliveries are the sends of verification sid, which must be n.
+func (f *verifyFlow) deliveries(sid string, n int) []phonegate.Delivery {
+	f.t.Helper()
+	ds, err := f.db.Deliveries(context.Background(), sid)
+	if err != nil || len(ds) != n {
+		f.t.Fatalf("deliveries of %s = %v, %v; want %d", sid, ds, err, n)
+	}
+	return ds
+}
+
 // projectAudit is every audit event of the flow's project, newest first.
 func (f *verifyFlow) projectAudit() []phonegate.AuditEvent {
 	f.t.Helper()

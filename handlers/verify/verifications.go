@@ -13,10 +13,10 @@ import (
 // of a service. A verification's path names it by its SID or by its To.
 func (a *API) verificationRoutes() []httpx.Route {
 	return []httpx.Route{
-		a.route(http.MethodPost, "/v2/Services/:sid/Verifications", a.createVerification),
-		a.route(http.MethodGet, "/v2/Services/:sid/Verifications/:vsid", a.fetchVerification),
-		a.route(http.MethodPost, "/v2/Services/:sid/Verifications/:vsid", a.updateVerification),
-		a.route(http.MethodPost, "/v2/Services/:sid/VerificationCheck", a.checkVerification),
+		a.route(http.MethodPost, "/v2/Services/:sid/Verifications", a.forService(a.createVerification)),
+		a.route(http.MethodGet, "/v2/Services/:sid/Verifications/:vsid", a.forService(a.fetchVerification)),
+		a.route(http.MethodPost, "/v2/Services/:sid/Verifications/:vsid", a.forService(a.updateVerification)),
+		a.route(http.MethodPost, "/v2/Services/:sid/VerificationCheck", a.forService(a.checkVerification)),
 	}
 }
 
@@ -94,18 +94,39 @@ func updatedAt(v phonegate.Verification) time.Time {
 	return t
 }
 
+// serviceHandler is a route of a service's verifications: it runs once
+// the request's parameters are read and the service of its path found.
+type serviceHandler func(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal, svc phonegate.VerifyService) error
+
+// forService reads r's parameters and finds the service its path names
+// (see lookupService), then runs h.
+func (a *API) forService(h serviceHandler) handler {
+	return func(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal) error {
+		if err := parseForm(w, r); err != nil {
+			return err
+		}
+		svc, err := a.lookupService(r, p)
+		if err != nil {
+			return err
+		}
+		return h(w, r, p, svc)
+	}
+}
+
+// writeVerification answers v with status, or Verify's answer to err.
+func (a *API) writeVerification(w http.ResponseWriter, status int, v phonegate.Verification, err error, p phonegate.APIPrincipal) error {
+	if err != nil {
+		return a.verifyAnswer(err)
+	}
+	writeJSON(w, status, a.verificationOut(v, p))
+	return nil
+}
+
 // createVerification is POST /v2/Services/{VA}/Verifications: To and
 // Channel (sms or call), with CustomFriendlyName for the name the code
 // is sent under and Locale, which phonegate takes and does not use (it
 // speaks English); 201 with the verification, pending.
-func (a *API) createVerification(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	svc, err := a.lookupService(r, p)
-	if err != nil {
-		return err
-	}
+func (a *API) createVerification(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal, svc phonegate.VerifyService) error {
 	to, ok := formString(r, "To")
 	if !ok || strings.TrimSpace(to) == "" {
 		return invalidParam("To")
@@ -118,56 +139,26 @@ func (a *API) createVerification(w http.ResponseWriter, r *http.Request, p phone
 	v, err := a.svc.StartVerification(r.Context(), phonegate.VerificationRequest{ServiceSID: svc.SID,
 		ProjectID: svc.ProjectID, Name: svc.FriendlyName, CustomName: strings.TrimSpace(custom),
 		CodeLength: svc.CodeLength, To: to, Channel: strings.ToLower(channel)})
-	if err != nil {
-		return a.verifyAnswer(err)
-	}
-	writeJSON(w, http.StatusCreated, a.verificationOut(v, p))
-	return nil
+	return a.writeVerification(w, http.StatusCreated, v, err, p)
 }
 
 // fetchVerification is GET /v2/Services/{VA}/Verifications/{VE or To}.
-func (a *API) fetchVerification(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal) error {
-	svc, err := a.lookupService(r, p)
-	if err != nil {
-		return err
-	}
+func (a *API) fetchVerification(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal, svc phonegate.VerifyService) error {
 	v, err := a.svc.FindVerification(r.Context(), svc.SID, param(r, "vsid"))
-	if err != nil {
-		return a.verifyAnswer(err)
-	}
-	writeJSON(w, http.StatusOK, a.verificationOut(v, p))
-	return nil
+	return a.writeVerification(w, http.StatusOK, v, err, p)
 }
 
 // updateVerification is POST /v2/Services/{VA}/Verifications/{VE or To}
 // with Status canceled or approved.
-func (a *API) updateVerification(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	svc, err := a.lookupService(r, p)
-	if err != nil {
-		return err
-	}
+func (a *API) updateVerification(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal, svc phonegate.VerifyService) error {
 	status, _ := formString(r, "Status")
 	v, err := a.svc.UpdateVerification(r.Context(), svc.SID, param(r, "vsid"), strings.ToLower(strings.TrimSpace(status)))
-	if err != nil {
-		return a.verifyAnswer(err)
-	}
-	writeJSON(w, http.StatusOK, a.verificationOut(v, p))
-	return nil
+	return a.writeVerification(w, http.StatusOK, v, err, p)
 }
 
 // checkVerification is POST /v2/Services/{VA}/VerificationCheck: Code,
 // with To or VerificationSid; 200 with approved (valid) or pending.
-func (a *API) checkVerification(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	svc, err := a.lookupService(r, p)
-	if err != nil {
-		return err
-	}
+func (a *API) checkVerification(w http.ResponseWriter, r *http.Request, p phonegate.APIPrincipal, svc phonegate.VerifyService) error {
 	target, _ := formString(r, "VerificationSid")
 	if strings.TrimSpace(target) == "" {
 		target, _ = formString(r, "To")

@@ -55,6 +55,21 @@ func oldDatabase(t *testing.T, path string, below int) *sql.DB {
 	return old
 }
 
+// openMigrated opens the database at path with this build, closed at the
+// end of the test, and checks that it migrated to at least version want.
+func openMigrated(t *testing.T, path string, want int) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if v, _ := db.SchemaVersion(context.Background()); v < want {
+		t.Fatalf("schema version %d after opening, want at least %d", v, want)
+	}
+	return db
+}
+
 // TestMigrationKeepsChallengesAndDeliveries opens with this build a
 // database from before verifications, with a login's challenge, its
 // delivery and the delivery's status: the rebuild of the challenges table
@@ -77,14 +92,7 @@ func TestMigrationKeepsChallengesAndDeliveries(t *testing.T) {
 	}
 	old.Close()
 
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if v, _ := db.SchemaVersion(ctx); v < verificationsMigration {
-		t.Fatalf("schema version %d after opening, want at least %d", v, verificationsMigration)
-	}
+	db := openMigrated(t, path, verificationsMigration)
 	c, err := db.Challenge(ctx, "ch1")
 	if err != nil || c.UserID != 1 || c.Purpose != "login" || c.Sends != 1 || c.ServiceSID != "" {
 		t.Errorf("challenge after the migration = %+v, %v", c, err)

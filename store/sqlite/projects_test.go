@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // consentMigration is the first migration that knows memberships may wait
@@ -36,14 +35,7 @@ func TestMigrationKeepsMembershipsAccepted(t *testing.T) {
 	}
 	old.Close()
 
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if v, _ := db.SchemaVersion(ctx); v < consentMigration {
-		t.Fatalf("schema version %d after opening, want at least %d", v, consentMigration)
-	}
+	db := openMigrated(t, path, consentMigration)
 	tests := []struct {
 		userID int64
 		want   []int64

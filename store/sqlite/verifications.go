@@ -131,19 +131,7 @@ func (db *DB) EndVerification(ctx context.Context, id, state string, now time.Ti
 func (db *DB) Verifications(ctx context.Context, serviceSID string, limit int) ([]phonegate.Challenge, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+challengeColumns+` FROM challenges
 		WHERE purpose = 'verify' AND service_sid = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`, serviceSID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: verifications: %w", err)
-	}
-	defer rows.Close()
-	var cs []phonegate.Challenge
-	for rows.Next() {
-		c, err := scanChallenge(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: verifications: %w", err)
-		}
-		cs = append(cs, c)
-	}
-	return cs, rows.Err()
+	return collect("verifications", rows, err, func(r scanner) (phonegate.Challenge, error) { return scanChallenge(r) })
 }
 
 // CountVerifications returns how many verifications of a service were

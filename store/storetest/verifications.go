@@ -22,14 +22,7 @@ const (
 func verifyProject(t *testing.T, db phonegate.Store) phonegate.Project {
 	t.Helper()
 	ctx := context.Background()
-	u, err := db.CreateUser(ctx, "ada@example.com", "h", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := db.CreateProject(ctx, u.ID, "Apollo", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p, _ := twoProjects(t, db)
 	for _, sid := range []string{serviceA, serviceB} {
 		v := phonegate.VerifyService{SID: sid, ProjectID: p.ID, FriendlyName: "Apollo", CodeLength: 6, CreatedAt: t0, UpdatedAt: t0}
 		if err := db.AddVerifyService(ctx, v, "", t0); err != nil {
@@ -55,6 +48,19 @@ func verificationOf(projectID int64, service, phone string, n int, at time.Time)
 		ServiceSID:  service,
 		ProjectID:   projectID,
 	}
+}
+
+// startedVerification opens a store with verifyProject's project and one
+// verification of serviceA to phoneA, sent by SMS at t0.
+func startedVerification(t *testing.T, open opener) (phonegate.Store, phonegate.Project, phonegate.Challenge) {
+	t.Helper()
+	db := open(t)
+	p := verifyProject(t, db)
+	c := verificationOf(p.ID, serviceA, phoneA, 1, t0)
+	if _, err := startVerification(db, c); err != nil {
+		t.Fatal(err)
+	}
+	return db, p, c
 }
 
 // startVerification stores c with its first send by SMS.
@@ -102,12 +108,7 @@ func testStartVerification(t *testing.T, open opener) {
 }
 
 func testVerificationSends(t *testing.T, open opener) {
-	db := open(t)
-	p := verifyProject(t, db)
-	c := verificationOf(p.ID, serviceA, phoneA, 1, t0)
-	if _, err := startVerification(db, c); err != nil {
-		t.Fatal(err)
-	}
+	db, _, c := startedVerification(t, open)
 	// Verify has no wait between sends; the fifth is the last.
 	for i := 2; i <= phonegate.MaxChallengeSends+1; i++ {
 		channel := phonegate.ChannelCall
@@ -148,12 +149,7 @@ func testVerificationChecks(t *testing.T, open opener) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			db := open(t)
-			p := verifyProject(t, db)
-			c := verificationOf(p.ID, serviceA, phoneA, 1, t0)
-			if _, err := startVerification(db, c); err != nil {
-				t.Fatal(err)
-			}
+			db, _, c := startedVerification(t, open)
 			for i := range tt.wrong {
 				got, checked, err := db.CheckVerification(ctx, c.ID, wrong, t0)
 				if err != nil || !checked || got.Checks != i+1 {
@@ -176,12 +172,7 @@ func testVerificationChecks(t *testing.T, open opener) {
 }
 
 func testConcurrentVerificationChecks(t *testing.T, open opener) {
-	db := open(t)
-	p := verifyProject(t, db)
-	c := verificationOf(p.ID, serviceA, phoneA, 1, t0)
-	if _, err := startVerification(db, c); err != nil {
-		t.Fatal(err)
-	}
+	db, _, c := startedVerification(t, open)
 	won := race(t, 50, func(int) (bool, error) {
 		got, checked, err := db.CheckVerification(context.Background(), c.ID, rightMAC, t0)
 		return checked && got.State == phonegate.ChallengeUsed, err
@@ -247,12 +238,7 @@ func testVerificationsListed(t *testing.T, open opener) {
 
 func testNoCancelsVerifications(t *testing.T, open opener) {
 	ctx := context.Background()
-	db := open(t)
-	p := verifyProject(t, db)
-	c := verificationOf(p.ID, serviceA, phoneA, 1, t0)
-	if _, err := startVerification(db, c); err != nil {
-		t.Fatal(err)
-	}
+	db, p, c := startedVerification(t, open)
 	if n, err := db.CancelPendingForPhone(ctx, phoneA, t0); err != nil || n != 1 {
 		t.Fatalf("CancelPendingForPhone = %d, %v; want 1", n, err)
 	}
