@@ -20,22 +20,28 @@ func (a *API) verificationRoutes() []httpx.Route {
 	}
 }
 
+// verificationFields are what a verification and a check of it answer
+// alike, with the names twilio-go decodes.
+type verificationFields struct {
+	SID         string  `json:"sid"`
+	ServiceSID  string  `json:"service_sid"`
+	AccountSID  string  `json:"account_sid"`
+	To          string  `json:"to"`
+	Channel     string  `json:"channel"`
+	Status      string  `json:"status"`
+	Valid       bool    `json:"valid"`
+	Amount      *string `json:"amount"`
+	Payee       *string `json:"payee"`
+	DateCreated string  `json:"date_created"`
+	DateUpdated string  `json:"date_updated"`
+}
+
 // verificationJSON is a verification as Verify v2 answers it, with the
 // fields twilio-go's VerifyV2Verification decodes.
 type verificationJSON struct {
-	SID              string        `json:"sid"`
-	ServiceSID       string        `json:"service_sid"`
-	AccountSID       string        `json:"account_sid"`
-	To               string        `json:"to"`
-	Channel          string        `json:"channel"`
-	Status           string        `json:"status"`
-	Valid            bool          `json:"valid"`
+	verificationFields
 	Lookup           lookupJSON    `json:"lookup"`
-	Amount           *string       `json:"amount"`
-	Payee            *string       `json:"payee"`
 	SendCodeAttempts []attemptJSON `json:"send_code_attempts"`
-	DateCreated      string        `json:"date_created"`
-	DateUpdated      string        `json:"date_updated"`
 	Sna              *string       `json:"sna"`
 	URL              string        `json:"url"`
 }
@@ -56,18 +62,8 @@ type attemptJSON struct {
 // verificationCheckJSON is a check as Verify v2 answers it, with the
 // fields twilio-go's VerifyV2VerificationCheck decodes.
 type verificationCheckJSON struct {
-	SID                   string  `json:"sid"`
-	ServiceSID            string  `json:"service_sid"`
-	AccountSID            string  `json:"account_sid"`
-	To                    string  `json:"to"`
-	Channel               string  `json:"channel"`
-	Status                string  `json:"status"`
-	Valid                 bool    `json:"valid"`
-	Amount                *string `json:"amount"`
-	Payee                 *string `json:"payee"`
-	DateCreated           string  `json:"date_created"`
-	DateUpdated           string  `json:"date_updated"`
-	SnaAttemptsErrorCodes []any   `json:"sna_attempts_error_codes"`
+	verificationFields
+	SnaAttemptsErrorCodes []any `json:"sna_attempts_error_codes"`
 }
 
 // verificationOut is v as answered to the principal p.
@@ -76,10 +72,10 @@ func (a *API) verificationOut(v phonegate.Verification, p phonegate.APIPrincipal
 	for _, d := range v.Attempts {
 		attempts = append(attempts, attemptJSON{AttemptSID: phonegate.AttemptSID(d), Channel: d.Channel, Time: date(d.CreatedAt)})
 	}
-	return verificationJSON{SID: v.ID, ServiceSID: v.ServiceSID, AccountSID: p.AccountSID, To: v.Phone,
-		Channel: v.Channel, Status: v.Status, Valid: v.Valid(), SendCodeAttempts: attempts,
-		DateCreated: date(v.CreatedAt), DateUpdated: date(updatedAt(v)),
-		URL: a.url(servicePath(v.ServiceSID) + "/Verifications/" + v.ID)}
+	return verificationJSON{verificationFields: verificationFields{SID: v.ID, ServiceSID: v.ServiceSID,
+		AccountSID: p.AccountSID, To: v.Phone, Channel: v.Channel, Status: v.Status, Valid: v.Valid(),
+		DateCreated: date(v.CreatedAt), DateUpdated: date(updatedAt(v))},
+		SendCodeAttempts: attempts, URL: a.url(servicePath(v.ServiceSID) + "/Verifications/" + v.ID)}
 }
 
 // updatedAt is when v last changed, as far as its record tells: its
@@ -168,9 +164,6 @@ func (a *API) checkVerification(w http.ResponseWriter, r *http.Request, p phoneg
 	if err != nil {
 		return a.verifyAnswer(err)
 	}
-	out := a.verificationOut(v, p)
-	writeJSON(w, http.StatusOK, verificationCheckJSON{SID: out.SID, ServiceSID: out.ServiceSID, AccountSID: out.AccountSID,
-		To: out.To, Channel: out.Channel, Status: out.Status, Valid: out.Valid, DateCreated: out.DateCreated,
-		DateUpdated: out.DateUpdated})
+	writeJSON(w, http.StatusOK, verificationCheckJSON{verificationFields: a.verificationOut(v, p).verificationFields})
 	return nil
 }
