@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	verify "github.com/twilio/twilio-go/rest/verify/v2"
+
 	"github.com/phonegate/phonegate"
 )
 
@@ -75,5 +77,34 @@ func TestVerifyServicePage(t *testing.T) {
 		if res, _ := b.get(p); res.StatusCode != http.StatusNotFound {
 			t.Errorf("stranger GET %s: %d, want 404", p, res.StatusCode)
 		}
+	}
+}
+
+// TestVerifyAuditLog: the project's audit log tells a verification's
+// create, check and cancel in words, with the number masked.
+func TestVerifyAuditLog(t *testing.T) {
+	f := newVerifyFlow(t)
+	v := f.mustStart(whPhone, "sms")
+	code := f.sender.lastCode(t)
+	if _, err := f.check(*v.Sid, wrongCode(code)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.api.UpdateVerification(f.sid, *v.Sid, new(verify.UpdateVerificationParams).SetStatus("canceled")); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser()
+	if res := b.login("ada@example.com", goodPassword); !loggedIn(res) {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	_, body := b.get("/projects/" + strconvFormat(f.project.ID) + "/audit")
+	body = html.UnescapeString(body)
+	for _, want := range []string{"Verification started", "Verification code checked", "Verification canceled",
+		*v.Sid + " to +1 ••• ••• •671: pending"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the audit log lacks %q", want)
+		}
+	}
+	if strings.Contains(body, code) || strings.Contains(body, whPhone) {
+		t.Error("the audit log shows a code or a whole number")
 	}
 }
