@@ -71,10 +71,10 @@ func (s *Service) verificationOf(ctx context.Context, c Challenge) (Verification
 // before the comparison, and a right code consumes the verification, in
 // one store transaction (Store.CheckVerification). It returns the
 // verification after the check: approved for the right code, pending for
-// a wrong one, max_attempts_reached after the MaxChecks-th wrong one.
-// Every later check is an *Error of ELimited (ErrVerifyMaxChecks), even
-// with the right code; one of an approved, canceled, expired or unknown
-// verification is ErrNotFound.
+// a wrong one. After the MaxChecks-th wrong one the verification is
+// max_attempts_reached, and every later check is an *Error of ELimited
+// (ErrVerifyMaxChecks), even with the right code; one of an approved,
+// canceled, expired or unknown verification is ErrNotFound.
 func (s *Service) CheckVerification(ctx context.Context, serviceSID, sidOrTo, code string) (Verification, error) {
 	code = strings.TrimSpace(code)
 	if code == "" {
@@ -103,7 +103,14 @@ func (s *Service) CheckVerification(ctx context.Context, serviceSID, sidOrTo, co
 		return Verification{}, errNoVerification()
 	}
 	s.auditVerification(ctx, c, "verification.checked", status)
-	return s.verificationOf(ctx, c)
+	v, err = s.verificationOf(ctx, c)
+	if status == VerificationMaxAttempts {
+		// A wrong code answers pending, the last one too, as the issue's
+		// rule says; the verification itself now shows its attempts
+		// reached, and the next check is refused.
+		v.Status = VerificationPending
+	}
+	return v, err
 }
 
 // checkable returns why a verification of status cannot be checked, or
