@@ -98,6 +98,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"EndVerification", testEndVerification},
 		{"VerificationsListed", testVerificationsListed},
 		{"NoCancelsVerifications", testNoCancelsVerifications},
+		{"DeleteServiceDeletesVerifications", testDeleteServiceDeletesVerifications},
 		{"APIKeys", testAPIKeys},
 		{"VerifyServices", testVerifyServices},
 		{"AuthzFacts", testAuthzFacts},

@@ -251,3 +251,17 @@ func testNoCancelsVerifications(t *testing.T, open opener) {
 		t.Errorf("project audit = %+v, want verification.canceled naming %s", es, c.ID)
 	}
 }
+
+func testDeleteServiceDeletesVerifications(t *testing.T, open opener) {
+	ctx := context.Background()
+	db, p, c := startedVerification(t, open)
+	if err := db.DeleteVerifyService(ctx, p.ID, serviceA, "", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Challenge(ctx, c.ID); !errors.Is(err, phonegate.ErrNotFound) {
+		t.Errorf("the verification of a deleted service: %v, want ErrNotFound", err)
+	}
+	if ds, err := db.Deliveries(ctx, c.ID); err != nil || len(ds) != 0 {
+		t.Errorf("its deliveries = %v, %v; want none", ds, err)
+	}
+}
