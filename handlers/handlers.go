@@ -169,7 +169,7 @@ func New(cfg Config) (*Server, error) {
 	if phone != nil {
 		s.routes = append(s.routes, phone.Routes(pages)...)
 	}
-	s.router = newRouter(s.routes, pages.NotFound())
+	s.router = newRouter(s.routes, api.NotFound(pages.NotFound()))
 	s.handler = s.logRecover(s.router)
 	return s, nil
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	verify "github.com/twilio/twilio-go/rest/verify/v2"
 )
 
 // apiDo sends a raw request to the Verify API with v's key.
@@ -56,5 +58,22 @@ func TestVerifyAPIWire(t *testing.T) {
 	res, body = v.apiDo(http.MethodGet, "/v2/Services?Page=x", nil)
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `"message":"Invalid parameter: Page"`) {
 		t.Errorf("a bad page: %d\n%s", res.StatusCode, body)
+	}
+}
+
+// TestVerifyAPIUnsupported: a Verify resource phonegate has not answers
+// Twilio's 404 JSON, which twilio-go reads as a *client.TwilioRestError;
+// pages elsewhere keep their own 404.
+func TestVerifyAPIUnsupported(t *testing.T) {
+	v := newVerifyAPI(t)
+	s, err := v.client.VerifyV2.CreateService(new(verify.CreateServiceParams).SetFriendlyName("Apollo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.client.VerifyV2.ListRateLimit(*s.Sid, nil)
+	wantRestError(t, err, http.StatusNotFound, 20404)
+	res, body := v.apiDo(http.MethodGet, "/no-such-page", nil)
+	if res.StatusCode != http.StatusNotFound || strings.Contains(body, `"code":20404`) {
+		t.Errorf("a page that does not exist: %d\n%s", res.StatusCode, body)
 	}
 }

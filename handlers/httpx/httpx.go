@@ -19,7 +19,7 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 type Route struct {
 	Method  string
 	Path    string
-	Access  string // who may open it: "raw", "open", "pending", "full", "twilio" or "dev"
+	Access  string // who may open it: "raw", "open", "pending", "full", "twilio", "dev", "authz" or "api"
 	Handler http.Handler
 }
 

@@ -112,10 +112,13 @@ func (a *API) answerFor(r *http.Request, err error) *Error {
 	code := phonegate.ErrorCode(err)
 	if le, ok := errors.AsType[*phonegate.LimitedError](err); ok {
 		e := codeAnswers[phonegate.ELimited]
-		e.RetryAfter = le.RetryAt.Sub(a.svc.Now())
+		e.RetryAfter = le.RetryAt.Sub(a.now())
 		return &e
 	}
-	e := codeAnswers[code]
+	e, ok := codeAnswers[code]
+	if !ok {
+		code, e = phonegate.EInternal, codeAnswers[phonegate.EInternal]
+	}
 	switch {
 	case code == phonegate.ENotFound:
 		return notFound(r)

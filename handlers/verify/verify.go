@@ -9,6 +9,8 @@ package verify
 import (
 	"errors"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 	"github.com/rs/zerolog"
@@ -36,6 +38,7 @@ type API struct {
 	log     zerolog.Logger
 	base    string // the public URL, without its trailing slash
 	proxies httpx.Proxies
+	now     func() time.Time
 }
 
 // New checks cfg and returns the API.
@@ -50,7 +53,7 @@ func New(cfg Config) (*API, error) {
 	if cfg.TrustedProxies == nil {
 		cfg.TrustedProxies = httpx.DefaultTrustedProxies
 	}
-	return &API{svc: cfg.Service, log: cfg.Logger, base: u.String(), proxies: cfg.TrustedProxies}, nil
+	return &API{svc: cfg.Service, log: cfg.Logger, base: u.String(), proxies: cfg.TrustedProxies, now: cfg.Service.Now}, nil
 }
 
 // Access is the access of every route of the room in the route table:
@@ -79,3 +82,17 @@ func param(r *http.Request, name string) string {
 
 // url is the absolute URL of path on the API.
 func (a *API) url(path string) string { return a.base + path }
+
+// NotFound answers the paths under /v2/ that no route serves (resources
+// of Verify that phonegate has not, such as RateLimits or Webhooks) with
+// Twilio's 404 JSON, which Twilio's clients can read, and hands every
+// other path to next.
+func (a *API) NotFound(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/v2/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		writeError(w, notFound(r))
+	})
+}

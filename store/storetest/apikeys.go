@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,5 +77,27 @@ func testAPIKeys(t *testing.T, open opener) {
 	kinds := countAuditKinds(t, s, p1.ID)
 	if kinds["apikey.created"] != 2 || kinds["apikey.revoked"] != 1 {
 		t.Errorf("audit kinds = %v, want 2 apikey.created and 1 apikey.revoked", kinds)
+	}
+}
+
+// testAccountSIDConcurrent: however many first asks race, a project gets
+// one account SID, and every ask answers it.
+func testAccountSIDConcurrent(t *testing.T, open opener) {
+	s := open(t)
+	_, p1, _ := twoProjects(t, s)
+	const n = 8
+	got := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			got[i], errs[i] = s.AccountSID(context.Background(), p1.ID, "AC"+strconv.Itoa(i))
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || got[i] != got[0] {
+			t.Errorf("ask %d = %q, %v; want %q like the first", i, got[i], errs[i], got[0])
+		}
 	}
 }

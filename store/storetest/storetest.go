@@ -100,6 +100,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"NoCancelsVerifications", testNoCancelsVerifications},
 		{"DeleteServiceDeletesVerifications", testDeleteServiceDeletesVerifications},
 		{"APIKeys", testAPIKeys},
+		{"AccountSIDConcurrent", testAccountSIDConcurrent},
 		{"VerifyServices", testVerifyServices},
 		{"AuthzFacts", testAuthzFacts},
 		{"ProjectsNamed", testProjectsNamed},
