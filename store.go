@@ -21,6 +21,7 @@ type Store interface {
 	OutboxStore
 	DevPhoneStore
 	SitesStore
+	VerificationsStore
 	APIKeysStore
 	VerifyServicesStore
 	AuthzStore

@@ -72,7 +72,7 @@ func (a *API) route(method, path string, h handler) httpx.Route {
 // Routes is the room's route table. The service of a path is its "sid"
 // parameter (param(r, "sid")).
 func (a *API) Routes() []httpx.Route {
-	return a.serviceRoutes()
+	return append(a.serviceRoutes(), a.verificationRoutes()...)
 }
 
 // param is the path parameter name of r.

@@ -59,6 +59,13 @@ var auditKinds = map[string]string{
 	"verify.service.created": "Verify service created",
 	"verify.service.updated": "Verify service changed",
 	"verify.service.deleted": "Verify service deleted",
+
+	// The Verify API's verifications: their number masked, never a code.
+	"verification.created":  "Verification started",
+	"verification.resent":   "Verification code sent again",
+	"verification.checked":  "Verification code checked",
+	"verification.canceled": "Verification canceled",
+	"verification.approved": "Verification approved by the app",
 }
 
 type auditRow struct {

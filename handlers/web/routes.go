@@ -61,6 +61,7 @@ func (s *Server) routeTable() []route {
 		get("/", accessFull, s.home),
 		post("/projects", accessFull, s.createProject),
 		get("/projects/:id", accessFull, s.project),
+		get("/projects/:id/verify/:sid", accessFull, s.verifyService),
 
 		get("/account", accessFull, s.account),
 		post("/account/password", accessFull, s.changePassword),
