@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
-	"errors"
 	"image/png"
 	"strconv"
 	"time"
@@ -54,14 +53,24 @@ func factorLabel(kind string, userID int64) string {
 	return "factor " + kind + " " + strconv.FormatInt(userID, 10)
 }
 
+// TOTPCode returns the code that an authenticator app with the base32
+// secret shows at t; "" for a secret that is not base32.
+func TOTPCode(secret string, t time.Time) string {
+	code, err := totp.GenerateCodeCustom(secret, t, totpOpts)
+	if err != nil {
+		return ""
+	}
+	return code
+}
+
 // totpStep returns the time step within the window around now whose code
 // is code, comparing in constant time; ok is false when none is.
 func totpStep(secret, code string, now time.Time) (step int64, ok bool) {
 	period := int64(TOTPPeriod / time.Second)
 	at := now.Unix() / period
 	for d := int64(-totpSkew); d <= totpSkew; d++ {
-		want, err := totp.GenerateCodeCustom(secret, time.Unix((at+d)*period, 0), totpOpts)
-		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+		want := TOTPCode(secret, time.Unix((at+d)*period, 0))
+		if want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
 			step, ok = at+d, true
 		}
 	}
@@ -192,6 +201,3 @@ func (s *Service) RemoveFactor(ctx context.Context, u User, id int64) error {
 	}
 	return &Error{Code: ENotFound, Message: msgFactorUnknown, Cause: ErrNotFound}
 }
-
-// isRefused reports whether err is a refusal of a second factor.
-func isRefused(err error) bool { return errors.Is(err, ErrCodeRefused) }

@@ -42,7 +42,7 @@ func (s *Service) UseTOTP(ctx context.Context, u User, sess Session, trustToken,
 		return Passed{}, &Error{Code: EInvalid, Message: msgTOTPNone}
 	}
 	f, err = s.store.TakeFactorCheck(ctx, u.ID, f.ID, now)
-	if isRefused(err) {
+	if errors.Is(err, ErrCodeRefused) {
 		return Passed{}, errTOTPRefused
 	}
 	if err != nil {
@@ -87,6 +87,7 @@ func (s *Service) failTOTP(ctx context.Context, u User, sess Session, detail str
 		return err
 	}
 	s.log.Info().Int64("user", u.ID).Bool("locked", f.Locked).Msg(detail)
+	s.noteLock(f)
 	s.noteFailedCode(ctx, u, sess)
 	return errTOTPRefused
 }

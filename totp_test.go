@@ -84,7 +84,7 @@ func (w *withApp) use(code string) error {
 // step on, 31 s two).
 func TestTOTPWindow(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) // a step's first second
-	end := start.Add(29 * time.Second)                   // its last
+	end := start.Add(29 * time.Second)                    // its last
 	tests := []struct {
 		name   string
 		server time.Time
@@ -217,5 +217,25 @@ func TestTOTPEnrollment(t *testing.T) {
 		if got := w.mail.sent(kind); len(got) != 1 || got[0].Factor != "authenticator app" {
 			t.Errorf("notice %s: got %+v, want one naming the authenticator app", kind, got)
 		}
+	}
+}
+
+// TestTOTPCodeRFC6238: the codes are those of RFC 6238's SHA-1 test
+// vectors, cut to 6 digits as the apps show them.
+func TestTOTPCodeRFC6238(t *testing.T) {
+	const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" // "12345678901234567890"
+	for _, tt := range []struct {
+		unix int64
+		want string
+	}{{59, "287082"}, {1111111109, "081804"}, {1234567890, "005924"}, {2000000000, "279037"}} {
+		if got := phonegate.TOTPCode(secret, time.Unix(tt.unix, 0)); got != tt.want {
+			t.Errorf("at %d: got %q, want %q", tt.unix, got, tt.want)
+		}
+		if got := appCode(t, secret, time.Unix(tt.unix, 0)); got != tt.want {
+			t.Errorf("the app at %d: got %q, want %q", tt.unix, got, tt.want)
+		}
+	}
+	if got := phonegate.TOTPCode("not base32!", time.Unix(59, 0)); got != "" {
+		t.Errorf("a secret that is not base32: got %q, want \"\"", got)
 	}
 }

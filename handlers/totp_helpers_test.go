@@ -6,23 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 
 	"github.com/phonegate/phonegate"
 )
-
-// appCode is the code an authenticator app with secret shows at t.
-func appCode(t *testing.T, secret string, at time.Time) string {
-	t.Helper()
-	c, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // addApp adds an authenticator app to the account of the logged-in
 // browser b through the account page, confirms it with the code of the
@@ -37,7 +23,7 @@ func (h *twoFactor) addApp(b *browser) string {
 		h.t.Fatalf("no QR code on the app page:\n%s", body)
 	}
 	secret := regexpFind(h.t, `id="app-secret">([A-Z2-7]+)<`, body)
-	res, _ = b.post("/account/app/confirm", url.Values{"code": {appCode(h.t, secret, h.clock.Now())}})
+	res, _ = b.post("/account/app/confirm", url.Values{"code": {phonegate.TOTPCode(secret, h.clock.Now())}})
 	loc := expectRedirect(h.t, res, "/account")
 	if loc != "/account" {
 		h.t.Fatalf("confirm: went to %q, want /account", loc)

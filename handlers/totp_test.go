@@ -35,14 +35,14 @@ func TestAppAdd(t *testing.T) {
 	if _, again := b.get("/account/app"); strings.Contains(again, secret) || !strings.Contains(again, `id="app-confirm"`) {
 		t.Errorf("second showing: the key again, or no confirm form:\n%s", again)
 	}
-	for _, code := range []string{"12345", wrongCode(appCode(t, secret, h.clock.Now()))} {
+	for _, code := range []string{"12345", wrongCode(phonegate.TOTPCode(secret, h.clock.Now()))} {
 		res, _ = b.post("/account/app/confirm", url.Values{"code": {code}})
 		expectRedirect(t, res, "/account/app")
 	}
 	if fs, _ := h.db.Factors(ctx, u.ID); len(fs) != 1 || fs[0].Confirmed() {
 		t.Fatalf("after wrong first codes: got %+v, want one unconfirmed app", fs)
 	}
-	res, _ = b.post("/account/app/confirm", url.Values{"code": {appCode(t, secret, h.clock.Now())}})
+	res, _ = b.post("/account/app/confirm", url.Values{"code": {phonegate.TOTPCode(secret, h.clock.Now())}})
 	expectRedirect(t, res, "/account")
 	_, body = b.get("/account")
 	if !strings.Contains(body, `id="factors"`) || strings.Contains(body, `id="app-form"`) || strings.Contains(body, "waiting for its") {
@@ -63,7 +63,7 @@ func TestAppLogin(t *testing.T) {
 	if app < 0 || send < 0 || app > send {
 		t.Errorf("code page: app form at %d, send form at %d; want the app first", app, send)
 	}
-	code := appCode(t, secret, h.clock.Now())
+	code := phonegate.TOTPCode(secret, h.clock.Now())
 	if loc := expectRedirect(t, typeApp(b, code), "/"); loc != "/" {
 		t.Errorf("app code: went to %q, want /", loc)
 	}
@@ -89,14 +89,14 @@ func TestAppLogin(t *testing.T) {
 		t.Errorf("failures after a replay: got %d, want %d", got, want)
 	}
 	for range phonegate.MaxMFAFailures - 1 {
-		typeApp(other, wrongCode(appCode(t, secret, h.clock.Now())))
+		typeApp(other, wrongCode(phonegate.TOTPCode(secret, h.clock.Now())))
 	}
 	u, _ = h.db.UserByEmail(context.Background(), "ada@example.com")
 	if !u.MFALockedUntil.After(h.clock.Now()) {
 		t.Fatalf("after %d refused app codes: not locked", phonegate.MaxMFAFailures)
 	}
 	h.clock.Add(phonegate.TOTPPeriod)
-	expectRedirect(t, typeApp(other, appCode(t, secret, h.clock.Now())), "/verify")
+	expectRedirect(t, typeApp(other, phonegate.TOTPCode(secret, h.clock.Now())), "/verify")
 	if _, body := other.get("/verify"); !strings.Contains(body, `data-state="locked"`) || strings.Contains(body, `id="app-code-form"`) {
 		t.Errorf("locked code page: want the lock and no app form:\n%s", body)
 	}
@@ -173,7 +173,7 @@ func TestAppTrustsComputer(t *testing.T) {
 	secret := h.addApp(b)
 	h.clock.Add(phonegate.TOTPPeriod)
 	fresh := h.pending()
-	expectRedirect(t, typeApp(fresh, appCode(t, secret, h.clock.Now())), "/")
+	expectRedirect(t, typeApp(fresh, phonegate.TOTPCode(secret, h.clock.Now())), "/")
 	if !relogin(t, fresh) {
 		t.Error("after the app's code, the next login asked for a code again")
 	}

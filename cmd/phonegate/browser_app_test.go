@@ -5,19 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
+	"github.com/phonegate/phonegate"
 )
-
-// appCode is the code an authenticator app with secret shows at t.
-func appCode(t *testing.T, secret string, at time.Time) string {
-	t.Helper()
-	c, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // TestBrowserAuthenticatorApp adds an authenticator app on the account
 // page, reading its key off the page as a person would type it into the
@@ -35,14 +24,14 @@ func TestBrowserAuthenticatorApp(t *testing.T) {
 		t.Error("the QR code image did not load")
 	}
 	secret := strings.TrimSpace(b.text("#app-secret"))
-	b.fill("#app_code", appCode(t, secret, time.Now()))
+	b.fill("#app_code", phonegate.TOTPCode(secret, time.Now()))
 	b.submit("#app-confirm button")
 	b.waitText("The authenticator app was added")
 	b.shot("account-app")
 
 	// The next step's code: the confirming one is used up. It is within
 	// the window whatever the step is when the server checks it.
-	code := appCode(t, secret, time.Now().Add(30*time.Second))
+	code := phonegate.TOTPCode(secret, time.Now().Add(30*time.Second))
 	b.logout()
 	b.login(ownerEmail, password)
 	if !b.has("#app-code-form") {

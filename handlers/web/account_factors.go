@@ -59,10 +59,8 @@ func (s *Server) addApp(w http.ResponseWriter, r *http.Request) error {
 	if !a.user.PhoneVerified {
 		return s.accountError(w, r, formFactor, "Verify a phone first: an authenticator app comes beside it.")
 	}
-	if ok, err := s.recheckPassword(r, r.PostFormValue("password")); err != nil {
+	if ok, err := s.factorPassword(w, r); !ok {
 		return err
-	} else if !ok {
-		return s.accountError(w, r, formFactor, msgWrongPassword)
 	}
 	err := s.svc.StartTOTP(r.Context(), a.user, a.sess)
 	if msg := phonegate.ErrorMessage(err); msg != "" {
@@ -124,10 +122,8 @@ func (s *Server) confirmApp(w http.ResponseWriter, r *http.Request) error {
 // one stay.
 func (s *Server) removeFactor(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
-	if ok, err := s.recheckPassword(r, r.PostFormValue("password")); err != nil {
+	if ok, err := s.factorPassword(w, r); !ok {
 		return err
-	} else if !ok {
-		return s.accountError(w, r, formFactor, msgWrongPassword)
 	}
 	id, err := strconv.ParseInt(r.PostFormValue("factor"), 10, 64)
 	if err != nil {
@@ -141,6 +137,16 @@ func (s *Server) removeFactor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.done(w, r, "/account", "The authenticator app was removed: codes now come to your phone only.")
+}
+
+// factorPassword re-checks the password of a factor's form; when it is
+// wrong, the answer (back to the account page) is written and ok is false.
+func (s *Server) factorPassword(w http.ResponseWriter, r *http.Request) (ok bool, err error) {
+	ok, err = s.recheckPassword(r, r.PostFormValue("password"))
+	if err != nil || ok {
+		return ok, err
+	}
+	return false, s.accountError(w, r, formFactor, msgWrongPassword)
 }
 
 // factorRoutes lists the routes of factors beside the phone: the account
