@@ -111,9 +111,26 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 	return "ok", nil
 }
 
-// tx runs fn in a read-committed transaction, committing when fn returns nil.
+// tx runs fn in a read-committed transaction, committing when fn returns nil. The atomic steps
+// rest on row locks (UPDATE … WHERE … RETURNING re-reads a row another transaction changed) and
+// advisory locks; a transaction PostgreSQL aborts as a deadlock or a serialization failure runs
+// again, a few times, so fn must set its results afresh on each run.
 func (db *DB) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{}, fn)
+	for try := 1; ; try++ {
+		err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{}, fn)
+		if !retryable(err) || try == maxTries {
+			return err
+		}
+	}
+}
+
+// maxTries bounds the runs of a transaction PostgreSQL keeps aborting.
+const maxTries = 5
+
+// retryable reports whether err aborted a transaction that may simply run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
 // notFound turns pgx.ErrNoRows into ErrNotFound, naming what was looked for.

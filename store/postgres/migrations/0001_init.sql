@@ -112,7 +112,8 @@ CREATE TABLE challenges (
 	last_send_at   timestamptz,
 	auto_call_done boolean NOT NULL DEFAULT false,
 	created_at     timestamptz NOT NULL,
-	expires_at     timestamptz NOT NULL
+	expires_at     timestamptz NOT NULL,
+	seq            bigint GENERATED ALWAYS AS IDENTITY -- insertion order, SQLite's rowid
 );
 CREATE INDEX challenges_user ON challenges (user_id, state);
 CREATE INDEX challenges_phone ON challenges (phone, state);
@@ -132,7 +133,8 @@ CREATE TABLE deliveries (
 	rank         integer NOT NULL DEFAULT 0,
 	error_code   integer NOT NULL DEFAULT 0,
 	created_at   timestamptz NOT NULL,
-	updated_at   timestamptz NOT NULL
+	updated_at   timestamptz NOT NULL,
+	seq          bigint GENERATED ALWAYS AS IDENTITY -- insertion order, SQLite's rowid
 );
 CREATE INDEX deliveries_challenge ON deliveries (challenge_id);
 
@@ -142,6 +144,7 @@ CREATE TABLE delivery_events (
 	status      text NOT NULL,
 	error_code  integer NOT NULL DEFAULT 0,
 	at          timestamptz NOT NULL,
+	seq         bigint GENERATED ALWAYS AS IDENTITY, -- insertion order, SQLite's rowid
 	PRIMARY KEY (delivery_id, status)
 );
 
