@@ -28,13 +28,13 @@ func addAudit(ctx context.Context, tx pgx.Tx, e phonegate.AuditEvent) error {
 }
 
 // addUserAudit writes an event about a user into the log of each project it concerns
-// (auditScope): of the projects the user accepted, all of them for an account event, those
+// (phonegate.AccountEvent): of the projects the user accepted, all of them for an account event, those
 // with two-factor on, as they stand now, for a second-factor event.
 func addUserAudit(ctx context.Context, tx pgx.Tx, e phonegate.AuditEvent) error {
 	_, err := tx.Exec(ctx, `INSERT INTO audit_events (project_id, user_id, actor_id, kind, detail, created_at)
 		SELECT m.project_id, $1, $2, $3, $4, $5 FROM memberships m JOIN projects p ON p.id = m.project_id
 		WHERE m.user_id = $6 AND m.accepted_at IS NOT NULL AND ($7::boolean OR p.mfa_level <> 'off')`,
-		nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, tz(e.At), e.UserID, auditScope(e.Kind) == scopeAccount)
+		nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, tz(e.At), e.UserID, phonegate.AccountEvent(e.Kind))
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
@@ -42,7 +42,7 @@ func addUserAudit(ctx context.Context, tx pgx.Tx, e phonegate.AuditEvent) error 
 }
 
 // AddUserAudit writes an event about a user into the audit log of each project it concerns:
-// see auditScope.
+// see phonegate.AccountEvent.
 func (db *DB) AddUserAudit(ctx context.Context, e phonegate.AuditEvent) error {
 	return db.tx(ctx, func(tx pgx.Tx) error { return addUserAudit(ctx, tx, e) })
 }

@@ -2,11 +2,8 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,7 +45,7 @@ func reserveSend(ctx context.Context, tx pgx.Tx, req phonegate.SendRequest) (pho
 		return phonegate.Delivery{}, err
 	}
 	at := tz(now)
-	d := phonegate.Delivery{ID: newDeliveryID(), ChallengeID: challengeID, Channel: channel, To: to, Status: "queued",
+	d := phonegate.Delivery{ID: phonegate.NewDeliveryID(), ChallengeID: challengeID, Channel: channel, To: to, Status: "queued",
 		CreatedAt: at.Time, UpdatedAt: at.Time}
 	if err := checkSendLimits(ctx, tx, challengeID, to, now, automatic); err != nil {
 		return phonegate.Delivery{}, err
@@ -106,14 +103,6 @@ func checkSendLimits(ctx context.Context, tx pgx.Tx, challengeID, to string, now
 		return err
 	}
 	return &phonegate.SendLimitError{Reason: phonegate.LimitNumber, RetryAt: at}
-}
-
-// newDeliveryID returns an opaque delivery ID: "d" and 128 random bits. It travels in webhook
-// URLs, so it must not be guessable.
-func newDeliveryID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return "d" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
 const deliveryColumns = `id, challenge_id, channel, to_number, sid, status, error_code, created_at, updated_at`

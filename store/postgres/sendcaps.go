@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -12,15 +11,13 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// Counter keys of the caps, as store/sqlite names them.
-func sessionSendsKey(sessionHash []byte) string {
-	return "sends-session:" + hex.EncodeToString(sessionHash)
-}
-func addressSendsKey(addr string) string   { return "sends-addr:" + addr }
-func newNumbersPrefix(userID int64) string { return fmt.Sprintf("enroll-number:%d:", userID) }
-func rangePrefix(phone string) string {
-	return "enroll-range:" + phone[:len(phone)-phonegate.RangeDigits] + ":"
-}
+// Counter keys of the caps, named as every store names them.
+var (
+	sessionSendsKey  = phonegate.SessionSendsKey
+	addressSendsKey  = phonegate.AddressSendsKey
+	newNumbersPrefix = phonegate.NewNumbersPrefix
+	rangePrefix      = phonegate.RangePrefix
+)
 
 // day is the UTC day of t, as send_totals counts it.
 func day(t time.Time) int64 { return t.Unix() / 86400 }
