@@ -5,9 +5,10 @@
 //   - PHONEGATE_TEST_POSTGRES=postgres://user@host/db (or any DSN pgx reads): that server, whose
 //     role may create databases; each test gets a database of its own there, dropped at its end.
 //   - PHONEGATE_TEST_POSTGRES=start: a throwaway cluster made with Debian's binaries
-//     (/usr/lib/postgresql/*/bin: initdb into a temporary folder, pg_ctl start on a unix socket in
+//     (/usr/lib/postgresql/*/bin: initdb into a temporary folder, the server on a unix socket in
 //     that folder, no TCP port), one per test binary, stopped by Main. initdb refuses to run as
-//     root: as root it runs as the postgres user, who owns the folder.
+//     root: as root it runs as the postgres user, who owns the folder. The server is a child of
+//     the test binary and dies with it, even when the binary panics or times out.
 //   - unset: the PostgreSQL tests are skipped, so that a plain go test needs no database.
 //
 // PHONEGATE_POSTGRES_TESTS=required (set by CI) makes an unset PHONEGATE_TEST_POSTGRES mean
