@@ -38,51 +38,19 @@ type GateResult struct {
 // the projects the user accepted count: a project that added them without
 // their consent must not impose its level on their account. The level is
 // read at every call, so a tightened level takes effect at the next one,
-// whatever trust the computer had.
+// whatever trust the computer had. The rule itself is decideGate's.
 func (s *Service) Gate(ctx context.Context, u User, sess Session, trustToken string) (GateResult, error) {
 	ms, err := s.store.Memberships(ctx, u.ID)
 	if err != nil {
 		return GateResult{}, err
 	}
-	var g GateResult
-	for _, m := range ms {
-		switch Level(m.Project.MFALevel) {
-		case LevelOff:
-			continue
-		case LevelPerComputer, Level30Days:
-			g.Trustable = true
-		}
-		if !g.Enforced {
-			g.Enforced, g.Project = true, m.Project
-		}
-	}
-	if g.Enforced && !u.PhoneVerified {
-		// No phone, or the emergency code was used: a phone must be
-		// verified before anything else, whatever the session passed.
-		g.Step = StepPhone
-		return g, nil
-	}
-	// A new emergency code waits to be shown: show it before anything else,
-	// so that leaving the page by another link does not lose it unseen.
-	if shown, err := s.store.HasReveal(ctx, sess.TokenHash, RevealEmergency); err != nil {
+	waits, err := s.store.HasReveal(ctx, sess.TokenHash, RevealEmergency)
+	if err != nil {
 		return GateResult{}, err
-	} else if shown {
-		g.Step = StepEmergency
-		return g, nil
-	}
-	if !g.Enforced {
-		return g, nil
 	}
 	trust, err := s.trustOf(ctx, u.ID, trustToken)
 	if err != nil {
 		return GateResult{}, err
 	}
-	now := s.now()
-	for _, m := range ms {
-		if !Level(m.Project.MFALevel).Covered(sess.MFAAt, trust.LastMFAAt, trust.CreatedAt, now) {
-			g.Step, g.Project = StepVerify, m.Project
-			break
-		}
-	}
-	return g, nil
+	return decideGate(GateFacts{User: u, Session: sess, Memberships: ms, RevealWaits: waits, Trust: trust}, s.now()), nil
 }

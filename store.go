@@ -21,6 +21,7 @@ type Store interface {
 	OutboxStore
 	DevPhoneStore
 	SitesStore
+	AuthzStore
 
 	// Ping checks that the store answers and can write.
 	Ping(ctx context.Context, now time.Time) error
@@ -345,4 +346,17 @@ type SitesStore interface {
 	// SiteFor returns the first of hosts, in their order, that is a
 	// protected site; ErrNotFound when none is.
 	SiteFor(ctx context.Context, hosts []string) (Site, error)
+}
+
+// AuthzStore reads, in one statement, what a forward-auth check needs
+// (DESIGN §7: a proxy asks about every request to a protected app).
+type AuthzStore interface {
+	// AuthzFacts returns the facts of q; ErrNotFound when no protected
+	// site covers the host. It writes nothing, not even the session's idle
+	// clock: see TouchSession.
+	AuthzFacts(ctx context.Context, q AuthzQuery) (AuthzFacts, error)
+	// TouchSession moves the idle clock of the session tokenHash to now if
+	// it was last moved a minute or more before now; a session gone, or
+	// touched in the last minute, is left as it is and is no error.
+	TouchSession(ctx context.Context, tokenHash []byte, now time.Time) error
 }

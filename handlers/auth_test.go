@@ -281,7 +281,7 @@ func TestSecurityHeaders(t *testing.T) {
 	res, _ := b.get("/login")
 	want := map[string]string{
 		"X-Content-Type-Options": "nosniff",
-		"Referrer-Policy":        "no-referrer",
+		"Referrer-Policy":        "same-origin",
 	}
 	for k, v := range want {
 		if got := res.Header.Get(k); got != v {

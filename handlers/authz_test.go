@@ -53,7 +53,7 @@ func TestAuthChecks(t *testing.T) {
 		{"forward: an unknown host", ada, forwardCheck("GET", "wiki.example.com", "/"), 403, ""},
 		{"forward: from an untrusted peer", ada, forged, 403, ""},
 		{"request: a member", ada, requestCheck("GET", "https://app.example.com/dash"), 200, ""},
-		{"request: no session", anon, requestCheck("GET", "https://app.example.com/dash"), 401, ""},
+		{"request: no session", anon, requestCheck("GET", "https://app.example.com/dash?x=1"), 401, rd},
 		{"request: no session, POST", anon, requestCheck("POST", "https://app.example.com/dash"), 401, ""},
 		{"request: another project's member", eve, requestCheck("GET", "https://app.example.com/"), 403, ""},
 		{"request: an unknown host", ada, requestCheck("GET", "https://wiki.example.com/"), 403, ""},

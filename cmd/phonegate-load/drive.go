@@ -14,11 +14,13 @@ import (
 	"time"
 )
 
-// item is one webhook request of a workload.
+// item is one request of a workload: a signed webhook POST, or a GET.
 type item struct {
-	path string     // path and query, e.g. /twilio/voice?d=...
-	form url.Values // the POST body
-	tag  any        // the workload's own bookkeeping, handed back to done
+	path   string     // path and query, e.g. /twilio/voice?d=...
+	form   url.Values // the POST body
+	tag    any        // the workload's own bookkeeping, handed back to done
+	get    bool       // a GET with header, instead of the signed POST of form
+	header string     // for a GET: header lines, each ending in CRLF
 }
 
 // workload makes the requests of a scenario and learns their outcomes.

@@ -30,13 +30,13 @@ type options struct {
 	BaselineAddr string // internal: run as the baseline server
 }
 
-var allScenarios = []string{"voice", "status", "burst", "mixed", "flood", "crash"}
+var allScenarios = []string{"voice", "status", "forward", "burst", "mixed", "flood", "crash"}
 
 func parseFlags(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("phonegate-load", flag.ContinueOnError)
 	scen := fs.String("scenarios", strings.Join(allScenarios, ","), "scenarios to run, comma-separated: "+strings.Join(allScenarios, ", "))
-	conc := fs.String("concurrency", "1,16,64", "concurrency levels of the voice and status scenarios")
+	conc := fs.String("concurrency", "1,16,64", "concurrency levels of the voice, status and forward scenarios")
 	fs.DurationVar(&o.Warmup, "warmup", time.Second, "unmeasured driving before each level")
 	fs.DurationVar(&o.Duration, "duration", 6*time.Second, "measured time of each level")
 	fs.IntVar(&o.Rounds, "rounds", 3, "alternating baseline/phonegate rounds the duration of a level is split into")

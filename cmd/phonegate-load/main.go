@@ -13,6 +13,8 @@
 //	voice   POST /twilio/voice?d=... for random seeded calls
 //	status  POST /twilio/sms/status?d=... through queued, sent, delivered;
 //	        afterwards every status answered 2xx must be stored exactly once
+//	forward GET /auth/forward as Caddy's forward_auth asks it, with the
+//	        session cookie of a member whose session satisfies the level
 //	burst   20,000 status callbacks at concurrency 128, all stored once
 //	mixed   the voice load, alone and then beside 20 logins a second
 //	crash   a burst, kill -9 of the server half-way, restart, and a check
@@ -20,7 +22,7 @@
 //
 // Usage, from the repository:
 //
-//	go run ./cmd/phonegate-load [-scenarios voice,status,burst,mixed,crash] [-duration 5s] [-strict]
+//	go run ./cmd/phonegate-load [-scenarios voice,status,forward,burst,mixed,crash] [-duration 5s] [-strict]
 //
 // All traffic stays on 127.0.0.1. With -strict it exits 1 when a target is
 // missed; it exits 2 when it cannot run. With -serve 10m it runs no

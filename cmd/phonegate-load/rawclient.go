@@ -77,10 +77,20 @@ func (c *conn) do(ctx context.Context, t target, it item) (int, error) {
 }
 
 func (c *conn) roundTrip(t target, it item) (int, error) {
-	body := it.form.Encode()
-	sig := twilioSignature(t.token, t.base+it.path, it.form)
 	c.c.SetDeadline(time.Now().Add(requestTimeout))
 	w := c.bw
+	if it.get {
+		w.WriteString("GET ")
+		w.WriteString(it.path)
+		w.WriteString(" HTTP/1.1\r\nHost: ")
+		w.WriteString(c.host)
+		w.WriteString("\r\n")
+		w.WriteString(it.header)
+		w.WriteString("\r\n")
+		return c.answer()
+	}
+	body := it.form.Encode()
+	sig := twilioSignature(t.token, t.base+it.path, it.form)
 	w.WriteString("POST ")
 	w.WriteString(it.path)
 	w.WriteString(" HTTP/1.1\r\nHost: ")
@@ -91,7 +101,13 @@ func (c *conn) roundTrip(t target, it item) (int, error) {
 	w.WriteString(strconv.Itoa(len(body)))
 	w.WriteString("\r\n\r\n")
 	w.WriteString(body)
-	if err := w.Flush(); err != nil {
+	return c.answer()
+}
+
+// answer sends what roundTrip wrote and reads the answer's status, the
+// body to the end so that the connection is reused.
+func (c *conn) answer() (int, error) {
+	if err := c.bw.Flush(); err != nil {
 		return 0, fmt.Errorf("write request: %w", err)
 	}
 	resp, err := http.ReadResponse(c.br, nil)

@@ -122,6 +122,7 @@ func (r *runner) run(ctx context.Context) (err error) {
 	}{
 		{"voice", r.opt.has("voice"), r.voice},
 		{"status", r.opt.has("status"), r.status},
+		{"forward", r.opt.has("forward"), r.forward},
 		{"burst", r.opt.has("burst"), r.burst},
 		{"rss", webhooks, r.checkRSS},
 		{"mixed", r.opt.has("mixed"), r.mixed},

@@ -118,15 +118,22 @@ func (r *runner) voice(ctx context.Context) error {
 		if c != at {
 			continue
 		}
-		rps := ratio(rp.RPS(), rb.RPS())
-		r.check(fmt.Sprintf("voice c=%d req/s", c), rps >= voiceMinRPS,
-			"%.0f vs baseline %.0f = %.2fx (target >= %.1fx)", rp.RPS(), rb.RPS(), rps, voiceMinRPS)
-		p99 := ratio(float64(rp.P99), float64(rb.P99))
-		r.check(fmt.Sprintf("voice c=%d p99", c), p99 <= voiceMaxP99,
-			"%s ms vs baseline %s ms = %.2fx (target <= %.1fx)", ms(rp.P99), ms(rb.P99), p99, voiceMaxP99)
+		r.checkRatios("voice", c, rb, rp, voiceMinRPS, voiceMaxP99)
 		r.check(fmt.Sprintf("voice c=%d errors", c), rp.Errors() == 0, "%d non-2xx, %d transport", rp.Non2xx, rp.Transport)
 	}
 	return nil
+}
+
+// checkRatios checks phonegate's rate and p99 at concurrency c against
+// the baseline's of the same run: at least minRPS times the rate, at most
+// maxP99 times the p99.
+func (r *runner) checkRatios(scenario string, c int, rb, rp result, minRPS, maxP99 float64) {
+	rps := ratio(rp.RPS(), rb.RPS())
+	r.check(fmt.Sprintf("%s c=%d req/s", scenario, c), rps >= minRPS,
+		"%.0f vs baseline %.0f = %.2fx (target >= %.1fx)", rp.RPS(), rb.RPS(), rps, minRPS)
+	p99 := ratio(float64(rp.P99), float64(rb.P99))
+	r.check(fmt.Sprintf("%s c=%d p99", scenario, c), p99 <= maxP99,
+		"%s ms vs baseline %s ms = %.2fx (target <= %.1fx)", ms(rp.P99), ms(rb.P99), p99, maxP99)
 }
 
 func (r *runner) status(ctx context.Context) error {

@@ -33,6 +33,7 @@ type seeded struct {
 	Status          []delivery
 	Burst           []delivery
 	Crash           []delivery
+	Forward         forwardSeed
 }
 
 // loadPassword is the seeded user's password; the mixed scenario logs in
@@ -63,7 +64,8 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 	}
 	defer db.Close()
 	now := time.Now()
-	hash, err := phonegate.NewHasher(phonegate.DefaultArgon2).Hash(ctx, loadPassword)
+	hasher := phonegate.NewHasher(phonegate.DefaultArgon2)
+	hash, err := hasher.Hash(ctx, loadPassword)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
@@ -87,6 +89,9 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 		return nil, err
 	}
 	if s.Crash, err = sd.deliveries(ctx, phonegate.ChannelSMS, plan.Crash); err != nil {
+		return nil, err
+	}
+	if s.Forward, err = seedForward(ctx, db, hasher, hash, now); err != nil {
 		return nil, err
 	}
 	return s, nil

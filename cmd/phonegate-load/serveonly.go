@@ -43,6 +43,9 @@ func (r *runner) serveOnly(ctx context.Context, d time.Duration) error {
 		}
 		fmt.Fprintf(r.out, "wrk -t2 -c64 -d10s --latency -s %s '%s'\n", lua, s.path)
 	}
+	if err := r.forwardWrk(); err != nil {
+		return err
+	}
 	fmt.Fprintf(r.out, "\nserving for %v or until interrupted\n", d)
 	select {
 	case <-ctx.Done():

@@ -52,18 +52,31 @@ type e2e struct {
 	player   *twilioPlayer
 	logs     *syncBuffer
 	cfg      config
+	vars     map[string]string // the environment cfg was read from
 	srv      *handlers.Server
 	db       phonegate.Store
 }
 
 func startE2E(t *testing.T, devMode bool, extra ...map[string]string) *e2e {
 	t.Helper()
-	e := &e2e{t: t, chromium: chromiumPath(t), logs: &syncBuffer{}}
+	chromium := chromiumPath(t)
+	e := startGate(t, "127.0.0.1", devMode, extra...)
+	e.chromium = chromium
+	return e
+}
+
+// startGate runs the server as startE2E does, on a loopback port, with the
+// public URL naming host (a name the test's clients map to loopback, or
+// 127.0.0.1), for tests that need no browser or one of their own.
+func startGate(t *testing.T, host string, devMode bool, extra ...map[string]string) *e2e {
+	t.Helper()
+	e := &e2e{t: t, logs: &syncBuffer{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.url = "http://" + ln.Addr().String()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	e.url = "http://" + net.JoinHostPort(host, port)
 	dir := t.TempDir()
 	vars := map[string]string{
 		"PHONEGATE_DB":        filepath.Join(dir, "phonegate.db"),
@@ -85,6 +98,7 @@ func startE2E(t *testing.T, devMode bool, extra ...map[string]string) *e2e {
 		vars["TWILIO_FROM"] = fc.From
 		vars["TWILIO_API_URL"] = fc.APIURL
 	}
+	e.vars = vars
 	e.cfg, err = parseConfig(env(vars))
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +130,8 @@ type tab struct {
 	ctx context.Context
 }
 
-func (e *e2e) browser() *tab {
+// browser starts a browser, with extra options for Chromium if any.
+func (e *e2e) browser(extra ...chromedp.ExecAllocatorOption) *tab {
 	e.t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(e.chromium),
@@ -132,6 +147,7 @@ func (e *e2e) browser() *tab {
 		chromedp.UserDataDir(e.t.TempDir()),
 		chromedp.WindowSize(1100, 900),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	e.t.Cleanup(func() { cancel(); cancelAlloc() })

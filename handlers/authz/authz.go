@@ -48,9 +48,9 @@ func New(cfg Config) (*Checks, error) {
 	if cfg.TrustedProxies == nil {
 		cfg.TrustedProxies = httpx.DefaultTrustedProxies
 	}
-	secure := u.Scheme == "https"
+	secure, domain := u.Scheme == "https", cfg.Service.CookieDomain()
 	return &Checks{svc: cfg.Service, log: cfg.Logger, base: u.String(), proxies: cfg.TrustedProxies,
-		session: httpx.SessionCookie(secure, cfg.Service.CookieDomain()), trust: httpx.TrustCookie(secure)}, nil
+		session: httpx.SessionCookie(secure, domain), trust: httpx.TrustCookie(secure, domain)}, nil
 }
 
 // Routes is the room's route table.

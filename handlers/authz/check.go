@@ -26,15 +26,12 @@ func (c *Checks) forward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	method := r.Header.Get("X-Forwarded-Method")
-	if method == "" {
-		method = http.MethodGet
-	}
 	orig := originalURL(r.Header.Get("X-Forwarded-Proto"), host, r.Header.Get("X-Forwarded-Uri"))
 	switch res.Verdict {
 	case phonegate.VerdictAllow:
 		allow(w, res)
 	case phonegate.VerdictLogin:
-		if (method == http.MethodGet || method == http.MethodHead) && !wantsJSON(r) && orig != "" {
+		if page(method, r) && orig != "" {
 			http.Redirect(w, r, c.loginURL(orig), http.StatusFound)
 			return
 		}
@@ -48,8 +45,11 @@ func (c *Checks) forward(w http.ResponseWriter, r *http.Request) {
 
 // request answers nginx's auth_request: the original request comes in
 // X-Original-URL and X-Original-Method, and nginx accepts only 2xx, 401
-// and 403 (its error_page 401 sends the browser to log in). A fault of the
-// gate is a 403 then: refused, not let through, and not a 500.
+// and 403. A 401 for a page carries the login URL in Location, rd escaped,
+// for the README's error_page 401 to send the browser there (nginx itself
+// has no way to escape the original URL into a query); a 401 without it
+// stays a 401. A fault of the gate is a 403: refused, not let through,
+// and not a 500.
 func (c *Checks) request(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
 	if !c.fromProxy(r) {
@@ -72,12 +72,22 @@ func (c *Checks) request(w http.ResponseWriter, r *http.Request) {
 	case phonegate.VerdictAllow:
 		allow(w, res)
 	case phonegate.VerdictLogin:
+		if page(r.Header.Get("X-Original-Method"), r) {
+			w.Header().Set("Location", c.loginURL(orig))
+		}
 		unauthorized(w)
 	case phonegate.VerdictNotMember:
 		forbidden(w, c.loginURL(orig))
 	default:
 		forbidden(w, "")
 	}
+}
+
+// page reports whether the original request, of method ("" for GET), asks
+// for a page, which a browser can be sent to log in for, rather than an
+// API call, which gets a 401.
+func page(method string, r *http.Request) bool {
+	return (method == "" || method == http.MethodGet || method == http.MethodHead) && !wantsJSON(r)
 }
 
 // originalURL is the URL of the original request, "" when its parts do

@@ -3,7 +3,8 @@ package httpx
 // The names of the cookies that more than one room reads: the web room
 // sets them, the forward-auth check reads them from the copy of the
 // browser's request a proxy sends. With the __Host- prefix when the site
-// is https, so that no other host or path can set them.
+// is https, so that no other host or path can set them, or __Secure- when
+// they are shared with a cookie domain.
 const (
 	sessionCookie = "phonegate_session"
 	trustCookie   = "phonegate_trust"
@@ -35,10 +36,21 @@ func SessionCookie(secure bool, domain string) string {
 }
 
 // TrustCookie is the name of the trusted-computer cookie on a site that
-// is https (secure) or not.
-func TrustCookie(secure bool) string {
-	if secure {
+// is https (secure) or not, shared with the hosts of domain or "" for the
+// gate's host only, named as SessionCookie names the session cookie. It
+// goes where the session cookie goes: the forward-auth check must see
+// that a computer is trusted, or a session let in on that trust at the
+// gate would be sent back to log in by every app (and from there, logged
+// in already, back to the app).
+func TrustCookie(secure bool, domain string) string {
+	switch {
+	case secure && domain != "":
+		return "__Secure-" + trustCookie
+	case secure:
 		return hostPrefix + trustCookie
+	case domain != "":
+		return "phonegate_shared_trust"
+	default:
+		return trustCookie
 	}
-	return trustCookie
 }

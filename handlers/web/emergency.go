@@ -82,7 +82,7 @@ func (s *Server) verifyEmergency(w http.ResponseWriter, r *http.Request) error {
 	if err := s.renewSession(w, r, s.now()); err != nil {
 		return err
 	}
-	s.clearCookie(w, s.trustCookie())
+	s.setTrustCookie(w, "", -1)
 	http.Redirect(w, r, s.withNext(stepPhone, r), http.StatusSeeOther)
 	return nil
 }

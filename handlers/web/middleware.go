@@ -39,7 +39,13 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy("'self'"))
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		// No Referer leaves the gate (its URLs can carry invite tokens and
+		// return addresses), but a form's own origin is still sent in
+		// Origin: with no-referrer a browser sends "Origin: null" on every
+		// POST, and where it sends no Sec-Fetch-Site either (plain http on
+		// a host other than localhost) the cross-origin check refused
+		// every form.
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		if s.secure {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -61,12 +61,17 @@ func (s *Server) clearCookie(w http.ResponseWriter, name string) {
 // of 0 makes a cookie that lasts until the browser closes; a negative one
 // deletes it.
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, life time.Duration) {
-	maxAge := int(life / time.Second)
-	if life < 0 {
-		maxAge = -1
-	}
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge(life), HttpOnly: true,
 		Secure: s.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// maxAge is a cookie's Max-Age for life: 0 until the browser closes, -1
+// (delete it now) for a negative life.
+func maxAge(life time.Duration) int {
+	if life < 0 {
+		return -1
+	}
+	return int(life / time.Second)
 }
 
 func truncate(s string, n int) string {

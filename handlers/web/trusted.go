@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers/httpx"
@@ -15,7 +16,15 @@ import (
 const trustCookieAge = phonegate.TrustPerComputer
 
 // trustCookie is the trusted-computer cookie's name (httpx.TrustCookie).
-func (s *Server) trustCookie() string { return httpx.TrustCookie(s.secure) }
+func (s *Server) trustCookie() string { return httpx.TrustCookie(s.secure, s.domain) }
+
+// setTrustCookie sets the trusted-computer cookie for life (negative:
+// deletes it). Like the session cookie it names the cookie domain, if
+// any, for the forward-auth check to see it on the apps' hosts.
+func (s *Server) setTrustCookie(w http.ResponseWriter, token string, life time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: s.trustCookie(), Value: token, Path: "/", Domain: s.domain,
+		MaxAge: maxAge(life), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+}
 
 // trustToken is the trusted-computer token the request's cookie holds, ""
 // for none.
@@ -35,7 +44,7 @@ func (s *Server) trustThisComputer(w http.ResponseWriter, r *http.Request) error
 	if err != nil || token == "" {
 		return err
 	}
-	s.setCookie(w, s.trustCookie(), token, trustCookieAge)
+	s.setTrustCookie(w, token, trustCookieAge)
 	return nil
 }
 

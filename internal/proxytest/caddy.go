@@ -8,25 +8,27 @@ import (
 	"testing"
 )
 
-// CaddyfileFor is the Caddyfile of the README's Caddy section for cfg,
-// listening on addr: forward_auth asks the gate's /auth/forward about
-// every request and copies the identity headers to the app.
-func CaddyfileFor(cfg Config, addr string) string {
-	_, port, _ := strings.Cut(addr, ":")
-	return fmt.Sprintf(`{
-	admin off
-	auto_https off
-}
-
-http://%s:%s {
-	bind 127.0.0.1
+// CaddySiteFor is the site block of the README's Caddy section for cfg,
+// at the site address site: forward_auth asks the gate's /auth/forward
+// about every request and copies the identity headers to the app.
+func CaddySiteFor(cfg Config, site string) string {
+	return fmt.Sprintf(`%s {
 	forward_auth %s {
 		uri /auth/forward
 		copy_headers %s
 	}
 	reverse_proxy %s
 }
-`, cfg.Host, port, cfg.Gate, headerList(" "), cfg.Upstream)
+`, site, cfg.Gate, headerList(" "), cfg.Upstream)
+}
+
+// CaddyfileFor is the Caddyfile the tests run: the README's site block
+// for cfg, served over plain http on addr's port of loopback, with no
+// admin endpoint.
+func CaddyfileFor(cfg Config, addr string) string {
+	_, port, _ := strings.Cut(addr, ":")
+	return "{\n\tadmin off\n\tauto_https off\n\tdefault_bind 127.0.0.1\n}\n\n" +
+		CaddySiteFor(cfg, "http://"+cfg.Host+":"+port)
 }
 
 // Caddy runs Caddy for the test in front of cfg.Upstream.

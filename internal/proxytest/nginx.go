@@ -10,11 +10,12 @@ import (
 )
 
 // NginxServerFor is the server block of the README's nginx section for
-// cfg, listening on addr: auth_request asks the gate's /auth/request about
-// every request, auth_request_set passes the identity headers to the app,
-// and a 401 of the check becomes the redirect to the gate's login page
-// with rd for a GET or HEAD, and stays a 401 for any other method.
-func NginxServerFor(cfg Config, addr string) string {
+// cfg, listening on listen: auth_request asks the gate's /auth/request
+// about every request, auth_request_set passes the identity headers to the
+// app, and a 401 of the check becomes the redirect to the login page the
+// gate named in its Location (the original URL escaped into rd, which
+// nginx cannot do), or stays a 401 when the gate named none (an API call).
+func NginxServerFor(cfg Config, listen string) string {
 	var set, pass strings.Builder
 	for _, h := range RemoteHeaders {
 		v := strings.ToLower(strings.ReplaceAll(h, "-", "_")) // remote_user
@@ -27,7 +28,8 @@ func NginxServerFor(cfg Config, addr string) string {
 
 	location / {
 		auth_request /_phonegate;
-%s%s		error_page 401 = @phonegate_login;
+%s%s		auth_request_set $phonegate_login $upstream_http_location;
+		error_page 401 = @phonegate_login;
 		proxy_pass http://%s;
 	}
 
@@ -41,13 +43,13 @@ func NginxServerFor(cfg Config, addr string) string {
 	}
 
 	location @phonegate_login {
-		if ($request_method !~ ^(GET|HEAD)$) {
+		if ($phonegate_login = "") {
 			return 401;
 		}
-		return 302 %s/login?rd=$scheme://$http_host$request_uri;
+		return 302 $phonegate_login;
 	}
 }
-`, addr, cfg.Host, set.String(), pass.String(), cfg.Upstream, cfg.Gate, strings.TrimRight(cfg.GateURL, "/"))
+`, listen, cfg.Host, set.String(), pass.String(), cfg.Upstream, cfg.Gate)
 }
 
 // Nginx runs nginx for the test in front of cfg.Upstream, in the

@@ -28,10 +28,16 @@ type Config struct {
 	Host     string // the protected app's hostname, e.g. app.example.test
 	Upstream string // the app: host:port on loopback
 	Gate     string // the gate: host:port on loopback
-	// GateURL is where a browser logs in (PUBLIC_URL): nginx sends a 401
-	// of the check there, with rd; Caddy passes the gate's 302 on as it is.
-	GateURL string
 }
+
+// Kind is one of the reverse proxies this package runs.
+type Kind struct {
+	Name  string
+	Start func(testing.TB, Config) *Proxy
+}
+
+// Kinds are the proxies that tests run the same stories through.
+var Kinds = []Kind{{"caddy", Caddy}, {"nginx", Nginx}}
 
 // Proxy is a running reverse proxy.
 type Proxy struct {

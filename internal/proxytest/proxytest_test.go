@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func fakeGate(t *testing.T) *httptest.Server {
 		}
 		if r.Header.Get("X-Forwarded-Method") == http.MethodGet {
 			orig := r.Header.Get("X-Forwarded-Proto") + "://" + r.Header.Get("X-Forwarded-Host") + r.Header.Get("X-Forwarded-Uri")
-			http.Redirect(w, r, "http://gate.example.test/login?rd="+orig, http.StatusFound)
+			http.Redirect(w, r, "http://gate.example.test/login?rd="+url.QueryEscape(orig), http.StatusFound)
 			return
 		}
 		w.WriteHeader(http.StatusUnauthorized)
@@ -42,9 +43,13 @@ func fakeGate(t *testing.T) *httptest.Server {
 		if r.Header.Get("X-Original-URL") == "" {
 			t.Errorf("auth_request without X-Original-URL")
 		}
-		if !allow(w, r) {
-			w.WriteHeader(http.StatusUnauthorized)
+		if allow(w, r) {
+			return
 		}
+		if r.Header.Get("X-Original-Method") == http.MethodGet {
+			w.Header().Set("Location", "http://gate.example.test/login?rd="+url.QueryEscape(r.Header.Get("X-Original-URL")))
+		}
+		w.WriteHeader(http.StatusUnauthorized)
 	})
 	s := httptest.NewServer(h)
 	t.Cleanup(s.Close)
@@ -66,17 +71,10 @@ func echoApp(t *testing.T) *httptest.Server {
 // redirect.
 func TestProxies(t *testing.T) {
 	gate, app := fakeGate(t), echoApp(t)
-	cfg := proxytest.Config{Host: "app.example.test", Upstream: hostport(app.URL), Gate: hostport(gate.URL),
-		GateURL: "http://gate.example.test"}
-	for _, tt := range []struct {
-		name  string
-		start func(testing.TB, proxytest.Config) *proxytest.Proxy
-	}{
-		{"caddy", proxytest.Caddy},
-		{"nginx", proxytest.Nginx},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			p := tt.start(t, cfg)
+	cfg := proxytest.Config{Host: "app.example.test", Upstream: hostport(app.URL), Gate: hostport(gate.URL)}
+	for _, tt := range proxytest.Kinds {
+		t.Run(tt.Name, func(t *testing.T) {
+			p := tt.Start(t, cfg)
 			c := p.Client(nil)
 			req, _ := http.NewRequest(http.MethodGet, p.URL("/dashboard?x=1"), nil)
 			req.AddCookie(&http.Cookie{Name: "session", Value: "ok"})
@@ -89,14 +87,15 @@ func TestProxies(t *testing.T) {
 			if res.StatusCode != http.StatusOK || string(body) != "user=ada@example.com groups=owner" {
 				t.Errorf("with a session: %d %q, want 200 with the identity headers", res.StatusCode, body)
 			}
-			res, err = c.Get(p.URL("/dashboard?x=1"))
+			res, err = c.Get(p.URL("/dashboard?x=1&y=2"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			res.Body.Close()
 			loc := res.Header.Get("Location")
-			if res.StatusCode != http.StatusFound || !strings.HasPrefix(loc, "http://gate.example.test/login?rd=http://app.example.test:") ||
-				!strings.HasSuffix(loc, "/dashboard?x=1") {
+			u, err := url.Parse(loc)
+			if res.StatusCode != http.StatusFound || err != nil || u.Host != "gate.example.test" || u.Path != "/login" ||
+				u.Query().Get("rd") != p.URL("/dashboard?x=1&y=2") {
 				t.Errorf("without a session: %d to %q, want 302 to the login page with rd", res.StatusCode, loc)
 			}
 			res, err = c.Post(p.URL("/api/items"), "application/json", strings.NewReader("{}"))

@@ -68,20 +68,7 @@ func TestMigrationDropsReadableReplyCodes(t *testing.T) {
 		t.Error("the readable reply_code column is still there")
 	}
 
-	var plan []string
-	rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+findReplySQL, []byte("mac"), "+14155552671", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := queryPlan(t, db, findReplySQL, []byte("mac"), "+14155552671", now)
 	got := strings.Join(plan, "; ")
 	if !strings.Contains(got, "USING INDEX challenges_reply") || strings.Contains(got, "SCAN challenges") {
 		t.Errorf("the reply lookup's plan is %q, want a search of challenges_reply and no scan", got)

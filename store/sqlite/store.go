@@ -35,6 +35,7 @@ type DB struct {
 	read  *sql.DB
 	path  string
 	hot   *hotPath      // the webhooks' prepared statements and caches
+	authz *sql.Stmt     // the forward-auth check's one read (authz.go)
 	batch *batcher      // group commit on write
 	ckpt  *checkpointer // WAL checkpoints beside the writer
 }
@@ -95,6 +96,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if db.hot, err = newHotPath(ctx, w, r); err != nil {
 		return nil, errors.Join(err, ckpt.Close(), r.Close(), w.Close())
 	}
+	if db.authz, err = r.PrepareContext(ctx, authzSQL); err != nil {
+		return nil, errors.Join(fmt.Errorf("store: prepare: %w", err), db.hot.close(), ckpt.Close(), r.Close(), w.Close())
+	}
 	db.batch = startBatcher(w)
 	db.ckpt = startCheckpointer(ckpt, checkpointEvery)
 	return db, nil
@@ -103,7 +107,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.batch.stop()
-	return errors.Join(db.ckpt.stop(), db.hot.close(), db.read.Close(), db.write.Close())
+	return errors.Join(db.ckpt.stop(), db.hot.close(), db.authz.Close(), db.read.Close(), db.write.Close())
 }
 
 // Path returns the file the database lives in.

@@ -91,6 +91,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"UserAuditScope", testUserAuditScope},
 		{"UserAuditScopeAtTheTime", testUserAuditScopeAtTheTime},
 		{"Sites", testSites},
+		{"AuthzFacts", testAuthzFacts},
 		{"ProjectsNamed", testProjectsNamed},
 	}
 	for _, tt := range tests {
