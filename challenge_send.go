@@ -81,7 +81,7 @@ func (s *Service) send(ctx context.Context, ch Challenge, channel string, automa
 	if channel == ChannelSMS {
 		sid, err = s.sender.SendSMS(ctx, SMS{
 			To:             ch.Phone,
-			Body:           s.smsBody(code, ch.Label, ch.ExpiresAt.Sub(now)),
+			Body:           s.codeSMS(ch, code, now),
 			StatusCallback: s.publicURL("/twilio/sms/status?d=" + url.QueryEscape(d.ID)),
 		})
 	} else {
@@ -108,6 +108,15 @@ func (s *Service) send(ctx context.Context, ch Challenge, channel string, automa
 	}
 	s.log.Info().Str("delivery", d.ID).Str("channel", channel).Bool("automatic", automatic).Msg("code sent")
 	return d, nil
+}
+
+// codeSMS is the text that carries the code of ch: a verification's as
+// Verify words it, the others' as phonegate does.
+func (s *Service) codeSMS(ch Challenge, code string, now time.Time) string {
+	if ch.Purpose == PurposeVerify {
+		return s.verificationSMS(code, ch.Label)
+	}
+	return s.smsBody(code, ch.Label, ch.ExpiresAt.Sub(now))
 }
 
 // smsBody is the text that carries a code. Its fixed words come first,

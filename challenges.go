@@ -8,6 +8,7 @@ import (
 const (
 	PurposeEnroll = "enroll" // verifying a new phone
 	PurposeLogin  = "login"  // the second step of a login
+	PurposeVerify = "verify" // a verification of the Verify API: no user, no session
 
 	ChallengePending   = "pending"
 	ChallengeApproved  = "approved"  // approved by an SMS reply; the page still has to claim it
@@ -34,6 +35,8 @@ type Challenge struct {
 	AutoCallDone bool
 	CreatedAt    time.Time
 	ExpiresAt    time.Time
+	ServiceSID   string // the Verify service (VA…) of a verification; "" for the others
+	ProjectID    int64  // the project of a verification; 0 for the others
 }
 
 // Live reports whether the challenge can still be answered at now.

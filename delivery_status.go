@@ -94,7 +94,8 @@ func (s *Service) outcomeEvent(d Delivery, to, masked string) AuditEvent {
 // did not arrive: once per challenge, within the send limits. A call that
 // is not answered places nothing: the code page offers a text instead.
 func (s *Service) fallbackCall(ctx context.Context, ch Challenge) {
-	if ch.State != ChallengePending || !s.now().Before(ch.ExpiresAt) {
+	// A verification's app decides itself whether to call, as with Verify.
+	if ch.State != ChallengePending || !s.now().Before(ch.ExpiresAt) || ch.Purpose == PurposeVerify {
 		return
 	}
 	claimed, err := s.store.ClaimAutoCall(ctx, ch.ID)

@@ -21,6 +21,9 @@ type Store interface {
 	OutboxStore
 	DevPhoneStore
 	SitesStore
+	VerificationsStore
+	APIKeysStore
+	VerifyServicesStore
 	AuthzStore
 
 	// Ping checks that the store answers and can write.
@@ -346,6 +349,47 @@ type SitesStore interface {
 	// SiteFor returns the first of hosts, in their order, that is a
 	// protected site; ErrNotFound when none is.
 	SiteFor(ctx context.Context, hosts []string) (Site, error)
+}
+
+// APIKeysStore keeps the credentials of the Verify API (DESIGN §8): each
+// project's account SID and its API keys.
+type APIKeysStore interface {
+	// AccountSID returns the account SID of projectID, storing fresh as it
+	// when the project has none yet, so that the first one stays.
+	AccountSID(ctx context.Context, projectID int64, fresh string) (string, error)
+	// AddAPIKey stores k (its SecretMAC, never a secret), audited with
+	// actorID (0 for the operator).
+	AddAPIKey(ctx context.Context, k APIKey, actorID int64, now time.Time) error
+	// APIKey returns the key sid, live or revoked, with its account SID.
+	APIKey(ctx context.Context, sid string) (APIKey, error)
+	// APIKeyBySecret returns the key, live or revoked, whose SecretMAC is
+	// mac, with its account SID.
+	APIKeyBySecret(ctx context.Context, mac []byte) (APIKey, error)
+	// APIKeys returns the live keys of projectID, newest first.
+	APIKeys(ctx context.Context, projectID int64) ([]APIKey, error)
+	// RevokeAPIKey revokes the live key sid of projectID, audited;
+	// ErrNotFound when it is not one.
+	RevokeAPIKey(ctx context.Context, projectID int64, sid string, actorID int64, now time.Time) error
+	// TouchAPIKey records that the key sid was used at now.
+	TouchAPIKey(ctx context.Context, sid string, now time.Time) error
+}
+
+// VerifyServicesStore keeps the Verify API's services. Every change is
+// audited in the project's log, naming the API key (keySID) that made it.
+type VerifyServicesStore interface {
+	// AddVerifyService stores a new service.
+	AddVerifyService(ctx context.Context, v VerifyService, keySID string, now time.Time) error
+	// VerifyService returns the service sid of projectID; ErrNotFound for
+	// another project's.
+	VerifyService(ctx context.Context, projectID int64, sid string) (VerifyService, error)
+	// VerifyServices returns at most limit services of projectID, oldest
+	// first, after skipping offset of them.
+	VerifyServices(ctx context.Context, projectID int64, offset, limit int) ([]VerifyService, error)
+	// UpdateVerifyService stores the name, code length and update time of
+	// v, a service of v.ProjectID.
+	UpdateVerifyService(ctx context.Context, v VerifyService, keySID string, now time.Time) error
+	// DeleteVerifyService deletes the service sid of projectID.
+	DeleteVerifyService(ctx context.Context, projectID int64, sid, keySID string, now time.Time) error
 }
 
 // AuthzStore reads, in one statement, what a forward-auth check needs

@@ -45,6 +45,7 @@ type Keys struct {
 	seal      cipher.AEAD
 	replyCode []byte // derives a challenge's reply code (ReplyCode)
 	replyMAC  []byte // keys what a challenge keeps of it (ReplyMAC)
+	apiKeyMAC []byte // keys what an API key keeps of its secret (APIKeyMAC)
 }
 
 // KeySize is the length of the server key in bytes.
@@ -70,7 +71,8 @@ func NewKeys(serverKey []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{codeMAC: derive("code mac"), seal: aead, replyCode: derive("reply code"), replyMAC: derive("reply mac")}, nil
+	return &Keys{codeMAC: derive("code mac"), seal: aead, replyCode: derive("reply code"), replyMAC: derive("reply mac"),
+		apiKeyMAC: derive("api key mac")}, nil
 }
 
 // NewCode returns a six-digit code, uniformly drawn and zero-padded.

@@ -19,6 +19,7 @@ import (
 	"github.com/phonegate/phonegate/handlers/devphone"
 	"github.com/phonegate/phonegate/handlers/httpx"
 	"github.com/phonegate/phonegate/handlers/twilio"
+	"github.com/phonegate/phonegate/handlers/verify"
 	"github.com/phonegate/phonegate/handlers/web"
 	"github.com/phonegate/phonegate/mail"
 )
@@ -156,13 +157,19 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	api, err := verify.New(verify.Config{Service: svc, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
+		TrustedProxies: cfg.TrustedProxies})
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{svc: svc, web: pages, hooks: hooks, proxies: cfg.TrustedProxies, mail: cfg.Mail, log: cfg.Logger}
 	s.routes = append(pages.Routes(), hooks.Routes()...)
 	s.routes = append(s.routes, checks.Routes()...)
+	s.routes = append(s.routes, api.Routes()...)
 	if phone != nil {
 		s.routes = append(s.routes, phone.Routes(pages)...)
 	}
-	s.router = newRouter(s.routes, pages.NotFound())
+	s.router = newRouter(s.routes, api.NotFound(pages.NotFound()))
 	s.handler = s.logRecover(s.router)
 	return s, nil
 }

@@ -30,7 +30,7 @@ type options struct {
 	BaselineAddr string // internal: run as the baseline server
 }
 
-var allScenarios = []string{"voice", "status", "forward", "burst", "mixed", "flood", "crash"}
+var allScenarios = []string{"voice", "status", "forward", "burst", "mixed", "flood", "verify", "crash"}
 
 func parseFlags(args []string) (options, error) {
 	var o options

@@ -129,6 +129,7 @@ func (r *runner) run(ctx context.Context) (err error) {
 		// After mixed: the flood fills the seeded account's throttle,
 		// which the mixed scenario's logins (no device cookie) would meet.
 		{"flood", r.opt.has("flood"), r.flood},
+		{"verify", r.opt.has("verify"), r.verifyAPI},
 		{"crash", r.opt.has("crash"), r.crash},
 	} {
 		if !s.run {
@@ -188,6 +189,9 @@ func (r *runner) startPhonegate(ctx context.Context) error {
 		"TWILIO_AUTH_TOKEN="+loadAuthToken,
 		"TWILIO_FROM="+loadFrom,
 		"TWILIO_API_URL="+r.twilio.url,
+		// The verify scenario sends a code per verification, far more
+		// than a day of real traffic.
+		"PHONEGATE_DAILY_SMS=100000000",
 		"LOG_LEVEL=warn",
 		"LOG_FORMAT=json",
 	)

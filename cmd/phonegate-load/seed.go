@@ -33,6 +33,7 @@ type seeded struct {
 	Status          []delivery
 	Burst           []delivery
 	Crash           []delivery
+	VerifyKey       phonegate.NewAPIKey // the project's API key, for the verify scenario
 	Forward         forwardSeed
 }
 
@@ -89,6 +90,9 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 		return nil, err
 	}
 	if s.Crash, err = sd.deliveries(ctx, phonegate.ChannelSMS, plan.Crash); err != nil {
+		return nil, err
+	}
+	if s.VerifyKey, err = seedAPIKey(ctx, db, keys, p.Name); err != nil {
 		return nil, err
 	}
 	if s.Forward, err = seedForward(ctx, db, hasher, hash, now); err != nil {

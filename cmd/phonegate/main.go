@@ -1,6 +1,7 @@
 // Command phonegate runs the phonegate server and its administration
 // commands: serve (the default), user add, user reset-2fa, site add, site
-// list, site remove, twilio configure and version.
+// list, site remove, apikey create, apikey list, apikey revoke, twilio
+// configure and version.
 package main
 
 import (
@@ -51,6 +52,10 @@ const usage = `usage:
                                                       P is a project's name, or its ID (12 or #12) when names repeat
   phonegate site list --project P                     print project P's protected sites
   phonegate site remove --project P --host H          stop protecting the hostname H
+  phonegate apikey create --project P --name N        make a Verify API key of project P; prints its SID and
+                                                      its secret, once
+  phonegate apikey list --project P                   print project P's account SID and live API keys
+  phonegate apikey revoke SK…                         revoke an API key: apps using it are refused
   phonegate twilio configure [--number +1...]         point a Twilio number's webhooks at PUBLIC_URL
   phonegate version                                   print the version`
 
@@ -81,6 +86,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return runSite(ctx, cfg, args, stdout)
+	case "apikey":
+		cfg, err := parseConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return runAPIKey(ctx, cfg, args, stdout)
 	case "twilio":
 		if len(args) == 0 || args[0] != "configure" {
 			return usagef("unknown twilio command; %s", usage)

@@ -59,27 +59,12 @@ func TestSiteCommands(t *testing.T) {
 		}
 	}
 
-	db, err := sqlite.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := db.ProjectByName(ctx, "Engine")
-	if err != nil {
-		t.Fatal(err)
-	}
-	es, err := db.AuditEvents(ctx, p.ID, 0, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, ev := range es {
-		if strings.HasPrefix(ev.Kind, "site.") {
-			if ev.ActorID != 0 {
-				t.Errorf("%s %s audited as made by user %d, want none", ev.Kind, ev.Detail, ev.ActorID)
-			}
-			got = append(got, ev.Kind+" "+ev.Detail)
+	for _, ev := range auditOf(t, ctx, dbPath, "Engine", "site.") {
+		if ev.ActorID != 0 {
+			t.Errorf("%s %s audited as made by user %d, want none", ev.Kind, ev.Detail, ev.ActorID)
 		}
+		got = append(got, ev.Kind+" "+ev.Detail)
 	}
 	want := []string{"site.removed wiki.example.com", "site.added *.apps.example.com", "site.added wiki.example.com"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {

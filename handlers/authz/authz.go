@@ -7,7 +7,6 @@ package authz
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -41,8 +40,8 @@ func New(cfg Config) (*Checks, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("authz: Config.Service is required")
 	}
-	u, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, ok := httpx.BaseURL(cfg.PublicURL)
+	if !ok {
 		return nil, errors.New("authz: Config.PublicURL must be an absolute http or https URL")
 	}
 	if cfg.TrustedProxies == nil {

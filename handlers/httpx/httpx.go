@@ -6,6 +6,8 @@ package httpx
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 // HandlerFunc is a handler that returns its error, so that errors are
@@ -17,6 +19,16 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 type Route struct {
 	Method  string
 	Path    string
-	Access  string // who may open it: "raw", "open", "pending", "full", "twilio" or "dev"
+	Access  string // who may open it: "raw", "open", "pending", "full", "twilio", "dev", "authz" or "api"
 	Handler http.Handler
+}
+
+// BaseURL is a room's public URL (its Config.PublicURL) without its
+// trailing slash; ok is false unless it is an absolute http or https URL.
+func BaseURL(publicURL string) (u *url.URL, ok bool) {
+	u, err := url.Parse(strings.TrimRight(publicURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, false
+	}
+	return u, true
 }

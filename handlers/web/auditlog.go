@@ -50,6 +50,20 @@ var auditKinds = map[string]string{
 	"session.elevated":      "Authenticated to make changes",
 	"site.added":            "Protected site added",
 	"site.removed":          "Protected site removed",
+
+	// The Verify API's credentials and services.
+	"apikey.created":         "API key created",
+	"apikey.revoked":         "API key revoked",
+	"verify.service.created": "Verify service created",
+	"verify.service.updated": "Verify service changed",
+	"verify.service.deleted": "Verify service deleted",
+
+	// The Verify API's verifications: their number masked, never a code.
+	"verification.created":  "Verification started",
+	"verification.resent":   "Verification code sent again",
+	"verification.checked":  "Verification code checked",
+	"verification.canceled": "Verification canceled",
+	"verification.approved": "Verification approved by the app",
 }
 
 type auditRow struct {

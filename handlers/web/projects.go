@@ -94,6 +94,7 @@ type projectPage struct {
 	Level      phonegate.Level
 	Members    []phonegate.Member
 	CanManage  bool
+	Services   []phonegate.VerifyService // the project's Verify API services
 }
 
 func (s *Server) project(w http.ResponseWriter, r *http.Request) error {
@@ -105,7 +106,12 @@ func (s *Server) project(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	services, err := s.svc.ProjectVerifyServices(r.Context(), m.Project)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "project", &projectPage{
+		Services:   services,
 		page:       page{Title: m.Project.Name},
 		Membership: m,
 		Level:      phonegate.Level(m.Project.MFALevel),

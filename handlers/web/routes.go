@@ -61,6 +61,7 @@ func (s *Server) routeTable() []route {
 		get("/", accessFull, s.home),
 		post("/projects", accessFull, s.createProject),
 		get("/projects/:id", accessFull, s.project),
+		get("/projects/:id/verify/:sid", accessFull, s.verifyService),
 
 		get("/account", accessFull, s.account),
 		post("/account/password", accessFull, s.changePassword),
@@ -148,6 +149,9 @@ func (s *Server) twoFactorRoutes() []route {
 		post("/projects/:id/rename", accessFull, s.renameProject),
 		post("/projects/:id/sites", accessFull, s.addSite),
 		post("/projects/:id/sites/remove", accessFull, s.removeSite),
+		post("/projects/:id/apikeys", accessFull, s.createAPIKey),
+		post("/projects/:id/apikeys/revoke", accessFull, s.revokeAPIKey),
+		get("/projects/:id/apikeys/created", accessFull, s.apiKeyCreated),
 		get("/projects/:id/members", accessFull, s.members),
 		post("/projects/:id/members", accessFull, s.addMember),
 		post("/projects/:id/members/role", accessFull, s.changeRole),

@@ -35,6 +35,10 @@ type settingsPage struct {
 	NameValue string // the name typed in the rename form
 	Sites     []phonegate.Site
 	HostValue string // the hostname typed in the form that adds a site
+
+	AccountSID   string
+	APIKeys      []phonegate.APIKey
+	KeyNameValue string // the name typed in the form that creates an API key
 }
 
 // elevated reports whether the session re-entered the password less than
@@ -79,6 +83,9 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.HostValue = s.typed(r).Get("host")
+	if err := s.apiKeysData(r, m, p); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "settings", p)
 	return nil
 }

@@ -61,11 +61,18 @@ func (s *Server) removeSite(w http.ResponseWriter, r *http.Request) error {
 // protect.
 const msgNoSuchSite = "That hostname is not one of this project's protected sites."
 
-// siteRefused answers a site form the service refused with err: a session
-// that must authenticate first is asked to beside the authenticate form,
-// a hostname refused in words is said beside form, with what was typed; a
-// developer's form is refused as a page (403).
+// siteRefused answers a site form the service refused with err
+// (settingsRefused, in the "Protected sites" section).
 func (s *Server) siteRefused(w http.ResponseWriter, r *http.Request, m phonegate.Membership, form string, err error, typed url.Values) error {
+	return s.settingsRefused(w, r, m, sitesPath(m.Project.ID), form, err, typed)
+}
+
+// settingsRefused answers a form of a settings section at path that the
+// service refused with err: a session that must authenticate first is
+// asked to beside the authenticate form, input refused in words is said
+// beside form, with what was typed; a developer's form is refused as a
+// page (403).
+func (s *Server) settingsRefused(w http.ResponseWriter, r *http.Request, m phonegate.Membership, path, form string, err error, typed url.Values) error {
 	switch {
 	case errors.Is(err, phonegate.ErrNotElevated):
 		return s.formError(w, r, settingsPath(m.Project.ID), formAuthenticate, phonegate.ErrorMessage(err), nil)
@@ -74,7 +81,7 @@ func (s *Server) siteRefused(w http.ResponseWriter, r *http.Request, m phonegate
 	}
 	switch phonegate.ErrorCode(err) {
 	case phonegate.EInvalid, phonegate.EConflict, phonegate.EUnprocessable:
-		return s.formError(w, r, sitesPath(m.Project.ID), form, phonegate.ErrorMessage(err), typed)
+		return s.formError(w, r, path, form, phonegate.ErrorMessage(err), typed)
 	}
 	return err
 }

@@ -10,14 +10,17 @@ import (
 )
 
 const challengeColumns = `id, user_id, session_hash, purpose, label, phone, code_mac, code_sealed, reply_mac, state,
-	checks, sends, last_send_at, auto_call_done, created_at, expires_at`
+	checks, sends, last_send_at, auto_call_done, created_at, expires_at, service_sid, project_id`
 
 func scanChallenge(row interface{ Scan(...any) error }) (phonegate.Challenge, error) {
 	var c phonegate.Challenge
 	var last, created, expires int64
-	err := row.Scan(&c.ID, &c.UserID, &c.SessionHash, &c.Purpose, &c.Label, &c.Phone, &c.CodeMAC, &c.CodeSealed,
-		&c.ReplyMAC, &c.State, &c.Checks, &c.Sends, &last, &c.AutoCallDone, &created, &expires)
+	var userID, projectID sql.NullInt64 // a verification has no user; the others no project nor service
+	var serviceSID sql.NullString
+	err := row.Scan(&c.ID, &userID, &c.SessionHash, &c.Purpose, &c.Label, &c.Phone, &c.CodeMAC, &c.CodeSealed,
+		&c.ReplyMAC, &c.State, &c.Checks, &c.Sends, &last, &c.AutoCallDone, &created, &expires, &serviceSID, &projectID)
 	c.LastSendAt, c.CreatedAt, c.ExpiresAt = unix(last), unix(created), unix(expires)
+	c.UserID, c.ProjectID, c.ServiceSID = userID.Int64, projectID.Int64, serviceSID.String
 	return c, err
 }
 
@@ -69,11 +72,19 @@ func replaceSessionChallenges(ctx context.Context, tx *sql.Tx, c phonegate.Chall
 	return endExpiredChallenges(ctx, tx, c.CreatedAt)
 }
 
+// nullString is s, or NULL for "".
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func insertChallenge(ctx context.Context, tx *sql.Tx, c phonegate.Challenge) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO challenges (`+challengeColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.UserID, c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyMAC,
-		phonegate.ChallengePending, 0, 0, 0, false, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, nullID(c.UserID), c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyMAC,
+		phonegate.ChallengePending, 0, 0, 0, false, c.CreatedAt.Unix(), c.ExpiresAt.Unix(), nullString(c.ServiceSID), nullID(c.ProjectID))
 	if err != nil {
 		return fmt.Errorf("store: create challenge: %w", err)
 	}

@@ -74,11 +74,11 @@ func reserveError(err error) error {
 // checkSendLimits returns why a send of the challenge to the number may not
 // happen now, or nil.
 func checkSendLimits(ctx context.Context, tx *sql.Tx, challengeID, to string, now time.Time, automatic bool) error {
-	var state string
+	var state, purpose string
 	var sends int
 	var last, expires int64
-	err := tx.QueryRowContext(ctx, `SELECT state, sends, last_send_at, expires_at FROM challenges WHERE id = ?`,
-		challengeID).Scan(&state, &sends, &last, &expires)
+	err := tx.QueryRowContext(ctx, `SELECT state, purpose, sends, last_send_at, expires_at FROM challenges WHERE id = ?`,
+		challengeID).Scan(&state, &purpose, &sends, &last, &expires)
 	if err != nil {
 		return notFound(err, "challenge")
 	}
@@ -88,7 +88,10 @@ func checkSendLimits(ctx context.Context, tx *sql.Tx, challengeID, to string, no
 	if sends >= phonegate.MaxChallengeSends {
 		return &phonegate.SendLimitError{Reason: phonegate.LimitChallenge}
 	}
-	if next := time.Unix(last, 0).Add(phonegate.SendCooldown); !automatic && last != 0 && now.Before(next) {
+	// Verify has no wait between the sends of a verification: an app
+	// resends, or switches to a call, when its user asks.
+	cooled := automatic || purpose == phonegate.PurposeVerify
+	if next := time.Unix(last, 0).Add(phonegate.SendCooldown); !cooled && last != 0 && now.Before(next) {
 		return &phonegate.SendLimitError{Reason: phonegate.LimitCooldown, RetryAt: next.UTC()}
 	}
 	// The window is the hour before now, open at its start: a send exactly

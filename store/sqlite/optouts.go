@@ -45,22 +45,34 @@ func (db *DB) CancelPendingForPhone(ctx context.Context, phone string, now time.
 	var n int
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE challenges SET state = 'cancelled', code_sealed = NULL
-			WHERE phone = ? AND state = 'pending' RETURNING user_id`, phone)
+			WHERE phone = ? AND state = 'pending' RETURNING COALESCE(user_id, 0), COALESCE(project_id, 0), id`, phone)
 		if err != nil {
 			return err
 		}
 		users := map[int64]bool{}
+		var verifications []phonegate.AuditEvent
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var id, projectID int64
+			var challengeID string
+			if err := rows.Scan(&id, &projectID, &challengeID); err != nil {
 				rows.Close()
 				return err
 			}
-			users[id] = true
+			if id == 0 { // a verification of the Verify API
+				verifications = append(verifications, phonegate.AuditEvent{ProjectID: projectID,
+					Kind: "verification.canceled", Detail: challengeID + ": the phone's holder replied NO", At: now})
+			} else {
+				users[id] = true
+			}
 			n++
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
+		}
+		for _, e := range verifications {
+			if err := addAudit(ctx, tx, e); err != nil {
+				return err
+			}
 		}
 		for id := range users {
 			if err := addUserAudit(ctx, tx, phonegate.AuditEvent{UserID: id, Kind: "code.denied",

@@ -2,18 +2,13 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
-	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // consentMigration is the first migration that knows memberships may wait
@@ -27,36 +22,7 @@ const consentMigration = 4
 func TestMigrationKeepsMembershipsAccepted(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	old, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("migrations/*.sql")
-	sort.Strings(files)
-	for _, f := range files {
-		name := filepath.Base(f)
-		num, _, _ := strings.Cut(name, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			t.Fatalf("migration %s: %v", name, err)
-		}
-		if v >= consentMigration {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := old.Exec(string(b)); err != nil {
-			t.Fatalf("migration %s: %v", name, err)
-		}
-		if _, err := old.Exec(`INSERT INTO schema_migrations VALUES (?, ?, 0)`, v, name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	old := oldDatabase(t, path, consentMigration)
 	for _, q := range []string{
 		`INSERT INTO users (id, email, password_hash, created_at) VALUES (1, 'ada@example.com', 'h', 1), (2, 'bob@example.com', 'h', 1)`,
 		`INSERT INTO projects (id, name, created_at) VALUES (1, 'Engine', 1), (2, 'Wheels', 1)`,
@@ -69,14 +35,7 @@ func TestMigrationKeepsMembershipsAccepted(t *testing.T) {
 	}
 	old.Close()
 
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if v, _ := db.SchemaVersion(ctx); v < consentMigration {
-		t.Fatalf("schema version %d after opening, want at least %d", v, consentMigration)
-	}
+	db := openMigrated(t, path, consentMigration)
 	tests := []struct {
 		userID int64
 		want   []int64

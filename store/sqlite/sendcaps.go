@@ -21,7 +21,7 @@ var (
 // then countSendCaps counts it. Both run inside ReserveSend's transaction.
 func checkSendCaps(ctx context.Context, tx *sql.Tx, req phonegate.SendRequest) (sendOrigin, error) {
 	var o sendOrigin
-	err := tx.QueryRowContext(ctx, `SELECT user_id, session_hash, purpose, send_addr FROM challenges WHERE id = ?`,
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(user_id, 0), session_hash, purpose, send_addr FROM challenges WHERE id = ?`,
 		req.ChallengeID).Scan(&o.userID, &o.sessionHash, &o.purpose, &o.addr)
 	if err != nil {
 		return o, notFound(err, "challenge")

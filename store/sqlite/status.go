@@ -126,7 +126,7 @@ const (
 	eventSQL = `INSERT INTO delivery_events (delivery_id, status, error_code, at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (delivery_id, status) DO NOTHING`
 	currentSQL       = `SELECT ` + deliveryColumns + ` FROM deliveries WHERE id = ?`
-	challengeUserSQL = `SELECT user_id FROM challenges WHERE id = ?`
+	challengeUserSQL = `SELECT COALESCE(user_id, 0) FROM challenges WHERE id = ?`
 )
 
 // DeliveryEvents returns the status changes of a delivery, oldest first.

@@ -193,15 +193,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		if m.version <= current {
 			continue
 		}
-		err := db.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, time.Now().Unix())
-			return err
-		})
-		if err != nil {
+		if err := db.applyMigration(ctx, m); err != nil {
 			return fmt.Errorf("store: migration %s: %w", m.name, err)
 		}
 	}

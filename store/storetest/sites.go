@@ -13,18 +13,7 @@ import (
 func testSites(t *testing.T, open opener) {
 	s := open(t)
 	ctx := context.Background()
-	ada, err := s.CreateUser(ctx, "ada@example.com", "", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p1, err := s.CreateProject(ctx, ada.ID, "Apollo", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p2, err := s.CreateProject(ctx, ada.ID, "Gemini", t0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ada, p1, p2 := twoProjects(t, s)
 	if err := s.AddSite(ctx, "app.example.com", p1.ID, ada.ID, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -54,14 +43,7 @@ func testSites(t *testing.T, open opener) {
 	if _, err := s.SiteFor(ctx, []string{"app.example.com"}); !errors.Is(err, phonegate.ErrNotFound) {
 		t.Errorf("a removed site is still found: %v", err)
 	}
-	es, err := s.AuditEvents(ctx, p1.ID, 0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kinds := map[string]int{}
-	for _, e := range es {
-		kinds[e.Kind]++
-	}
+	kinds := countAuditKinds(t, s, p1.ID)
 	if kinds["site.added"] != 2 || kinds["site.removed"] != 1 {
 		t.Errorf("audit kinds = %v, want 2 site.added and 1 site.removed", kinds)
 	}
