@@ -99,3 +99,8 @@ func scanAuditEvents(rows pgx.Rows, err error) ([]phonegate.AuditEvent, error) {
 	}
 	return es, nil
 }
+
+// AddAudit writes an audit event.
+func (db *DB) AddAudit(ctx context.Context, e phonegate.AuditEvent) error {
+	return db.tx(ctx, func(tx pgx.Tx) error { return addAudit(ctx, tx, e) })
+}

@@ -11,12 +11,17 @@ import (
 )
 
 const challengeColumns = `id, user_id, session_hash, purpose, label, phone, code_mac, code_sealed, reply_mac, state,
-	checks, sends, last_send_at, auto_call_done, created_at, expires_at`
+	checks, sends, last_send_at, auto_call_done, created_at, expires_at, COALESCE(service_sid, ''), COALESCE(project_id, 0)`
 
 func scanChallenge(row pgx.Row) (phonegate.Challenge, error) {
 	var c phonegate.Challenge
-	err := row.Scan(&c.ID, &c.UserID, &c.SessionHash, &c.Purpose, &c.Label, &c.Phone, &c.CodeMAC, &c.CodeSealed,
-		&c.ReplyMAC, &c.State, &c.Checks, &c.Sends, ts(&c.LastSendAt), &c.AutoCallDone, ts(&c.CreatedAt), ts(&c.ExpiresAt))
+	var userID *int64 // a verification has no user
+	err := row.Scan(&c.ID, &userID, &c.SessionHash, &c.Purpose, &c.Label, &c.Phone, &c.CodeMAC, &c.CodeSealed,
+		&c.ReplyMAC, &c.State, &c.Checks, &c.Sends, ts(&c.LastSendAt), &c.AutoCallDone, ts(&c.CreatedAt), ts(&c.ExpiresAt),
+		&c.ServiceSID, &c.ProjectID)
+	if userID != nil {
+		c.UserID = *userID
+	}
 	return c, err
 }
 
@@ -66,9 +71,10 @@ func replaceSessionChallenges(ctx context.Context, tx pgx.Tx, c phonegate.Challe
 
 func insertChallenge(ctx context.Context, tx pgx.Tx, c phonegate.Challenge) error {
 	_, err := tx.Exec(ctx, `INSERT INTO challenges (id, user_id, session_hash, purpose, label, phone, code_mac,
-		code_sealed, reply_mac, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		c.ID, c.UserID, c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyMAC,
-		tz(c.CreatedAt), tz(c.ExpiresAt))
+		code_sealed, reply_mac, created_at, expires_at, service_sid, project_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13)`,
+		c.ID, nullID(c.UserID), c.SessionHash, c.Purpose, c.Label, c.Phone, c.CodeMAC, c.CodeSealed, c.ReplyMAC,
+		tz(c.CreatedAt), tz(c.ExpiresAt), c.ServiceSID, nullID(c.ProjectID))
 	if err != nil {
 		return fmt.Errorf("store: create challenge: %w", err)
 	}

@@ -81,11 +81,11 @@ func reserveError(err error) error {
 
 // checkSendLimits returns why a send of the challenge to the number may not happen now, or nil.
 func checkSendLimits(ctx context.Context, tx pgx.Tx, challengeID, to string, now time.Time, automatic bool) error {
-	var state string
+	var state, purpose string
 	var sends int
 	var last, expires time.Time
-	err := tx.QueryRow(ctx, `SELECT state, sends, last_send_at, expires_at FROM challenges WHERE id = $1`,
-		challengeID).Scan(&state, &sends, ts(&last), ts(&expires))
+	err := tx.QueryRow(ctx, `SELECT state, purpose, sends, last_send_at, expires_at FROM challenges WHERE id = $1`,
+		challengeID).Scan(&state, &purpose, &sends, ts(&last), ts(&expires))
 	if err != nil {
 		return notFound(err, "challenge")
 	}
@@ -95,7 +95,10 @@ func checkSendLimits(ctx context.Context, tx pgx.Tx, challengeID, to string, now
 	if sends >= phonegate.MaxChallengeSends {
 		return &phonegate.SendLimitError{Reason: phonegate.LimitChallenge}
 	}
-	if next := last.Add(phonegate.SendCooldown); !automatic && !last.IsZero() && now.Before(next) {
+	// Verify has no wait between the sends of a verification: an app resends, or switches to a
+	// call, when its user asks.
+	cooled := automatic || purpose == phonegate.PurposeVerify
+	if next := last.Add(phonegate.SendCooldown); !cooled && !last.IsZero() && now.Before(next) {
 		return &phonegate.SendLimitError{Reason: phonegate.LimitCooldown, RetryAt: next}
 	}
 	at, limited, err := windowLimited(ctx, tx, phonegate.SendsKey(to), phonegate.MaxNumberSends, phonegate.SendWindow, now)

@@ -44,17 +44,33 @@ func (db *DB) CancelPendingForPhone(ctx context.Context, phone string, now time.
 	var n int
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `UPDATE challenges SET state = 'cancelled', code_sealed = NULL
-			WHERE phone = $1 AND state = 'pending' RETURNING user_id`, phone)
+			WHERE phone = $1 AND state = 'pending' RETURNING COALESCE(user_id, 0), COALESCE(project_id, 0), id`, phone)
 		if err != nil {
 			return err
 		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		type cancelled struct {
+			userID, projectID int64
+			id                string
+		}
+		cs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cancelled, error) {
+			var c cancelled
+			err := row.Scan(&c.userID, &c.projectID, &c.id)
+			return c, err
+		})
 		if err != nil {
 			return err
 		}
-		n = len(ids)
+		n = len(cs)
 		users := map[int64]bool{}
-		for _, id := range ids {
+		for _, c := range cs {
+			if c.userID == 0 { // a verification of the Verify API
+				if err := addAudit(ctx, tx, phonegate.AuditEvent{ProjectID: c.projectID, Kind: "verification.canceled",
+					Detail: c.id + ": the phone's holder replied NO", At: now}); err != nil {
+					return err
+				}
+				continue
+			}
+			id := c.userID
 			if users[id] {
 				continue
 			}

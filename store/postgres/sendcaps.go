@@ -35,7 +35,7 @@ type sendOrigin struct {
 // counts it. Both run inside ReserveSend's transaction, under sendLock.
 func checkSendCaps(ctx context.Context, tx pgx.Tx, req phonegate.SendRequest) (sendOrigin, error) {
 	var o sendOrigin
-	err := tx.QueryRow(ctx, `SELECT user_id, session_hash, purpose, send_addr FROM challenges WHERE id = $1`,
+	err := tx.QueryRow(ctx, `SELECT COALESCE(user_id, 0), session_hash, purpose, send_addr FROM challenges WHERE id = $1`,
 		req.ChallengeID).Scan(&o.userID, &o.sessionHash, &o.purpose, &o.addr)
 	if err != nil {
 		return o, notFound(err, "challenge")

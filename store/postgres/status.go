@@ -54,7 +54,7 @@ func (db *DB) ApplyStatus(ctx context.Context, u phonegate.StatusUpdate) (bool, 
 			return nil
 		}
 		e := u.Audit(d)
-		if err := tx.QueryRow(ctx, `SELECT user_id FROM challenges WHERE id = $1`, d.ChallengeID).Scan(&e.UserID); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(user_id, 0) FROM challenges WHERE id = $1`, d.ChallengeID).Scan(&e.UserID); err != nil {
 			return fmt.Errorf("store: audit delivery: %w", err)
 		}
 		return addUserAudit(ctx, tx, e)
