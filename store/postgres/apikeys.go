@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,15 +12,23 @@ import (
 )
 
 // AccountSID returns the account SID of projectID, storing fresh as it when the project has
-// none yet: INSERT … ON CONFLICT DO NOTHING, then the row, so that instances asking at once
-// agree on one SID.
+// none yet, so that instances asking at once agree on one SID. The read is a statement of its
+// own after the INSERT … ON CONFLICT DO NOTHING: one that lost the race waited for the winner,
+// and only a new statement's snapshot sees the winner's row.
 func (db *DB) AccountSID(ctx context.Context, projectID int64, fresh string) (string, error) {
 	var sid string
-	err := db.pool.QueryRow(ctx, `WITH ins AS (INSERT INTO api_accounts (project_id, sid) VALUES ($1, $2)
-		ON CONFLICT (project_id) DO NOTHING RETURNING sid)
-		SELECT sid FROM ins UNION ALL SELECT sid FROM api_accounts WHERE project_id = $1 LIMIT 1`,
-		projectID, fresh).Scan(&sid)
-	if err != nil {
+	err := db.pool.QueryRow(ctx, `SELECT sid FROM api_accounts WHERE project_id = $1`, projectID).Scan(&sid)
+	if err == nil {
+		return sid, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("store: account sid: %w", err)
+	}
+	if _, err := db.pool.Exec(ctx, `INSERT INTO api_accounts (project_id, sid) VALUES ($1, $2)
+		ON CONFLICT (project_id) DO NOTHING`, projectID, fresh); err != nil {
+		return "", fmt.Errorf("store: account sid: %w", err)
+	}
+	if err := db.pool.QueryRow(ctx, `SELECT sid FROM api_accounts WHERE project_id = $1`, projectID).Scan(&sid); err != nil {
 		return "", fmt.Errorf("store: account sid: %w", err)
 	}
 	return sid, nil
