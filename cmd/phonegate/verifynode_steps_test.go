@@ -65,7 +65,7 @@ func (n nodeSteps) checkServices(t *testing.T) {
 }
 
 func (n nodeSteps) checkVerifications(t *testing.T, numbers []string) {
-	a, b, c, d, e := numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]
+	a, b, c, d, e, f := numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5]
 	tests := []struct {
 		step, to, channel, status string
 		valid                     bool
@@ -90,6 +90,7 @@ func (n nodeSteps) checkVerifications(t *testing.T, numbers []string) {
 		{"wrong check 5", d, "sms", "pending", false, 0, "create maxed"},
 		{"fetch maxed", d, "sms", "max_attempts_reached", false, 1, "create maxed"},
 		{"create raced", e, "sms", "pending", false, 1, ""},
+		{"custom name", f, "sms", "pending", false, 1, ""},
 	}
 	sids := map[string]string{}
 	for _, tt := range tests {
@@ -130,6 +131,8 @@ func (n nodeSteps) checkErrors(t *testing.T) {
 		{"create after max checks", http.StatusTooManyRequests, 60202},
 		{"whatsapp", http.StatusBadRequest, 60200},
 		{"bad secret", http.StatusUnauthorized, 20003},
+		{"service remove again", http.StatusNotFound, 20404},
+		{"service fetch unknown", http.StatusNotFound, 20404},
 	}
 	for _, tt := range tests {
 		o, ok := n.steps[tt.step]

@@ -102,6 +102,13 @@ func TestVerifyAPIThroughTwilioNode(t *testing.T) {
 	t.Run("services", func(t *testing.T) { nv.checkServices(t) })
 	t.Run("verifications", func(t *testing.T) { nv.checkVerifications(t, numbers) })
 	t.Run("errors", func(t *testing.T) { nv.checkErrors(t) })
+	t.Run("custom name", func(t *testing.T) {
+		ms := fake.Messages()
+		if body := ms[len(ms)-1].Form.Get("Body"); ms[len(ms)-1].Form.Get("To") != numbers[5] ||
+			!strings.HasPrefix(body, "Your Billing verification code is: ") {
+			t.Errorf("last SMS = %q to %s, want Billing's to %s", body, ms[len(ms)-1].Form.Get("To"), numbers[5])
+		}
+	})
 	t.Run("concurrent checks", func(t *testing.T) {
 		var got []string
 		nv.value(t, "concurrent checks", &got)

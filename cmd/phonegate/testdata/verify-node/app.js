@@ -100,6 +100,8 @@ async function main() {
   for (const s of extra) {
     await step("service remove " + s.friendly_name, () => client.verify.v2.services(s.sid).remove());
   }
+  await step("service remove again", () => client.verify.v2.services(extra[0].sid).remove());
+  await step("service fetch unknown", () => client.verify.v2.services("VA" + "0".repeat(32)).fetch().then(service));
 
   // A: create, resend, switch to call, a wrong code, a fetch, the right code.
   const first = await step("create", () => create(a, "sms"));
@@ -141,6 +143,8 @@ async function main() {
 
   // F: refusals.
   await step("whatsapp", () => create(f, "whatsapp"));
+  await step("custom name", () => svc.verifications.create({ to: f, channel: "sms", customFriendlyName: "Billing", locale: "fr" })
+    .then(verification));
   await step("bad secret", () => newClient(env("PHONEGATE_KEY_SID"), "not the secret", env("PHONEGATE_ACCOUNT_SID"))
     .verify.v2.services(env("PHONEGATE_SERVICE_SID")).fetch().then(service));
 
