@@ -49,7 +49,7 @@ func (db *DB) VerifyService(ctx context.Context, projectID int64, sid string) (p
 // VerifyServices returns a page of the services of projectID, oldest first.
 func (db *DB) VerifyServices(ctx context.Context, projectID int64, offset, limit int) ([]phonegate.VerifyService, error) {
 	rows, err := db.pool.Query(ctx, `SELECT `+verifyServiceColumns+` FROM verify_services
-		WHERE project_id = $1 ORDER BY created_at, sid COLLATE "C" LIMIT $2 OFFSET $3`, projectID, limit, offset)
+		WHERE project_id = $1 ORDER BY created_at, seq LIMIT $2 OFFSET $3`, projectID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("store: verify services: %w", err)
 	}

@@ -24,9 +24,10 @@ CREATE TABLE verify_services (
 	friendly_name text NOT NULL,
 	code_length   integer NOT NULL CHECK (code_length BETWEEN 4 AND 10),
 	created_at    timestamptz NOT NULL,
-	updated_at    timestamptz NOT NULL
+	updated_at    timestamptz NOT NULL,
+	seq           bigint GENERATED ALWAYS AS IDENTITY -- the order they were made in, within a second
 );
-CREATE INDEX verify_services_project ON verify_services (project_id, created_at, sid);
+CREATE INDEX verify_services_project ON verify_services (project_id, created_at, seq);
 
 ALTER TABLE challenges ALTER COLUMN user_id DROP NOT NULL;
 ALTER TABLE challenges DROP CONSTRAINT challenges_purpose_check;
