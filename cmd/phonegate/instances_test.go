@@ -109,11 +109,7 @@ func TestInstancesAgree(t *testing.T) {
 
 	t.Run("50 concurrent correct codes over both instances: one winner", func(t *testing.T) {
 		v := newVisitor(t)
-		res := v.loginOn(v.open(c.url+"/login"), storyOwner)
-		p := v.follow(res)
-		p = v.follow(v.submit(p, "/verify/send", "channel", "sms"))
-		code := e.player.NextCode(instancesPhone)
-		c.waitDelivered(ctx)
+		p, code := c.codeSent(ctx, e, v)
 		before := c.counts(http.MethodPost, "/verify")
 		var mu sync.Mutex
 		outcomes := map[string]int{}
@@ -183,6 +179,20 @@ func TestInstancesAgree(t *testing.T) {
 			t.Errorf("%d status events stored for %d statuses, want each once", events, distinct)
 		}
 	})
+
+	t.Run("the forward-auth check agrees across instances", func(t *testing.T) { testForwardAcross(t, c, e) })
+	t.Run("a Verify API code created on one is approved on the other", func(t *testing.T) { testVerifyAcross(t, c, srv) })
+}
+
+// codeSent logs v in as the owner and has a code sent by SMS; it returns
+// the code page and the code, once Twilio's callbacks for it are in.
+func (c *cluster) codeSent(ctx context.Context, e *e2e, v *visitor) (page, string) {
+	c.t.Helper()
+	p := v.follow(v.loginOn(v.open(c.url+"/login"), storyOwner))
+	p = v.follow(v.submit(p, "/verify/send", "channel", "sms"))
+	code := e.player.NextCode(instancesPhone)
+	c.waitDelivered(ctx)
+	return p, code
 }
 
 // queryRow runs one query on the cluster's database and scans its row
