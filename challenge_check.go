@@ -47,8 +47,16 @@ func (s *Service) CheckCode(ctx context.Context, u User, sess Session, c Challen
 	}
 	s.log.Info().Int64("user", u.ID).Bool("challenge_dead", f.ChallengeDead).Bool("locked", f.Locked).
 		Msg("wrong code")
+	s.noteLock(f)
 	s.noteFailedCode(ctx, u, sess)
 	return ErrCodeRefused
+}
+
+// noteLock tells the observer when failure f locked the second factor.
+func (s *Service) noteLock(f Failure) {
+	if f.Locked {
+		s.obs.Locked()
+	}
 }
 
 // noteFailedCode counts a wrong code (or emergency code) of session sess,

@@ -50,10 +50,11 @@ func (s *Service) StartChallenge(ctx context.Context, ch Challenge, channel, cli
 // send is sendCode with the reservation of the send given: reserve is
 // handed the request to reserve.
 func (s *Service) send(ctx context.Context, ch Challenge, channel string, automatic bool,
-	reserve func(SendRequest) (Delivery, error)) (Delivery, error) {
+	reserve func(SendRequest) (Delivery, error)) (d Delivery, err error) {
 	if channel != ChannelSMS && channel != ChannelCall {
 		return Delivery{}, &Error{Code: EInvalid, Message: "Choose a text message or a voice call."}
 	}
+	defer func() { s.obs.CodeSent(channel, sendOutcome(err)) }()
 	if channel == ChannelSMS {
 		out, err := s.store.OptedOut(ctx, ch.Phone)
 		if err != nil {
@@ -67,7 +68,7 @@ func (s *Service) send(ctx context.Context, ch Challenge, channel string, automa
 		return Delivery{}, refused(EConflict, msgEnded, ErrChallengeEnded)
 	}
 	now := s.now()
-	d, err := reserve(SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
+	d, err = reserve(SendRequest{ChallengeID: ch.ID, Channel: channel, To: ch.Phone,
 		Automatic: automatic, Now: now, Caps: s.caps})
 	if err != nil {
 		return Delivery{}, s.limitRefusal(ctx, ch, channel, err, now)

@@ -58,6 +58,9 @@ func (s *Service) DeliveryStatus(ctx context.Context, rep StatusReport) error {
 		s.log.Error().Err(err).Str("delivery", rep.ID).Msg("status callback")
 		return err
 	}
+	if changed {
+		s.obs.DeliveryStatus(d.Channel, rep.Status, code)
+	}
 	if !changed || d.Channel != ChannelSMS || DeliveryOutcome(d.Channel, d.Status) != OutcomeFailed {
 		return nil
 	}

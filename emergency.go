@@ -66,6 +66,7 @@ func (s *Service) UseEmergencyCode(ctx context.Context, u User, sess Session, ty
 			return err
 		}
 		s.log.Info().Int64("user", u.ID).Bool("locked", f.Locked).Msg("wrong emergency code")
+		s.noteLock(f)
 		s.noteFailedCode(ctx, u, sess)
 		return errEmergencyRefused
 	}

@@ -50,6 +50,7 @@ func (s *Service) UseRecoveryCode(ctx context.Context, u User, sess Session, typ
 	f, err := s.store.UseRecoveryCode(ctx, u.ID, s.recoveryMAC(u.ID, typed), sess.TokenHash, s.now())
 	if errors.Is(err, ErrCodeRefused) {
 		s.log.Info().Int64("user", u.ID).Bool("locked", f.Locked).Msg("wrong recovery code")
+		s.noteLock(f)
 		if f.Locked {
 			return &Error{Code: ELimited, Message: MsgSecondFactorLocked, Cause: err}
 		}

@@ -24,6 +24,10 @@ type Config struct {
 	Rand   io.Reader        // the random source of codes and tokens; nil: crypto/rand
 	Logger zerolog.Logger
 
+	// Observer hears what the service does, for the operator's figures;
+	// nil: NopObserver.
+	Observer Observer
+
 	// PublicURL is where browsers and Twilio reach this server: the links
 	// in messages, the host an SMS binds its code to (WebOTP) and the
 	// status callbacks a send asks for.
@@ -63,6 +67,7 @@ type Service struct {
 	now    func() time.Time
 	rand   io.Reader
 	log    zerolog.Logger
+	obs    Observer
 	public *url.URL
 	base   string // public.String(), computed once
 	caps   DailyCaps
@@ -95,6 +100,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = NopObserver{}
+	}
 	return &Service{
 		cfg:    cfg,
 		store:  cfg.Store,
@@ -105,6 +113,7 @@ func New(cfg Config) (*Service, error) {
 		now:    cfg.Now,
 		rand:   cfg.Rand,
 		log:    cfg.Logger,
+		obs:    cfg.Observer,
 		public: u,
 		base:   u.String(),
 		caps:   DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},

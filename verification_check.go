@@ -104,6 +104,9 @@ func (s *Service) CheckVerification(ctx context.Context, serviceSID, sidOrTo, co
 	}
 	s.auditVerification(ctx, c, "verification.checked", status)
 	v, err = s.verificationOf(ctx, c)
+	if err == nil && status == VerificationApproved {
+		s.obs.VerificationApproved(v.Channel)
+	}
 	if status == VerificationMaxAttempts {
 		// A wrong code answers pending, the last one too, as the issue's
 		// rule says; the verification itself now shows its attempts
@@ -147,7 +150,11 @@ func (s *Service) UpdateVerification(ctx context.Context, serviceSID, sidOrTo, s
 		return Verification{}, err
 	}
 	s.auditVerification(ctx, c, "verification."+status, "by the API")
-	return s.verificationOf(ctx, c)
+	v, err = s.verificationOf(ctx, c)
+	if err == nil && status == VerificationApproved {
+		s.obs.VerificationApproved(v.Channel)
+	}
+	return v, err
 }
 
 // auditVerification writes an event of verification c into its project's

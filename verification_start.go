@@ -75,6 +75,7 @@ func (s *Service) StartVerification(ctx context.Context, r VerificationRequest) 
 			return Verification{}, err
 		}
 		s.auditVerification(ctx, c, "verification.created", channelWords(r.Channel))
+		s.obs.VerificationCreated(r.Channel)
 		return s.Verification(ctx, r.ServiceSID, c.ID)
 	}
 	return Verification{}, errors.New("verification: the pending verification changed twice during one create")

@@ -339,9 +339,9 @@ func TestHealthz(t *testing.T) {
 		t.Fatalf("healthz: got %d, want 200", res.StatusCode)
 	}
 	h.db.Close()
-	res, _ = h.browser().get("/healthz")
-	if res.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("healthz with the database closed: got %d, want 503", res.StatusCode)
+	res, body := h.browser().get("/healthz")
+	if res.StatusCode != http.StatusServiceUnavailable || body != "database unavailable\n" {
+		t.Fatalf("healthz with the database closed: got %d %q, want 503 %q", res.StatusCode, body, "database unavailable\n")
 	}
 }
 

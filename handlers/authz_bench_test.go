@@ -8,14 +8,22 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/metrics"
 )
 
 // BenchmarkAuthForward is one forward-auth check of a member's live
 // session, as Caddy asks it about every request to a protected app:
 // routing, the cookies, the site, the session, the gate and the
 // membership on a real SQLite file.
-func BenchmarkAuthForward(b *testing.B) {
-	s := newBenchServer(b)
+func BenchmarkAuthForward(b *testing.B) { benchAuthForward(b) }
+
+// BenchmarkAuthForwardMetrics is BenchmarkAuthForward with the figures
+// counted (PHONEGATE_METRICS_ADDR set).
+func BenchmarkAuthForwardMetrics(b *testing.B) { benchAuthForward(b, withMetrics(metrics.New())) }
+
+// benchAuthForward runs the forward-auth check on a server built with opts.
+func benchAuthForward(b *testing.B, opts ...harnessOption) {
+	s := newBenchServer(b, opts...)
 	ctx := context.Background()
 	svc := s.srv.Service()
 	u, err := s.db.User(ctx, s.user)

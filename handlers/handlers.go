@@ -22,6 +22,7 @@ import (
 	"github.com/phonegate/phonegate/handlers/verify"
 	"github.com/phonegate/phonegate/handlers/web"
 	"github.com/phonegate/phonegate/mail"
+	"github.com/phonegate/phonegate/metrics"
 )
 
 // DefaultTrustedProxies are believed when Config.TrustedProxies is nil:
@@ -72,6 +73,11 @@ type Config struct {
 	// to the dev mailbox (Server.Outbox runs it). Outside dev mode nil
 	// means no mail can be sent.
 	Mail *mail.Outbox
+
+	// Metrics counts requests and what the service does, for the
+	// operator's own listener (PHONEGATE_METRICS_ADDR); nil counts
+	// nothing. The public router never serves it.
+	Metrics *metrics.Metrics
 }
 
 // Server serves phonegate's HTTP routes.
@@ -81,6 +87,7 @@ type Server struct {
 	hooks   *twilio.Webhooks
 	proxies httpx.Proxies
 	mail    *mail.Outbox
+	metrics *metrics.Metrics
 	log     zerolog.Logger
 	routes  []httpx.Route
 	router  *httprouter.Router
@@ -113,6 +120,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.TrustedProxies == nil {
 		cfg.TrustedProxies = DefaultTrustedProxies
 	}
+	if err := watchStore(cfg.Metrics, cfg.Store); err != nil {
+		return nil, err
+	}
 	var err error
 	if cfg.Mail == nil && cfg.DevMode {
 		if cfg.Mail, err = mail.New(mail.Config{Store: cfg.Store, Site: trimURL(cfg.PublicURL), Keys: cfg.Keys,
@@ -137,7 +147,7 @@ func New(cfg Config) (*Server, error) {
 	svc, err := phonegate.New(phonegate.Config{Store: cfg.Store, Sender: cfg.Sender, Mailer: mailer,
 		Keys: cfg.Keys, Hasher: cfg.Hasher, Now: cfg.Now, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
 		AllowedCountries: cfg.AllowedCountries, DailySMS: cfg.DailySMS, DailyCalls: cfg.DailyCalls,
-		DevMode: cfg.DevMode, CookieDomain: cfg.CookieDomain})
+		DevMode: cfg.DevMode, CookieDomain: cfg.CookieDomain, Observer: observer(cfg.Metrics)})
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +158,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	hooks, err := twilio.New(twilio.Config{Service: svc, Logger: cfg.Logger, PublicURL: cfg.PublicURL,
-		AuthToken: cfg.TwilioAuthToken, Voice: cfg.Voice, VoiceLanguage: cfg.VoiceLanguage})
+		AuthToken: cfg.TwilioAuthToken, Voice: cfg.Voice, VoiceLanguage: cfg.VoiceLanguage,
+		SignatureFailed: signatureFailed(cfg.Metrics)})
 	if err != nil {
 		return nil, err
 	}
@@ -162,14 +173,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, web: pages, hooks: hooks, proxies: cfg.TrustedProxies, mail: cfg.Mail, log: cfg.Logger}
+	s := &Server{svc: svc, web: pages, hooks: hooks, proxies: cfg.TrustedProxies, mail: cfg.Mail, metrics: cfg.Metrics, log: cfg.Logger}
 	s.routes = append(pages.Routes(), hooks.Routes()...)
 	s.routes = append(s.routes, checks.Routes()...)
 	s.routes = append(s.routes, api.Routes()...)
 	if phone != nil {
 		s.routes = append(s.routes, phone.Routes(pages)...)
 	}
-	s.router = newRouter(s.routes, api.NotFound(pages.NotFound()))
+	s.router = newRouter(s.routes, api.NotFound(pages.NotFound()), cfg.Metrics)
 	s.handler = s.logRecover(s.router)
 	return s, nil
 }

@@ -54,7 +54,7 @@ type benchServer struct {
 	now  time.Time
 }
 
-func newBenchServer(b *testing.B) *benchServer {
+func newBenchServer(b *testing.B, opts ...harnessOption) *benchServer {
 	b.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
@@ -66,7 +66,7 @@ func newBenchServer(b *testing.B) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := handlers.New(handlers.Config{
+	cfg := handlers.Config{
 		Store:           db,
 		Logger:          zerolog.Nop(),
 		Now:             time.Now,
@@ -75,7 +75,11 @@ func newBenchServer(b *testing.B) *benchServer {
 		PublicURL:       benchPublic,
 		Sender:          benchSender{},
 		TwilioAuthToken: benchToken,
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv, err := handlers.New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,22 +10,24 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate/handlers/httpx"
+	"github.com/phonegate/phonegate/metrics"
 )
 
 // newRouter registers every room's route table, the one place routes are
-// registered. A GET route answers HEAD too, without the body.
-func newRouter(routes []httpx.Route, notFound http.Handler) *httprouter.Router {
+// registered. A GET route answers HEAD too, without the body. With m, each
+// route's requests are counted under its path pattern (instrument).
+func newRouter(routes []httpx.Route, notFound http.Handler, m *metrics.Metrics) *httprouter.Router {
 	r := httprouter.New()
 	r.RedirectTrailingSlash = true
 	r.HandleMethodNotAllowed = true
 	r.PanicHandler = nil // logRecover handles panics for every route
 	for _, rt := range routes {
-		r.Handler(rt.Method, rt.Path, rt.Handler)
+		r.Handler(rt.Method, rt.Path, instrument(m, rt.Method, rt.Path, rt.Handler))
 		if rt.Method == http.MethodGet {
-			r.Handler(http.MethodHead, rt.Path, rt.Handler)
+			r.Handler(http.MethodHead, rt.Path, instrument(m, http.MethodHead, rt.Path, rt.Handler))
 		}
 	}
-	r.NotFound = notFound
+	r.NotFound = instrument(m, "any", "unmatched", notFound)
 	r.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Method not allowed", http.StatusMethodNotAllowed)
 	})

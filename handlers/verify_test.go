@@ -24,9 +24,9 @@ const (
 
 // enrolled returns a harness whose user ada has verified testPhone and
 // belongs to a project asking for a code at every login.
-func enrolled(t *testing.T, level phonegate.Level) (*twoFactor, phonegate.User, phonegate.Project) {
+func enrolled(t *testing.T, level phonegate.Level, opts ...harnessOption) (*twoFactor, phonegate.User, phonegate.Project) {
 	t.Helper()
-	h := newTwoFactor(t)
+	h := newTwoFactor(t, opts...)
 	u, p := h.addUser("ada@example.com", goodPassword, "Engine")
 	h.setLevel(p.ID, level)
 	b := h.browser()
@@ -54,6 +54,28 @@ func (h *twoFactor) sendSMS(b *browser) string {
 		h.t.Fatalf("POST /verify/send: got %d\n%s", res.StatusCode, body)
 	}
 	return h.sender.lastCode(h.t)
+}
+
+// wrongCodes types n wrong codes as ada, logging in anew every 4 so that
+// the count follows the user across challenges and sessions, and calls
+// each (if not nil) after the i-th; it returns the last code sent.
+func (h *twoFactor) wrongCodes(n int, each func(i int)) string {
+	h.t.Helper()
+	var b *browser
+	var code string
+	for i := range n {
+		if i%4 == 0 {
+			h.clock.Add(time.Minute)
+			b = h.pending()
+			code = h.sendSMS(b)
+			b.get("/verify")
+		}
+		b.post("/verify", url.Values{"code": {wrongCode(code)}})
+		if each != nil {
+			each(i)
+		}
+	}
+	return code
 }
 
 // wrongCode returns a six-digit code that is not code.
@@ -239,18 +261,7 @@ func TestLockAcrossLogins(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h, _, _ := enrolled(t, phonegate.LevelEveryLogin)
-			var b *browser
-			var code string
-			for i := range tt.wrong {
-				// A new login every 4 wrong codes: the count follows the
-				// user across challenges and sessions.
-				if i%4 == 0 {
-					h.clock.Add(time.Minute)
-					b = h.pending()
-					code = h.sendSMS(b)
-					b.get("/verify")
-				}
-				b.post("/verify", url.Values{"code": {wrongCode(code)}})
+			code := h.wrongCodes(tt.wrong, func(i int) {
 				if tt.resetAfter != 0 && i+1 == tt.resetAfter {
 					ok := h.pending()
 					h.clock.Add(time.Minute)
@@ -258,9 +269,9 @@ func TestLockAcrossLogins(t *testing.T) {
 						t.Fatalf("right code: got %d", res.StatusCode)
 					}
 				}
-			}
+			})
 			h.clock.Add(tt.wait)
-			b = h.pending()
+			b := h.pending()
 			_, page := b.get("/verify")
 			if got := strings.Contains(page, msgLocked); got != tt.wantLocked {
 				t.Errorf("the code page tells of the lock: %v, want %v", got, tt.wantLocked)

@@ -21,7 +21,9 @@ func (s *Server) SendCodeForTest(ctx context.Context, ch phonegate.Challenge, ch
 }
 
 // TwilioSignedForTest wraps h in the webhooks' signature middleware.
-func (s *Server) TwilioSignedForTest(h http.Handler) http.Handler { return s.hooks.Signed(h.ServeHTTP) }
+func (s *Server) TwilioSignedForTest(h http.Handler) http.Handler {
+	return s.hooks.Signed("test", h.ServeHTTP)
+}
 
 // DeliveryWordsForTest is phonegate.DeliveryWords.
 var DeliveryWordsForTest = phonegate.DeliveryWords

@@ -43,15 +43,15 @@ type whHarness struct {
 	n       int
 }
 
-func newWebhookHarness(t *testing.T) *whHarness {
+func newWebhookHarness(t *testing.T, opts ...harnessOption) *whHarness {
 	t.Helper()
 	sender := &recordingSender{}
-	h := newHarness(t, func(c *handlers.Config) {
+	h := newHarness(t, append([]harnessOption{func(c *handlers.Config) {
 		c.DevMode = false
 		c.Sender = sender
 		c.TwilioAuthToken = whToken
 		c.PublicURL = whPublic
-	})
+	}}, opts...)...)
 	u, p := h.addUser("ada@example.com", "correct horse battery", "Apollo")
 	// Apollo asks for the code: its log is where code events are written.
 	h.setLevel(p.ID, phonegate.LevelEveryLogin)

@@ -21,6 +21,7 @@ import (
 // here (DESIGN §3).
 type config struct {
 	Addr             string // listen address
+	MetricsAddr      string // PHONEGATE_METRICS_ADDR: the metrics' own listener; "" for none
 	Port             string
 	DB               string
 	PublicURL        string // empty: ask ngrok, then fall back to the local URL
@@ -147,6 +148,9 @@ func parseConfig(getenv func(string) string) (config, error) {
 
 	var err error
 	if c.DailySMS, c.DailyCalls, err = dailyCaps(getenv); err != nil {
+		return config{}, err
+	}
+	if c.MetricsAddr, err = parseMetricsAddr(getenv("PHONEGATE_METRICS_ADDR"), c.DevMode, c.Addr); err != nil {
 		return config{}, err
 	}
 

@@ -78,58 +78,31 @@ func (s *syncBuffer) String() string {
 // TestServeDevMode starts the real server as `go run ./cmd/phonegate`
 // would, on a fresh directory, and stops it as SIGTERM would.
 func TestServeDevMode(t *testing.T) {
-	dir := t.TempDir()
-	e := env(map[string]string{
-		"PHONEGATE_DB":        filepath.Join(dir, "phonegate.db"),
-		"PHONEGATE_ADDR":      "127.0.0.1:0",
-		"PHONEGATE_NGROK_API": "http://127.0.0.1:1/api/tunnels",
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, e, nil, io.Discard, &logs) }()
-
-	addrRE := regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
-	var addr string
-	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); {
-		if m := addrRE.FindStringSubmatch(logs.String()); m != nil {
-			addr = m[1]
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if addr == "" {
-		t.Fatalf("the server did not log its address:\n%s", logs.String())
-	}
-	res, err := http.Get("http://" + addr + "/healthz")
+	s := startDev(t)
+	res, err := http.Get("http://" + s.addr + "/healthz")
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %v %v", res, err)
 	}
 	res.Body.Close()
 	for _, f := range []string{"phonegate.db", "phonegate.key"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+		if _, err := os.Stat(filepath.Join(s.dir, f)); err != nil {
 			t.Errorf("%s not created: %v", f, err)
 		}
 	}
-	if fi, _ := os.Stat(filepath.Join(dir, "phonegate.key")); fi != nil && fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(filepath.Join(s.dir, "phonegate.key")); fi != nil && fi.Mode().Perm() != 0o600 {
 		t.Errorf("key mode = %v, want 0600", fi.Mode().Perm())
 	}
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "/setup?token="); {
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.logs.String(), "/setup?token="); {
 		if time.Now().After(deadline) {
-			t.Fatalf("no setup link in the log:\n%s", logs.String())
+			t.Fatalf("no setup link in the log:\n%s", s.logs.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
+	if err := s.stop(); err != nil {
+		t.Fatalf("serve returned %v", err)
 	}
-	if !strings.Contains(logs.String(), "stopped") {
-		t.Errorf("no clean stop in the log:\n%s", logs.String())
+	if !strings.Contains(s.logs.String(), "stopped") {
+		t.Errorf("no clean stop in the log:\n%s", s.logs.String())
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
+	"github.com/phonegate/phonegate/metrics"
 )
 
 func newLogger(cfg config, w io.Writer) zerolog.Logger {
@@ -158,6 +159,9 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 			log.Warn().Msg(w)
 		}
 	}
+	if cfg.MetricsAddr != "" {
+		hc.Metrics = metrics.New()
+	}
 	if hc.Mail, err = newOutbox(cfg, pub, db, keys, log); err != nil {
 		db.Close()
 		return nil, nil, err
@@ -203,6 +207,13 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		mode = "dev (no Twilio account; the dev phone and mailbox are off behind a public URL)"
 	}
 	log.Info().Str("addr", ln.Addr().String()).Str("db", dbLabel(cfg.DB)).Str("mode", mode).Msg("phonegate listening")
+
+	stopMetrics, err := serveMetrics(cfg, srv, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 
 	if link, err := srv.SetupLink(ctx); err != nil {
 		return err

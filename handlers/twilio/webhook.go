@@ -19,8 +19,9 @@ const MaxWebhookBytes = 64 << 10
 // 400 and a missing or bad signature 403, before the handler can change
 // anything. The signer's single HMAC over the URL as given decides almost
 // every genuine request; twilio-go's validator, several times dearer, is
-// asked only when that fails.
-func (s *Webhooks) Signed(h http.HandlerFunc) http.Handler {
+// asked only when that fails. A refusal for the signature is counted
+// under route, the path pattern the webhook is registered at.
+func (s *Webhooks) Signed(route string, h http.HandlerFunc) http.Handler {
 	fast := NewSigner(s.cfg.AuthToken)
 	validator := client.NewRequestValidator(s.cfg.AuthToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -37,6 +38,7 @@ func (s *Webhooks) Signed(h http.HandlerFunc) http.Handler {
 		fullURL := s.publicURL(r.URL.RequestURI())
 		if sig == "" || !fast.Valid(fullURL, r.PostForm, sig) && !validator.Validate(fullURL, ValidatorParams(r.PostForm), sig) {
 			s.log.Warn().Str("path", r.URL.Path).Bool("signature", sig != "").Msg("twilio webhook refused: bad signature")
+			s.refused(route)
 			http.Error(w, "Twilio request validation failed", http.StatusForbidden)
 			return
 		}

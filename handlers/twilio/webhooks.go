@@ -27,6 +27,9 @@ type Config struct {
 	Voice     string // <Say> voice; "" for twiml.DefaultVoice
 	// VoiceLanguage is the <Say> language; "" for twiml.DefaultLanguage.
 	VoiceLanguage string
+	// SignatureFailed hears each webhook refused for its signature, by
+	// route pattern, for the operator's figures; nil for none.
+	SignatureFailed func(route string)
 }
 
 // Webhooks serves Twilio's webhooks.
@@ -35,6 +38,8 @@ type Webhooks struct {
 	svc  *phonegate.Service
 	log  zerolog.Logger
 	base string // the public URL, computed once: every webhook signs against it
+
+	refused func(route string) // Config.SignatureFailed, never nil
 }
 
 // New checks cfg and returns the webhooks.
@@ -52,7 +57,11 @@ func New(cfg Config) (*Webhooks, error) {
 	if cfg.VoiceLanguage == "" {
 		cfg.VoiceLanguage = twiml.DefaultLanguage
 	}
-	return &Webhooks{cfg: cfg, svc: cfg.Service, log: cfg.Logger, base: u.String()}, nil
+	refused := cfg.SignatureFailed
+	if refused == nil {
+		refused = func(string) {}
+	}
+	return &Webhooks{cfg: cfg, svc: cfg.Service, log: cfg.Logger, base: u.String(), refused: refused}, nil
 }
 
 // publicURL returns the absolute URL of path on this server.
@@ -73,7 +82,7 @@ func (s *Webhooks) Routes() []httpx.Route {
 		{"/twilio/sms/status", s.smsStatus},
 		{"/twilio/sms/inbound", s.smsInbound},
 	} {
-		out = append(out, httpx.Route{Method: http.MethodPost, Path: rt.path, Access: "twilio", Handler: s.Signed(rt.h)})
+		out = append(out, httpx.Route{Method: http.MethodPost, Path: rt.path, Access: "twilio", Handler: s.Signed(rt.path, rt.h)})
 	}
 	return out
 }

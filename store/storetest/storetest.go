@@ -25,6 +25,8 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"Sessions", testSessions},
 		{"SessionTouchedOncePerMinute", testSessionTouchedOncePerMinute},
 		{"PingWrites", testPingWrites},
+		{"PingClosed", testPingClosed},
+		{"PoolStats", testPoolStats},
 		{"TrustedComputers", testTrustedComputers},
 		{"ProjectsAndMembers", testProjectsAndMembers},
 		{"ProjectNamesPerOwner", testProjectNamesPerOwner},
