@@ -291,7 +291,7 @@ type CountersStore interface {
 // AuditStore keeps the audit log.
 type AuditStore interface {
 	// AddUserAudit writes an event about a user into the audit log of each project it concerns:
-	// see auditScope.
+	// see AccountEvent.
 	AddUserAudit(ctx context.Context, e AuditEvent) error
 	// AuditEvents lists a project's events newest first: at most limit of them with an ID below
 	// before (0 for the newest).

@@ -123,10 +123,16 @@ func checkable(status string) error {
 	case VerificationPending:
 		return nil
 	case VerificationMaxAttempts:
-		return &Error{Code: ELimited, Message: "Max check attempts reached", Cause: ErrVerifyMaxChecks}
+		return errMaxChecks()
 	default:
 		return errNoVerification()
 	}
+}
+
+// errMaxChecks is the refusal of a verification that reached MaxChecks
+// wrong codes, and of a new one for its number until it expires.
+func errMaxChecks() error {
+	return &Error{Code: ELimited, Message: "Max check attempts reached", Cause: ErrVerifyMaxChecks}
 }
 
 // UpdateVerification sets the status of the pending verification that

@@ -24,8 +24,11 @@ type VerificationRequest struct {
 // StartVerification sends a verification's code to r.To by r.Channel. As
 // Verify does, a create for a number that has a pending verification in
 // the service reuses it: same SID, same code, one more send, by the
-// channel this create asks for. It returns the verification as it stands
-// after the send.
+// channel this create asks for. As Verify documents for 60202, a number
+// whose verification reached its check attempts waits until that
+// verification expires: until then a create is refused with
+// ErrVerifyMaxChecks. It returns the verification as it stands after the
+// send.
 //
 // A refusal is an *Error whose Cause says why, for the API to name it:
 // ErrVerifyChannel, the phone's reasons (ErrPhoneInvalid, ErrPhoneCountry,
@@ -56,6 +59,9 @@ func (s *Service) StartVerification(ctx context.Context, r VerificationRequest) 
 		latest, err := s.store.LatestVerification(ctx, r.ServiceSID, p.E164)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return Verification{}, err
+		}
+		if err == nil && VerificationStatus(latest, s.now()) == VerificationMaxAttempts && s.now().Before(latest.ExpiresAt) {
+			return Verification{}, errMaxChecks()
 		}
 		if err == nil && VerificationStatus(latest, s.now()) == VerificationPending {
 			if _, err := s.SendCode(ctx, latest, r.Channel, ""); err != nil {

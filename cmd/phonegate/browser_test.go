@@ -15,8 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/rs/zerolog"
 
+	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // Browser tests drive Debian's Chromium through chromedp against the real
@@ -54,7 +54,7 @@ type e2e struct {
 	cfg      config
 	vars     map[string]string // the environment cfg was read from
 	srv      *handlers.Server
-	db       *sqlite.DB
+	db       phonegate.Store
 }
 
 func startE2E(t *testing.T, devMode bool, extra ...map[string]string) *e2e {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/mail"
+	"github.com/phonegate/phonegate/store/postgres"
 	"github.com/phonegate/phonegate/twiml"
 )
 
@@ -38,6 +39,7 @@ type config struct {
 	LogLevel         zerolog.Level
 	NgrokAPI         string
 	SMTP             *mail.SMTPConfig // nil: no SMTP server (the dev mailbox in dev mode)
+	Postgres         postgres.Options // the pool of a postgres:// DB (PHONEGATE_DB_MAX_CONNS, _STATEMENT_TIMEOUT)
 }
 
 // parseConfig reads the configuration. Any bad value is a usageError that
@@ -88,6 +90,11 @@ func parseConfig(getenv func(string) string) (config, error) {
 	c.SecretFile = getenv("PHONEGATE_SECRET_FILE")
 	if c.SecretFile == "" {
 		c.SecretFile = filepath.Join(filepath.Dir(c.DB), "phonegate.key")
+	}
+	if isPostgres(c.DB) {
+		if err := parsePostgresConfig(&c, getenv); err != nil {
+			return config{}, err
+		}
 	}
 
 	if c.PublicURL != "" {

@@ -8,13 +8,12 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/mail"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // newOutbox returns the mail queue: through the SMTP server of
 // PHONEGATE_SMTP_URL, else nil (the handlers then use the dev mailbox in
 // dev mode, and send no mail outside it).
-func newOutbox(cfg config, site string, db *sqlite.DB, keys *phonegate.Keys, log zerolog.Logger) (*mail.Outbox, error) {
+func newOutbox(cfg config, site string, db mail.Store, keys *phonegate.Keys, log zerolog.Logger) (*mail.Outbox, error) {
 	if cfg.SMTP == nil {
 		if cfg.DevMode {
 			log.Info().Msg("no PHONEGATE_SMTP_URL: mail goes to the dev mailbox at /dev/mail")

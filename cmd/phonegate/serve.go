@@ -20,7 +20,6 @@ import (
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
 	"github.com/phonegate/phonegate/metrics"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 func newLogger(cfg config, w io.Writer) zerolog.Logger {
@@ -97,7 +96,7 @@ func localPublicURL(cfg config) string {
 
 // openStore reads the server key and opens the store: what the server and
 // the command line's tools share.
-func openStore(ctx context.Context, cfg config, log zerolog.Logger) (*phonegate.Keys, *sqlite.DB, error) {
+func openStore(ctx context.Context, cfg config, log zerolog.Logger) (*phonegate.Keys, phonegate.Store, error) {
 	key, err := loadKey(cfg.SecretFile, log)
 	if err != nil {
 		return nil, nil, err
@@ -106,7 +105,7 @@ func openStore(ctx context.Context, cfg config, log zerolog.Logger) (*phonegate.
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := sqlite.Open(ctx, cfg.DB)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -115,7 +114,7 @@ func openStore(ctx context.Context, cfg config, log zerolog.Logger) (*phonegate.
 
 // openServer builds everything serve needs, so that tests can start the
 // real server on a listener of their own.
-func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.Server, *sqlite.DB, error) {
+func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.Server, phonegate.Store, error) {
 	keys, db, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
@@ -207,7 +206,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	case cfg.DevMode:
 		mode = "dev (no Twilio account; the dev phone and mailbox are off behind a public URL)"
 	}
-	log.Info().Str("addr", ln.Addr().String()).Str("db", cfg.DB).Str("mode", mode).Msg("phonegate listening")
+	log.Info().Str("addr", ln.Addr().String()).Str("db", dbLabel(cfg.DB)).Str("mode", mode).Msg("phonegate listening")
 
 	stopMetrics, err := serveMetrics(cfg, srv, log)
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/mail"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 func runUser(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -32,7 +31,7 @@ func runUser(ctx context.Context, cfg config, args []string, stdin io.Reader, st
 // service, quietly. It starts no server, listens on nothing and asks no
 // ngrok agent: links in what it prints and mails point at PUBLIC_URL, else
 // at the local URL.
-func openAdmin(ctx context.Context, cfg config) (*phonegate.Service, *sqlite.DB, error) {
+func openAdmin(ctx context.Context, cfg config) (*phonegate.Service, phonegate.Store, error) {
 	cfg.LogLevel = 99 // zerolog.Disabled: commands print results, not logs
 	log := newLogger(cfg, io.Discard)
 	keys, db, err := openStore(ctx, cfg, log)

@@ -1,23 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"testing"
-	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/twilio/twilio-go/client"
 	verify "github.com/twilio/twilio-go/rest/verify/v2"
-
-	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // TestVerifyAPIThroughTwilio runs the Verify API with the real twilio-go
@@ -28,37 +19,10 @@ import (
 func TestVerifyAPIThroughTwilio(t *testing.T) {
 	ctx := context.Background()
 	fake := newFakeTwilio(t)
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "phonegate.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	keys, err := phonegate.NewKeys(bytes.Repeat([]byte{4}, phonegate.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := handlers.New(handlers.Config{Store: db, Logger: zerolog.Nop(), Keys: keys,
-		Hasher:    phonegate.NewHasher(phonegate.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}),
-		PublicURL: "http://127.0.0.1:8080", Sender: twilioTestSender(t, fake.Config()),
-		TwilioAuthToken: fakeTwilioAuthToken, FromNumber: "+15005550006"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate := httptest.NewServer(srv)
-	t.Cleanup(gate.Close)
-	u, err := db.CreateUser(ctx, "ada@example.com", "", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateProject(ctx, u.ID, "Apollo", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	key, err := srv.Service().CreateAPIKeyAsOperator(ctx, "Apollo", "app")
-	if err != nil {
-		t.Fatal(err)
-	}
+	gate := newVerifyGate(t, fake)
+	key := gate.key
 	api := twilioRESTClient(ctx, twilioConfig{AccountSID: key.AccountSID, APIKey: key.SID, APISecret: key.Secret,
-		APIURL: gate.URL}, twilioBaseTransport()).VerifyV2
+		APIURL: gate.http.URL}, twilioBaseTransport()).VerifyV2
 	svc, err := api.CreateService(new(verify.CreateServiceParams).SetFriendlyName("Apollo"))
 	if err != nil {
 		t.Fatal(err)

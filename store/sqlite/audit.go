@@ -30,7 +30,7 @@ func addAudit(ctx context.Context, tx *sql.Tx, e phonegate.AuditEvent) error {
 }
 
 // addUserAudit writes an event about a user into the log of each project
-// it concerns (auditScope): of the projects the user belongs to and had
+// it concerns (phonegate.AccountEvent): of the projects the user belongs to and had
 // accepted when it happened, all of them for an account event, those with
 // two-factor on for a second-factor event. A project that merely added the
 // user learns nothing of their account.
@@ -45,7 +45,7 @@ func addUserAudit(ctx context.Context, tx *sql.Tx, e phonegate.AuditEvent) error
 // userAuditArgs are userAuditSQL's arguments for e.
 func userAuditArgs(e phonegate.AuditEvent) []any {
 	return []any{nullID(e.UserID), nullID(e.ActorID), e.Kind, e.Detail, e.At.Unix(), e.UserID,
-		auditScope(e.Kind) == scopeAccount}
+		phonegate.AccountEvent(e.Kind)}
 }
 
 // userAuditSQL writes an event about a user into each project the user
@@ -57,7 +57,7 @@ const userAuditSQL = `INSERT INTO audit_events (project_id, user_id, actor_id, k
 	WHERE m.user_id = ? AND m.accepted_at > 0 AND (? OR p.mfa_level != 'off')`
 
 // AddUserAudit writes an event about a user into the audit log of each
-// project it concerns: see auditScope.
+// project it concerns: see phonegate.AccountEvent.
 func (db *DB) AddUserAudit(ctx context.Context, e phonegate.AuditEvent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return addUserAudit(ctx, tx, e) })
 }

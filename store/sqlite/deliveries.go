@@ -2,12 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base32"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/phonegate/phonegate"
@@ -40,7 +37,7 @@ func reserveSend(ctx context.Context, tx *sql.Tx, req phonegate.SendRequest) (ph
 	if channel != phonegate.ChannelSMS && channel != phonegate.ChannelCall {
 		return phonegate.Delivery{}, fmt.Errorf("store: reserve send: unknown channel %q", channel)
 	}
-	d := phonegate.Delivery{ID: newDeliveryID(), ChallengeID: challengeID, Channel: channel, To: to, Status: "queued",
+	d := phonegate.Delivery{ID: phonegate.NewDeliveryID(), ChallengeID: challengeID, Channel: channel, To: to, Status: "queued",
 		CreatedAt: unix(now.Unix()), UpdatedAt: unix(now.Unix())}
 	if err := checkSendLimits(ctx, tx, challengeID, to, now, automatic); err != nil {
 		return phonegate.Delivery{}, err
@@ -116,14 +113,6 @@ func checkSendLimits(ctx context.Context, tx *sql.Tx, challengeID, to string, no
 		return fmt.Errorf("store: send window: %w", err)
 	}
 	return &phonegate.SendLimitError{Reason: phonegate.LimitNumber, RetryAt: time.Unix(at, 0).Add(phonegate.SendWindow).UTC()}
-}
-
-// newDeliveryID returns an opaque delivery ID: "d" and 128 random bits.
-// It travels in webhook URLs, so it must not be guessable.
-func newDeliveryID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return "d" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
 const deliveryColumns = `id, challenge_id, channel, to_number, sid, status, error_code, created_at, updated_at`

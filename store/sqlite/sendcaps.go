@@ -3,22 +3,19 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/phonegate/phonegate"
 )
 
-// Counter keys of the caps.
-func sessionSendsKey(sessionHash []byte) string {
-	return "sends-session:" + hex.EncodeToString(sessionHash)
-}
-func addressSendsKey(addr string) string   { return "sends-addr:" + addr }
-func newNumbersPrefix(userID int64) string { return fmt.Sprintf("enroll-number:%d:", userID) }
-func rangePrefix(phone string) string {
-	return "enroll-range:" + phone[:len(phone)-phonegate.RangeDigits] + ":"
-}
+// Counter keys of the caps, named as every store names them.
+var (
+	sessionSendsKey  = phonegate.SessionSendsKey
+	addressSendsKey  = phonegate.AddressSendsKey
+	newNumbersPrefix = phonegate.NewNumbersPrefix
+	rangePrefix      = phonegate.RangePrefix
+)
 
 // checkSendCaps returns why req may not be sent under the caps, or nil;
 // then countSendCaps counts it. Both run inside ReserveSend's transaction.

@@ -23,21 +23,10 @@ func (db *DB) EndOtherSessions(ctx context.Context, userID int64, keep []byte, n
 			return err
 		}
 		return addUserAudit(ctx, tx, phonegate.AuditEvent{UserID: userID, ActorID: userID, Kind: "sessions.revoked",
-			Detail: otherSessionsWords(int(n)) + " logged out", At: now})
+			Detail: phonegate.OtherSessionsWords(int(n)) + " logged out", At: now})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: end other sessions: %w", err)
 	}
 	return int(n), nil
-}
-
-// otherSessionsWords counts sessions in words for the audit log.
-func otherSessionsWords(n int) string {
-	switch n {
-	case 0:
-		return "no other session"
-	case 1:
-		return "1 other session"
-	}
-	return fmt.Sprintf("%d other sessions", n)
 }

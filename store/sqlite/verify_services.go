@@ -59,10 +59,11 @@ func (db *DB) VerifyService(ctx context.Context, projectID int64, sid string) (p
 	return v, nil
 }
 
-// VerifyServices returns a page of the services of projectID, oldest first.
+// VerifyServices returns a page of the services of projectID, oldest first:
+// by creation time, and in the order they were stored within one second.
 func (db *DB) VerifyServices(ctx context.Context, projectID int64, offset, limit int) ([]phonegate.VerifyService, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+verifyServiceColumns+`
-		WHERE project_id = ? ORDER BY created_at, sid LIMIT ? OFFSET ?`, projectID, limit, offset)
+		WHERE project_id = ? ORDER BY created_at, rowid LIMIT ? OFFSET ?`, projectID, limit, offset)
 	return collect("verify services", rows, err, scanVerifyService)
 }
 

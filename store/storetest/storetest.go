@@ -104,6 +104,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"APIKeys", testAPIKeys},
 		{"AccountSIDConcurrent", testAccountSIDConcurrent},
 		{"VerifyServices", testVerifyServices},
+		{"VerifyServicesSameSecond", testVerifyServicesSameSecond},
 		{"AuthzFacts", testAuthzFacts},
 		{"ProjectsNamed", testProjectsNamed},
 		{"Factors", testFactors},
