@@ -17,6 +17,8 @@ const (
 	NoticeReset            = "reset"             // an admin reset the user's two-factor authentication
 	NoticeLevelChanged     = "level-changed"     // a project's two-factor level changed
 	NoticeFailedCodes      = "failed-codes"      // the right password, then wrong codes
+	NoticeFactorAdded      = "factor-added"      // a factor beside the phone was added
+	NoticeFactorRemoved    = "factor-removed"    // a factor beside the phone was removed
 )
 
 // Notice is one email of a kind to one address, with what it says.
@@ -41,6 +43,8 @@ type Notice struct {
 	// RecoveryCode is the one-time code that a reset may send to its user,
 	// for their next enrollment; empty when the reset sends none.
 	RecoveryCode string
+	// Factor names the factor added or removed, in words (FactorWords).
+	Factor string
 }
 
 // Mailer queues notices: mail.Outbox renders and sends them, retrying. A

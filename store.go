@@ -25,6 +25,7 @@ type Store interface {
 	APIKeysStore
 	VerifyServicesStore
 	AuthzStore
+	FactorsStore
 
 	// Ping checks that the store answers and can write.
 	Ping(ctx context.Context, now time.Time) error
@@ -43,8 +44,8 @@ type UsersStore interface {
 	CountUsers(ctx context.Context) (int, error)
 	// CreateUser adds a user.
 	CreateUser(ctx context.Context, email, passwordHash string, now time.Time) (User, error)
-	// ResetSecondFactor forgets a user's phone and emergency code, clears the failure count and
-	// lock, forgets their trusted computers, cancels their pending challenges and ends their
+	// ResetSecondFactor forgets a user's phone, emergency code and factors, clears the failure
+	// count and lock, forgets their trusted computers, cancels their pending challenges and ends their
 	// sessions, so that at the next login they verify a phone again; the new phone can be
 	// verified only by a session that types the one-time recovery code whose keyed hash is
 	// recoveryMAC, within RecoveryLife.

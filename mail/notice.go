@@ -16,7 +16,7 @@ func (o *Outbox) Notify(ctx context.Context, n phonegate.Notice) error {
 	}
 	d := Data{Site: o.cfg.Site, Link: n.Link, Project: n.Project, Role: n.Role, By: n.By, When: when(at),
 		OldPhone: n.OldPhone, NewPhone: n.NewPhone, OldLevel: n.OldLevel, NewLevel: n.NewLevel,
-		Unclaimed: n.Unclaimed, RecoveryCode: n.RecoveryCode}
+		Unclaimed: n.Unclaimed, RecoveryCode: n.RecoveryCode, Factor: n.Factor}
 	if !n.Expires.IsZero() {
 		d.Expires = when(n.Expires)
 	}

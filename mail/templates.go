@@ -14,7 +14,8 @@ import (
 // Kinds lists every kind of message (phonegate.Notice*), one template
 // each: templates/KIND.txt and templates/KIND.html.
 var Kinds = []string{phonegate.NoticeInvite, phonegate.NoticeEmailProof, phonegate.NoticePhoneChanged, phonegate.NoticeEmergencyUsed, phonegate.NoticeEmergencyRenewed,
-	phonegate.NoticePasswordChanged, phonegate.NoticeReset, phonegate.NoticeLevelChanged, phonegate.NoticeFailedCodes}
+	phonegate.NoticePasswordChanged, phonegate.NoticeReset, phonegate.NoticeLevelChanged, phonegate.NoticeFailedCodes,
+	phonegate.NoticeFactorAdded, phonegate.NoticeFactorRemoved}
 
 // Data is what a template may show. Each kind uses the fields its
 // template names; none of them is ever a code or an emergency code.
@@ -35,6 +36,8 @@ type Data struct {
 	// RecoveryCode is the one-time code that a reset may send to its user,
 	// for their next enrollment; empty when the reset sends none.
 	RecoveryCode string
+	// Factor names the factor added or removed, in words.
+	Factor string
 }
 
 //go:embed templates

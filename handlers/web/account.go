@@ -17,6 +17,7 @@ type accountPage struct {
 	Countries []countryOption
 	Channel   string // the channel preselected for a new phone
 	Number    string // the number typed in the change-phone form that failed
+	Factors   []factorRow
 }
 
 type sessionRow struct {
@@ -43,6 +44,9 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 	}
 	p.Number = typed.Get("phone")
 	var err error
+	if p.Factors, err = s.factorRows(r); err != nil {
+		return err
+	}
 	if p.Trusted, err = s.trustedRows(r); err != nil {
 		return err
 	}

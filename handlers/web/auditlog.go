@@ -28,6 +28,8 @@ var auditKinds = map[string]string{
 	"2fa.level":             "Two-factor level changed",
 	"2fa.reset":             "Two-factor authentication reset",
 	"2fa.passed":            "Code accepted",
+	"factor.added":          "Second factor added",
+	"factor.removed":        "Second factor removed",
 	"2fa.failed":            "Failed attempt",
 	"2fa.locked":            "Two-factor verification locked",
 	"2fa.emergency":         "Emergency code used",

@@ -46,6 +46,7 @@ var addrLimitedRoutes = map[string]addrLimit{
 	"POST /setup":            limitSetup,
 	"POST /invite/:token":    limitInvite,
 	"POST /verify":           limitCode,
+	"POST /verify/app":       limitCode, // app codes share the count of codes
 	"POST /verify/emergency": limitEmergency,
 	"POST /phone/recovery":   limitRecovery,
 	// Adding members and creating projects: refused forms (an address

@@ -68,6 +68,7 @@ func (s *Server) routeTable() []route {
 		post("/account/sessions/revoke", accessFull, s.revokeSession),
 		post("/account/sessions/revoke-others", accessFull, s.revokeOtherSessions),
 	}
+	t = append(t, s.factorRoutes()...)
 	return append(t, s.twoFactorRoutes()...)
 }
 

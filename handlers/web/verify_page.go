@@ -40,6 +40,8 @@ type verifyPage struct {
 	// MaxSends and CodeMinutes are the rules the hint names: the sends of
 	// a code, and how long it works.
 	MaxSends, CodeMinutes int
+	// App offers the user's authenticator app (verify_app.go).
+	App appChoice
 }
 
 // verifyChannelLabel names a channel for people.
@@ -80,6 +82,9 @@ func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage
 		if phonegate.Renewable(authFrom(r).user) {
 			p.OtherPhone = s.withNext(stepPhone, r)
 		}
+	}
+	if p.App, err = s.appChoiceOf(r, c, st); err != nil {
+		return nil, err
 	}
 	// The deliveries of a code that no longer works are history: the page
 	// is about the new code.

@@ -117,6 +117,7 @@ func resetSecondFactor(ctx context.Context, tx pgx.Tx, userID, actorID int64, re
 		`DELETE FROM trusted_computers WHERE user_id = $1`,
 		`UPDATE challenges SET state = 'cancelled', code_sealed = NULL WHERE user_id = $1 AND state = 'pending'`,
 		`DELETE FROM sessions WHERE user_id = $1`,
+		`DELETE FROM factors WHERE user_id = $1`,
 	} {
 		if _, err := tx.Exec(ctx, q, userID); err != nil {
 			return fmt.Errorf("store: reset 2fa: %w", err)

@@ -158,6 +158,7 @@ func resetSecondFactor(ctx context.Context, tx *sql.Tx, userID, actorID int64, r
 		`DELETE FROM trusted_computers WHERE user_id = ?`,
 		`UPDATE challenges SET state = 'cancelled', code_sealed = NULL WHERE user_id = ? AND state = 'pending'`,
 		`DELETE FROM sessions WHERE user_id = ?`,
+		`DELETE FROM factors WHERE user_id = ?`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, userID); err != nil {
 			return fmt.Errorf("store: reset 2fa: %w", err)

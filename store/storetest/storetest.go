@@ -107,6 +107,10 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"VerifyServicesSameSecond", testVerifyServicesSameSecond},
 		{"AuthzFacts", testAuthzFacts},
 		{"ProjectsNamed", testProjectsNamed},
+		{"Factors", testFactors},
+		{"FactorUseOnce", testFactorUseOnce},
+		{"FactorChecksLock", testFactorChecksLock},
+		{"FactorsPreferenceAndReset", testFactorsPreferenceAndReset},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })

@@ -1,0 +1,69 @@
+package phonegate
+
+import (
+	"context"
+	"time"
+)
+
+// A factor is a way to pass the second factor other than a code sent to
+// the phone: an authenticator app now, passkeys later. The phone stays the
+// anchor (the seed's flow is unchanged); a factor is added on the account
+// page, after the password again, and may then be used at the code page
+// instead of the code. Each kind is a kind of the same record, checked by
+// the service and stored by the same store methods.
+
+// Kinds of factor.
+const (
+	FactorTOTP = "totp" // an authenticator app (RFC 6238)
+)
+
+// Factor is one second factor of a user beside the phone.
+type Factor struct {
+	ID     int64
+	UserID int64
+	Kind   string // FactorTOTP
+	Name   string // what the account page calls it
+	// Secret is what the factor is checked against, sealed with the
+	// server key (Keys.Seal, label factorLabel): a TOTP secret.
+	Secret []byte
+	// Counter only grows: for an app, the last time step whose code was
+	// accepted, so that a code works once.
+	Counter     int64
+	CreatedAt   time.Time
+	ConfirmedAt time.Time // zero until a first code confirmed the factor
+	LastUsedAt  time.Time // zero until it passed a login
+	// Preferred says the factor is what the user last confirmed or passed
+	// the second factor with: the code page offers it first.
+	Preferred bool
+}
+
+// Confirmed reports whether the factor counts: a first code confirmed it.
+func (f Factor) Confirmed() bool { return !f.ConfirmedAt.IsZero() }
+
+// FactorsStore keeps the second factors beside the phone (factors.go).
+type FactorsStore interface {
+	// AddFactor stores f unconfirmed and returns it with its ID; the
+	// user's earlier unconfirmed factors of its kind go.
+	AddFactor(ctx context.Context, f Factor, now time.Time) (Factor, error)
+	// Factors lists a user's factors, confirmed or not, oldest first.
+	Factors(ctx context.Context, userID int64) ([]Factor, error)
+	// ConfirmFactor makes the user's unconfirmed factor id count, with
+	// counter as its counter, and audits it; ErrNotFound when the user
+	// has no such unconfirmed factor.
+	ConfirmFactor(ctx context.Context, userID, id, counter int64, now time.Time) error
+	// TakeFactorCheck takes one second-factor attempt of the user, as
+	// TakeCheck does for a code, and returns the confirmed factor id to
+	// compare with, in one transaction; ErrCodeRefused when the user is
+	// locked, ErrNotFound when there is no such confirmed factor (then
+	// nothing is counted). A wrong answer then goes to FailSecondFactor.
+	TakeFactorCheck(ctx context.Context, userID, id int64, now time.Time) (Factor, error)
+	// UseFactor records a pass by factor id, whose checked counter is
+	// counter, and audits it with detail: only if counter is above the
+	// stored one, so that of concurrent passes with the same code exactly
+	// one wins (the others get ErrCodeRefused); the user's failure count
+	// and lock are cleared as by PassChallenge.
+	UseFactor(ctx context.Context, userID, id, counter int64, detail string, now time.Time) error
+	// RemoveFactor deletes the user's factor id and audits it; ErrNotFound
+	// when the user has none by that ID.
+	RemoveFactor(ctx context.Context, userID, id int64, now time.Time) error
+}
