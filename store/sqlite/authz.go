@@ -1,8 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/phonegate/phonegate"
@@ -12,13 +17,15 @@ import (
 // and only that (phonegate.AuthzFacts): the project of the site that
 // covers the host (the exact host before the wildcard), the live session,
 // its user, the trusted computer if it is the user's, whether an emergency
-// code waits, and one row per project the user accepted, with its level
-// and the user's role. Every table is
-// reached through its key or an index (TestAuthzFactsPlan); a missing
-// session, user or membership leaves its columns NULL, read as zero.
+// code waits, and the projects the user accepted, with each one's level
+// and the user's role. Every table is reached through its key or an index
+// (TestAuthzFactsPlan); a missing session, user or membership leaves its
+// columns NULL, read as zero.
 //
-// The parameters come in through q, one materialized row, and the joins
-// name only columns: SQLite re-plans a join whose terms hold a bound
+// It is one row, so that the check costs one step of the statement: the
+// memberships come folded into one text column (authzMemberships reads
+// it). The parameters come in through q, one materialized row, and the
+// joins name only columns: SQLite re-plans a join whose terms hold a bound
 // parameter at every new binding, which would cost more than the read.
 const authzSQL = `WITH q (host, wildcard, session, idle, created, trust, reveal) AS MATERIALIZED (
 	SELECT ?, ?, ?, ?, ?, ?, ?)
@@ -27,65 +34,33 @@ SELECT p.id, p.name, p.mfa_level,
 	COALESCE(u.email, ''), COALESCE(u.phone_verified, 0),
 	EXISTS (SELECT 1 FROM reveals r WHERE r.session_hash = s.token_hash AND r.kind = q.reveal),
 	t.token_hash, COALESCE(t.created_at, 0), COALESCE(t.last_mfa_at, 0),
-	COALESCE(mp.id, 0), COALESCE(mp.name, ''), COALESCE(mp.mfa_level, ''), COALESCE(m.role, '')
+	COALESCE((SELECT group_concat(mp.id || ',' || mp.mfa_level || ',' || m.role || ',' ||
+		length(CAST(mp.name AS BLOB)) || ',' || mp.name, '')
+		FROM memberships m JOIN projects mp ON mp.id = m.project_id
+		WHERE m.user_id = s.user_id AND m.accepted_at > 0), '')
 FROM q
 JOIN projects p ON p.id = COALESCE((SELECT project_id FROM sites WHERE host = q.host),
 	(SELECT project_id FROM sites WHERE host = q.wildcard))
 LEFT JOIN sessions s ON s.token_hash = q.session AND s.last_seen_at >= q.idle AND s.created_at >= q.created
 LEFT JOIN users u ON u.id = s.user_id
-LEFT JOIN trusted_computers t ON t.token_hash = q.trust AND t.user_id = s.user_id
-LEFT JOIN memberships m ON m.user_id = s.user_id AND m.accepted_at > 0
-LEFT JOIN projects mp ON mp.id = m.project_id
-ORDER BY mp.name, mp.id`
+LEFT JOIN trusted_computers t ON t.token_hash = q.trust AND t.user_id = s.user_id`
 
 // AuthzFacts returns, in one read, what a forward-auth check decides from;
 // ErrNotFound when no protected site covers q's host. A session past its
 // idle or absolute life is not live (the maintenance sweep deletes it).
 func (db *DB) AuthzFacts(ctx context.Context, q phonegate.AuthzQuery) (phonegate.AuthzFacts, error) {
-	rows, err := db.authz.QueryContext(context.WithoutCancel(ctx), q.Host, q.Wildcard, q.SessionHash,
-		q.IdleSince.Unix(), q.CreatedSince.Unix(), q.TrustHash, phonegate.RevealEmergency)
-	if err != nil {
-		return phonegate.AuthzFacts{}, fmt.Errorf("store: authz facts: %w", err)
-	}
-	defer rows.Close()
 	var f phonegate.AuthzFacts
-	found := false
-	for rows.Next() {
-		var m phonegate.Membership
-		if err := scanAuthzRow(rows, &f, &m); err != nil {
-			return phonegate.AuthzFacts{}, fmt.Errorf("store: authz facts: %w", err)
-		}
-		found = true
-		if m.Project.ID == 0 {
-			continue // no session, or a user of no accepted project
-		}
-		m.UserID = f.User.ID
-		f.Memberships = append(f.Memberships, m)
-		if m.Project.ID == f.Project.ID {
-			f.Role = m.Role
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return phonegate.AuthzFacts{}, fmt.Errorf("store: authz facts: %w", err)
-	}
-	if !found {
-		return phonegate.AuthzFacts{}, fmt.Errorf("store: authz facts: %w", phonegate.ErrNotFound)
-	}
-	return f, nil
-}
-
-// scanAuthzRow reads one row of authzSQL: the facts every row repeats
-// into f, the row's membership into m.
-func scanAuthzRow(rows interface{ Scan(...any) error }, f *phonegate.AuthzFacts, m *phonegate.Membership) error {
 	var mfa, created, seen, tCreated, tLast int64
 	var trust []byte
+	var ms string
 	s, u := &f.Session, &f.User
-	err := rows.Scan(&f.Project.ID, &f.Project.Name, &f.Project.MFALevel,
+	err := db.authz.QueryRowContext(context.WithoutCancel(ctx), q.Host, q.Wildcard, q.SessionHash,
+		q.IdleSince.Unix(), q.CreatedSince.Unix(), q.TrustHash, phonegate.RevealEmergency).Scan(
+		&f.Project.ID, &f.Project.Name, &f.Project.MFALevel,
 		&s.TokenHash, &s.UserID, &mfa, &created, &seen, &u.Email, &u.PhoneVerified,
-		&f.RevealWaits, &trust, &tCreated, &tLast,
-		&m.Project.ID, &m.Project.Name, &m.Project.MFALevel, &m.Role)
+		&f.RevealWaits, &trust, &tCreated, &tLast, &ms)
 	if err != nil {
-		return err
+		return phonegate.AuthzFacts{}, notFound(err, "authz facts")
 	}
 	s.MFAAt, s.CreatedAt, s.LastSeenAt = unix(mfa), unix(created), unix(seen)
 	f.Live = len(s.TokenHash) > 0
@@ -94,7 +69,45 @@ func scanAuthzRow(rows interface{ Scan(...any) error }, f *phonegate.AuthzFacts,
 		f.Trust.TokenHash, f.Trust.UserID = trust, s.UserID
 		f.Trust.CreatedAt, f.Trust.LastMFAAt = unix(tCreated), unix(tLast)
 	}
-	return nil
+	if f.Memberships, err = authzMemberships(ms, u.ID); err != nil {
+		return phonegate.AuthzFacts{}, fmt.Errorf("store: authz facts: %w", err)
+	}
+	for _, m := range f.Memberships {
+		if m.Project.ID == f.Project.ID {
+			f.Role = m.Role
+		}
+	}
+	return f, nil
+}
+
+// authzMemberships reads authzSQL's folded memberships of user userID:
+// one "id,level,role,n,name" after another, n the name's length in bytes
+// (a name may hold any character), into the order Memberships lists them
+// in (by name, then ID).
+func authzMemberships(folded string, userID int64) ([]phonegate.Membership, error) {
+	var ms []phonegate.Membership
+	for folded != "" {
+		var id, level, role, size string
+		var ok bool
+		id, folded, _ = strings.Cut(folded, ",")
+		level, folded, _ = strings.Cut(folded, ",")
+		role, folded, _ = strings.Cut(folded, ",")
+		size, folded, ok = strings.Cut(folded, ",")
+		pid, err1 := strconv.ParseInt(id, 10, 64)
+		n, err2 := strconv.Atoi(size)
+		if !ok || err1 != nil || err2 != nil || n < 0 || n > len(folded) {
+			return nil, errors.New("memberships folded badly")
+		}
+		ms = append(ms, phonegate.Membership{UserID: userID, Role: role,
+			Project: phonegate.Project{ID: pid, Name: folded[:n], MFALevel: level}})
+		folded = folded[n:]
+	}
+	if len(ms) > 1 {
+		slices.SortFunc(ms, func(a, b phonegate.Membership) int {
+			return cmp.Or(strings.Compare(a.Project.Name, b.Project.Name), cmp.Compare(a.Project.ID, b.Project.ID))
+		})
+	}
+	return ms, nil
 }
 
 // TouchSession moves the idle clock of the session tokenHash to now if it

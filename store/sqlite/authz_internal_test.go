@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,4 +60,33 @@ func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
 		t.Fatal(err)
 	}
 	return plan
+}
+
+// TestAuthzMemberships: the folded memberships of the forward-auth read
+// come back whole whatever the names hold, in Memberships' order, and a
+// badly folded column is an error, not a wrong answer.
+func TestAuthzMemberships(t *testing.T) {
+	folded := "7,every-login,admin,8,Zed, a,b" + "3,off,member,0," + "5,30-days,owner,4,Ab\u00e9"
+	ms, err := authzMemberships(folded, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		if m.UserID != 42 {
+			t.Errorf("membership of user %d, want 42", m.UserID)
+		}
+		got = append(got, fmt.Sprintf("%d|%s|%s|%s", m.Project.ID, m.Project.MFALevel, m.Role, m.Project.Name))
+	}
+	if got, want := strings.Join(got, " "), "3|off|member| 5|30-days|owner|Ab\u00e9 7|every-login|admin|Zed, a,b"; got != want {
+		t.Errorf("memberships = %q, want %q", got, want)
+	}
+	if ms, err := authzMemberships("", 42); err != nil || len(ms) != 0 {
+		t.Errorf("no memberships = %v, %v; want none, nil", ms, err)
+	}
+	for _, bad := range []string{"7,off,admin", "x,off,admin,1,A", "7,off,admin,9,short", "7,off,admin,-1,"} {
+		if _, err := authzMemberships(bad, 42); err == nil {
+			t.Errorf("authzMemberships(%q) = nil error, want one", bad)
+		}
+	}
 }
