@@ -11,104 +11,53 @@ import (
 	"github.com/phonegate/phonegate"
 )
 
-// Counter keys of the caps, named as every store names them.
-var (
-	sessionSendsKey  = phonegate.SessionSendsKey
-	addressSendsKey  = phonegate.AddressSendsKey
-	newNumbersPrefix = phonegate.NewNumbersPrefix
-	rangePrefix      = phonegate.RangePrefix
-)
-
 // day is the UTC day of t, as send_totals counts it.
 func day(t time.Time) int64 { return t.Unix() / 86400 }
 
-// sendOrigin is who asked for a send, as the caps count it.
-type sendOrigin struct {
-	userID      int64
-	sessionHash []byte
-	purpose     string
-	addr        string // the address counted: the request's, or the challenge's for an automatic send
-	newAddr     string // the request's address, to remember on the challenge; "" to keep it
-}
-
-// checkSendCaps returns why req may not be sent under the caps, or nil; then countSendCaps
-// counts it. Both run inside ReserveSend's transaction, under sendLock.
-func checkSendCaps(ctx context.Context, tx pgx.Tx, req phonegate.SendRequest) (sendOrigin, error) {
-	var o sendOrigin
+// checkSendCaps returns who asked for req, and why it may not be sent under the caps
+// (phonegate.CheckSendCaps), or nil; then countSendCaps counts it. Both run inside
+// ReserveSend's transaction, under sendLock.
+func checkSendCaps(ctx context.Context, tx pgx.Tx, req phonegate.SendRequest) (phonegate.SendOrigin, error) {
+	var o phonegate.SendOrigin
 	err := tx.QueryRow(ctx, `SELECT COALESCE(user_id, 0), session_hash, purpose, send_addr FROM challenges WHERE id = $1`,
-		req.ChallengeID).Scan(&o.userID, &o.sessionHash, &o.purpose, &o.addr)
+		req.ChallengeID).Scan(&o.UserID, &o.SessionHash, &o.Purpose, &o.Addr)
 	if err != nil {
 		return o, notFound(err, "challenge")
 	}
-	if !req.Automatic && req.ClientAddr != "" {
-		if req.ClientAddr != o.addr {
-			o.newAddr = req.ClientAddr
-		}
-		o.addr = req.ClientAddr
-	}
-	now := req.Now
-	if at, limited, err := windowLimited(ctx, tx, sessionSendsKey(o.sessionHash), phonegate.MaxSessionSends, phonegate.SessionSendWindow, now); err != nil {
-		return o, err
-	} else if limited {
-		return o, &phonegate.SendLimitError{Reason: phonegate.LimitSession, RetryAt: at}
-	}
-	if o.addr != "" {
-		at, limited, err := windowLimited(ctx, tx, addressSendsKey(o.addr), phonegate.MaxAddressSends, phonegate.AddressSendWindow, now)
-		if err != nil {
-			return o, err
-		} else if limited {
-			return o, &phonegate.SendLimitError{Reason: phonegate.LimitAddress, RetryAt: at}
-		}
-	}
-	if o.purpose == phonegate.PurposeEnroll {
-		prefix := newNumbersPrefix(o.userID)
-		at, limited, err := distinctLimited(ctx, tx, prefix, prefix+req.To, phonegate.MaxNewNumbers, phonegate.NewNumberWindow, now)
-		if err != nil {
-			return o, err
-		} else if limited {
-			return o, &phonegate.SendLimitError{Reason: phonegate.LimitNewNumbers, RetryAt: at}
-		}
-		if len(req.To) > phonegate.RangeDigits+1 {
-			prefix := rangePrefix(req.To)
-			at, limited, err := distinctLimited(ctx, tx, prefix, prefix+req.To, phonegate.MaxRangeNumbers, phonegate.RangeWindow, now)
-			if err != nil {
-				return o, err
-			} else if limited {
-				return o, &phonegate.SendLimitError{Reason: phonegate.LimitRange, RetryAt: at}
-			}
-		}
-	}
+	o = o.Asked(req)
+	return o, phonegate.CheckSendCaps(ctx, capCounts{tx}, req, o)
+}
+
+// capCounts answers the caps' questions inside one transaction.
+type capCounts struct{ tx pgx.Tx }
+
+func (c capCounts) WindowLimited(ctx context.Context, key string, limit int, window time.Duration, now time.Time) (time.Time, bool, error) {
+	return windowLimited(ctx, c.tx, key, limit, window, now)
+}
+
+func (c capCounts) DistinctLimited(ctx context.Context, prefix, key string, limit int, window time.Duration, now time.Time) (time.Time, bool, error) {
+	return distinctLimited(ctx, c.tx, prefix, key, limit, window, now)
+}
+
+func (c capCounts) DailySent(ctx context.Context, channel string, now time.Time) (int, error) {
 	var n int
-	err = tx.QueryRow(ctx, `SELECT n FROM send_totals WHERE day = $1 AND channel = $2`, day(now), req.Channel).Scan(&n)
+	err := c.tx.QueryRow(ctx, `SELECT n FROM send_totals WHERE day = $1 AND channel = $2`, day(now), channel).Scan(&n)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return o, fmt.Errorf("store: daily sends: %w", err)
+		return 0, fmt.Errorf("store: daily sends: %w", err)
 	}
-	if n >= req.Caps.Of(req.Channel) {
-		return o, &phonegate.SendLimitError{Reason: phonegate.LimitDaily, RetryAt: time.Unix((day(now)+1)*86400, 0).UTC()}
-	}
-	return o, nil
+	return n, nil
 }
 
 // countSendCaps counts a send that checkSendCaps allowed.
-func countSendCaps(ctx context.Context, tx pgx.Tx, req phonegate.SendRequest, o sendOrigin) error {
+func countSendCaps(ctx context.Context, tx pgx.Tx, req phonegate.SendRequest, o phonegate.SendOrigin) error {
 	now := req.Now
-	keys := []string{sessionSendsKey(o.sessionHash)}
-	if o.addr != "" {
-		keys = append(keys, addressSendsKey(o.addr))
-	}
-	if o.purpose == phonegate.PurposeEnroll {
-		keys = append(keys, newNumbersPrefix(o.userID)+req.To)
-		if len(req.To) > phonegate.RangeDigits+1 {
-			keys = append(keys, rangePrefix(req.To)+req.To)
-		}
-	}
-	for _, k := range keys {
+	for _, k := range phonegate.SendCapKeys(req, o) {
 		if err := addEvent(ctx, tx, k, now); err != nil {
 			return err
 		}
 	}
-	if o.newAddr != "" {
-		if _, err := tx.Exec(ctx, `UPDATE challenges SET send_addr = $1 WHERE id = $2`, o.newAddr, req.ChallengeID); err != nil {
+	if o.NewAddr != "" {
+		if _, err := tx.Exec(ctx, `UPDATE challenges SET send_addr = $1 WHERE id = $2`, o.NewAddr, req.ChallengeID); err != nil {
 			return fmt.Errorf("store: send address: %w", err)
 		}
 	}
