@@ -4,14 +4,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store/internal/schema"
 )
 
 //go:embed migrations/*.sql
@@ -21,33 +18,11 @@ var migrationFS embed.FS
 // ("phonegat" in ASCII).
 const migrationLock int64 = 0x70686f6e65676174
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+// migration is one embedded migration file.
+type migration = schema.Migration
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("store: migration %q: name must start with a number", e.Name())
-		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
-}
+// migrations returns the embedded migrations, oldest first.
+func migrations() ([]migration, error) { return schema.Load(migrationFS) }
 
 // SchemaVersion returns the newest migration applied to the database.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
@@ -67,7 +42,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	latest := ms[len(ms)-1].version
+	latest := ms[len(ms)-1].Version
 	for {
 		done := false
 		err := db.tx(ctx, func(tx pgx.Tx) error {
@@ -90,13 +65,13 @@ func (db *DB) migrate(ctx context.Context) error {
 					db.name, current, latest, phonegate.ErrTooNew)
 			}
 			for _, m := range ms {
-				if m.version <= current {
+				if m.Version <= current {
 					continue
 				}
-				if _, err := tx.Exec(ctx, m.sql); err != nil {
-					return fmt.Errorf("store: migration %s: %w", m.name, err)
+				if _, err := tx.Exec(ctx, m.SQL); err != nil {
+					return fmt.Errorf("store: migration %s: %w", m.Name, err)
 				}
-				_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name)
+				_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
 				return err
 			}
 			done = true

@@ -25,7 +25,7 @@ func (db *DB) applyMigration(ctx context.Context, m migration) error {
 		return err
 	}
 	defer conn.Close()
-	rebuild := strings.HasPrefix(m.sql, foreignKeysOff)
+	rebuild := strings.HasPrefix(m.SQL, foreignKeysOff)
 	if rebuild {
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 			return err
@@ -37,7 +37,7 @@ func (db *DB) applyMigration(ctx context.Context, m migration) error {
 		return err
 	}
 	err = func() error {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return err
 		}
 		if rebuild {
@@ -46,7 +46,7 @@ func (db *DB) applyMigration(ctx context.Context, m migration) error {
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			m.version, m.name, time.Now().Unix())
+			m.Version, m.Name, time.Now().Unix())
 		return err
 	}()
 	if err != nil {
