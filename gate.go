@@ -48,9 +48,24 @@ func (s *Service) Gate(ctx context.Context, u User, sess Session, trustToken str
 	if err != nil {
 		return GateResult{}, err
 	}
-	trust, err := s.trustOf(ctx, u.ID, trustToken)
-	if err != nil {
-		return GateResult{}, err
+	// The trusted computer counts only where a project asks for the code,
+	// as decideGate reads it: no read for an account with 2FA off.
+	var trust TrustedComputer
+	if anyEnforced(ms) {
+		if trust, err = s.trustOf(ctx, u.ID, trustToken); err != nil {
+			return GateResult{}, err
+		}
 	}
 	return decideGate(GateFacts{User: u, Session: sess, Memberships: ms, RevealWaits: waits, Trust: trust}, s.now()), nil
+}
+
+// anyEnforced reports whether any of the projects ms asks for a second
+// factor.
+func anyEnforced(ms []Membership) bool {
+	for _, m := range ms {
+		if Level(m.Project.MFALevel) != LevelOff {
+			return true
+		}
+	}
+	return false
 }
