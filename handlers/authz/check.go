@@ -25,13 +25,14 @@ func (c *Checks) forward(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "The gate cannot decide right now. Try again in a moment.", http.StatusServiceUnavailable)
 		return
 	}
-	method := r.Header.Get("X-Forwarded-Method")
+	if res.Verdict == phonegate.VerdictAllow {
+		allow(w, res) // the answer to almost every check: nothing else to read
+		return
+	}
 	orig := originalURL(r.Header.Get("X-Forwarded-Proto"), host, r.Header.Get("X-Forwarded-Uri"))
 	switch res.Verdict {
-	case phonegate.VerdictAllow:
-		allow(w, res)
 	case phonegate.VerdictLogin:
-		if page(method, r) && orig != "" {
+		if page(r.Header.Get("X-Forwarded-Method"), r) && orig != "" {
 			http.Redirect(w, r, c.loginURL(orig), http.StatusFound)
 			return
 		}
