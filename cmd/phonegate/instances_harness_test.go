@@ -19,6 +19,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/internal/haproxytest"
 	"github.com/phonegate/phonegate/internal/pgtest"
 )
 
@@ -35,10 +36,8 @@ const envHAProxyTests = "PHONEGATE_HAPROXY_TESTS"
 // requires the test).
 func haproxyPath(t *testing.T) string {
 	t.Helper()
-	for _, p := range []string{"/usr/sbin/haproxy", "haproxy"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
+	if path, err := haproxytest.Binary(); err == nil {
+		return path
 	}
 	if os.Getenv(envHAProxyTests) == "required" {
 		t.Fatalf("haproxy not found and %s=required (apt-get install haproxy)", envHAProxyTests)
@@ -173,38 +172,16 @@ func startCluster(t *testing.T) *cluster {
 	for i, name := range []string{"a", "b"} {
 		c.instances[i] = &instance{name: name, addr: "127.0.0.1:" + freePort(t), logs: &syncBuffer{}, done: make(chan error, 1)}
 	}
-	cfg := fmt.Sprintf(`global
-	maxconn 2000
-defaults
-	mode http
-	timeout connect 5s
-	timeout client 30s
-	timeout server 30s
-	option forwardfor
-frontend gate
-	bind 127.0.0.1:%s
-	default_backend instances
-backend instances
-	balance roundrobin
-	server a %s
-	server b %s
-`, lbPort, c.instances[0].addr, c.instances[1].addr)
-	cfgPath := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	lb := exec.Command(haproxy, "-db", "-f", cfgPath)
-	lbLog := &syncBuffer{}
-	lb.Stdout, lb.Stderr = lbLog, lbLog
-	lb.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := lb.Start(); err != nil {
+	lb, err := haproxytest.Start(haproxy, dir, haproxytest.Config{Frontends: []haproxytest.Frontend{{
+		Name: "gate", Listen: "127.0.0.1:" + lbPort, Servers: []string{c.instances[0].addr, c.instances[1].addr},
+	}}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = lb.Process.Kill()
-		_ = lb.Wait()
+		lb.Stop()
 		if t.Failed() {
-			t.Logf("haproxy log:\n%s", lbLog.String())
+			t.Logf("haproxy log:\n%s", lb.Log())
 		}
 	})
 
