@@ -127,14 +127,16 @@ const serverGOGC = 200
 
 // serverMemoryLimit is the server's soft memory limit when GOMEMLIMIT is
 // not set, while no password is being hashed (the Hasher lifts it while
-// hashes run and for 10 s after: Hasher.LimitMemory). Under webhook load the live
-// heap is 10 to 12 MiB, more than half of it the password-strength
+// hashes run and for 10 s after: Hasher.LimitMemory). Under webhook load
+// the live heap is 10 to 12 MiB, more than half of it the password-strength
 // dictionaries built when the program starts; at serverGOGC the collector
-// would let the heap grow to three times that, and with the executable's
-// own pages (about 27 MiB of RSS on a kernel that maps them in 2 MiB pages)
-// the process passed 64 MiB. Near the limit the collector runs sooner,
-// which at this live heap costs a few percent of the CPU (BENCHMARKS.md).
-const serverMemoryLimit = 32 << 20
+// would let the heap grow to three times that. Beside it the RSS holds the
+// executable's own pages (about 27 MiB on a kernel that maps them in 2 MiB
+// pages) and SQLite's page caches (up to 2 MiB a connection, outside Go's
+// heap), so that Go's own memory must stay near 24 MiB for the process to
+// stay under 64 MiB. Near the limit the collector runs sooner, which at this
+// live heap costs a few percent of the CPU (BENCHMARKS.md).
+const serverMemoryLimit = 24 << 20
 
 // setGC applies serverGOGC and serverMemoryLimit unless the operator set
 // GOGC or GOMEMLIMIT, which the Go runtime has applied already. It returns
