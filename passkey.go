@@ -56,7 +56,7 @@ var errPasskeyRefused = &Error{Code: EInvalid, Message: msgPasskeyRefused, Cause
 func passkeyParty(public *url.URL, cookieDomain string) *webauthn.WebAuthn {
 	id := cookieDomain
 	if id == "" {
-		id = RequestHost(public.Host)
+		id = strings.ToLower(public.Hostname())
 	}
 	if protocol.ValidateRPID(id) != nil {
 		return nil

@@ -1,0 +1,195 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/handlers"
+	"github.com/phonegate/phonegate/internal/softkey"
+)
+
+// passkeyOrigin is the public URL of the passkey tests' server: a name,
+// since browsers refuse an IP address as a passkey's relying party.
+const passkeyOrigin = "http://localhost:8080"
+
+func atLocalhost(c *handlers.Config) { c.PublicURL = passkeyOrigin }
+
+// withPasskey is ada of project Engine at LevelEveryLogin, her phone
+// verified, in browser b where she added a passkey named "Laptop" made by
+// key, a software authenticator.
+func withPasskey(t *testing.T) (h *twoFactor, b *browser, key *softkey.Authenticator, projectID int64) {
+	t.Helper()
+	h = newTwoFactor(t, atLocalhost)
+	_, p := h.addUser("ada@example.com", goodPassword, "Engine")
+	h.setLevel(p.ID, phonegate.LevelEveryLogin)
+	b = h.browser()
+	b.login("ada@example.com", goodPassword)
+	h.enroll(b, testPhone)
+	key = softkey.New(passkeyOrigin)
+	res, body := addPasskey(t, b, key, "Laptop", goodPassword)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adding a passkey: got %d %s", res.StatusCode, body)
+	}
+	if loc := expectRedirect(t, res, "/account"); loc != "/account" {
+		t.Fatalf("adding a passkey went to %q", loc)
+	}
+	return h, b, key, p.ID
+}
+
+// addPasskey adds a passkey made by key on the account page of b, as
+// passkey.js does: the options, then the browser's answer in the form.
+// When the options are refused it returns their answer.
+func addPasskey(t *testing.T, b *browser, key *softkey.Authenticator, name, password string) (*http.Response, string) {
+	t.Helper()
+	b.get("/account")
+	res, body := b.post("/account/passkey/options", url.Values{"name": {name}, "password": {password}})
+	if res.StatusCode != http.StatusOK {
+		return res, body
+	}
+	answer, err := key.Create([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.post("/account/passkey", url.Values{"credential": {string(answer)}})
+}
+
+// passkeyLogin asks the code page of b for a login's options, and answers
+// them with key.
+func passkeyLogin(t *testing.T, b *browser, key *softkey.Authenticator) *http.Response {
+	t.Helper()
+	b.get("/verify")
+	res, body := b.post("/verify/passkey/options", url.Values{})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("login options: got %d %s", res.StatusCode, body)
+	}
+	answer, err := key.Get([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ = b.post("/verify/passkey", url.Values{"credential": {string(answer)}})
+	return res
+}
+
+// TestPasskeyAdd: a passkey is added after the password only, listed on
+// the account page with its name, and removed after the password.
+func TestPasskeyAdd(t *testing.T) {
+	h, b, _, projectID := withPasskey(t)
+	ctx := context.Background()
+	u, _ := h.db.UserByEmail(ctx, "ada@example.com")
+
+	res, body := addPasskey(t, b, softkey.New(passkeyOrigin), "Phone", "wrong password here")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "password is not right") {
+		t.Errorf("options after a wrong password: got %d %s, want 400 saying so", res.StatusCode, body)
+	}
+	res, body = addPasskey(t, b, softkey.New(passkeyOrigin), "", goodPassword)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "name") {
+		t.Errorf("options without a name: got %d %s, want 400 asking for one", res.StatusCode, body)
+	}
+	// An answer without a challenge of this session's adds nothing.
+	res, _ = b.post("/account/passkey", url.Values{"credential": {`{"id":"x"}`}})
+	expectRedirect(t, res, "/account")
+	if fs, _ := h.db.Factors(ctx, u.ID); len(fs) != 1 {
+		t.Fatalf("factors after refusals: got %d, want the one passkey", len(fs))
+	}
+
+	_, body = b.get("/account")
+	for _, want := range []string{`class="factor-passkey"`, "Laptop", `id="passkey-form"`, `src="/static/passkey.js"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("account page: no %q", want)
+		}
+	}
+	fs, _ := h.db.Factors(ctx, u.ID)
+	id := strconvFormat(fs[0].ID)
+	res, _ = b.post("/account/factors/remove", url.Values{"factor": {id}, "password": {"wrong password here"}})
+	expectRedirect(t, res, "/account")
+	res, _ = b.post("/account/factors/remove", url.Values{"factor": {id}, "password": {goodPassword}})
+	expectRedirect(t, res, "/account")
+	if fs, _ := h.db.Factors(ctx, u.ID); len(fs) != 0 {
+		t.Errorf("after removal: got %d factors, want 0", len(fs))
+	}
+	for _, kind := range []string{"factor.added", "factor.removed"} {
+		if got := h.auditCount(projectID, kind); got != 1 {
+			t.Errorf("audit %s: got %d, want 1", kind, got)
+		}
+	}
+}
+
+// TestPasskeyLoginPage: with a passkey, the code page offers it first and
+// sends nothing by itself; the passkey logs in; its use is remembered.
+func TestPasskeyLoginPage(t *testing.T) {
+	h, _, key, projectID := withPasskey(t)
+	smsBefore, _ := h.sender.counts()
+	passedBefore := h.auditCount(projectID, "2fa.passed")
+	b := h.pending()
+	_, body := b.get("/verify")
+	first := strings.Index(body, `id="passkey-login"`)
+	code := strings.Index(body, `id="code-state"`)
+	if first < 0 || code < 0 || first > code {
+		t.Errorf("code page: want the passkey offered before the phone's code:\n%s", body)
+	}
+	if sms, _ := h.sender.counts(); sms != smsBefore {
+		t.Errorf("the code page sent %d SMS by itself", sms-smsBefore)
+	}
+	res := passkeyLogin(t, b, key)
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || strings.HasPrefix(loc, "/verify") {
+		t.Fatalf("passkey login: got %d to %q, want on past the code page", res.StatusCode, loc)
+	}
+	if res, _ := b.get("/"); res.StatusCode != http.StatusOK {
+		t.Errorf("projects after the passkey: got %d, want 200", res.StatusCode)
+	}
+	if got, want := h.auditCount(projectID, "2fa.passed"), passedBefore+1; got != want {
+		t.Errorf("2fa.passed events: got %d, want %d", got, want)
+	}
+}
+
+// TestPasskeyRefusalsCount: an answer that does not check out goes back
+// to the code page and counts toward the lock; once locked, options are
+// refused with a reload and the page offers no passkey.
+func TestPasskeyRefusalsCount(t *testing.T) {
+	h, _, key, _ := withPasskey(t)
+	b := h.pending()
+	forger := softkey.New(passkeyOrigin)
+	forger.Create([]byte(`{"publicKey":{"challenge":"AAAA","rp":{"id":"localhost"},"user":{"id":"MQ"}}}`))
+	for i := range phonegate.MaxMFAFailures {
+		b.get("/verify")
+		_, body := b.post("/verify/passkey/options", url.Values{})
+		var o struct {
+			PublicKey struct {
+				Challenge string `json:"challenge"`
+			} `json:"publicKey"`
+		}
+		if err := json.Unmarshal([]byte(body), &o); err != nil {
+			t.Fatalf("options %d: %s", i+1, body)
+		}
+		fake := *forger.Credentials()[0]
+		fake.ID = key.Credentials()[0].ID
+		answer, _ := forger.Sign(&fake, o.PublicKey.Challenge)
+		res, _ := b.post("/verify/passkey", url.Values{"credential": {string(answer)}})
+		expectRedirect(t, res, "/verify")
+	}
+	res, body := b.post("/verify/passkey/options", url.Values{})
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, `"reload":true`) {
+		t.Errorf("options while locked: got %d %s, want 429 and a reload", res.StatusCode, body)
+	}
+	if _, body := b.get("/verify"); strings.Contains(body, `id="passkey-login"`) {
+		t.Error("the locked code page offers the passkey")
+	}
+}
+
+// TestPasskeysOffByIP: a server reached by an IP address offers no
+// passkey form, and refuses its options in words.
+func TestPasskeysOffByIP(t *testing.T) {
+	_, b, _ := trustedBrowser(t, phonegate.LevelEveryLogin)
+	if _, body := b.get("/account"); strings.Contains(body, `id="passkey-form"`) {
+		t.Error("the account page offers passkeys on an IP address")
+	}
+	res, body := b.post("/account/passkey/options", url.Values{"name": {"Laptop"}, "password": {goodPassword}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "IP address") {
+		t.Errorf("options on an IP address: got %d %s, want 409 saying why", res.StatusCode, body)
+	}
+}
