@@ -193,3 +193,58 @@ func TestPasskeysOffByIP(t *testing.T) {
 		t.Errorf("options on an IP address: got %d %s, want 409 saying why", res.StatusCode, body)
 	}
 }
+
+// TestPasskeyRemembersLastWay: the code page offers first the way the
+// user last passed with (a passkey, the app, or the phone's code), the
+// others after it strongest first; the emergency code stays offered.
+func TestPasskeyRemembersLastWay(t *testing.T) {
+	h, b, key, _ := withPasskey(t)
+	secret := h.addApp(b)
+	order := func(name string) {
+		t.Helper()
+		p := h.pending()
+		_, body := p.get("/verify")
+		at := func(s string) int {
+			i := strings.Index(body, s)
+			if i < 0 {
+				t.Fatalf("%s: the code page has no %s:\n%s", name, s, body)
+			}
+			return i
+		}
+		if !strings.Contains(body, `action="/verify/emergency"`) {
+			t.Errorf("%s: no emergency code form", name)
+		}
+		key, app, send := at(`id="passkey-login"`), at(`id="app-code-form"`), at(`id="send"`)
+		var ok bool
+		switch name {
+		case "passkey":
+			ok = key < app && app < send
+		case "app":
+			ok = app < key && key < send
+		case "sms":
+			ok = send < key && key < app
+		}
+		if !ok {
+			t.Errorf("after a pass by %s: passkey at %d, app at %d, send at %d", name, key, app, send)
+		}
+	}
+	order("passkey") // both were added since the last pass: the passkey first
+
+	h.clock.Add(phonegate.TOTPPeriod)
+	if res := typeApp(h.pending(), phonegate.TOTPCode(secret, h.clock.Now())); strings.HasPrefix(res.Header.Get("Location"), "/verify") {
+		t.Fatalf("app code: went to %s", res.Header.Get("Location"))
+	}
+	order("app")
+
+	h.clock.Add(phonegate.TOTPPeriod)
+	if res := h.passCode(h.pending()); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("code: got %d", res.StatusCode)
+	}
+	order("sms")
+
+	h.clock.Add(phonegate.TOTPPeriod)
+	if res := passkeyLogin(t, h.pending(), key); strings.HasPrefix(res.Header.Get("Location"), "/verify") {
+		t.Fatalf("passkey: went to %s", res.Header.Get("Location"))
+	}
+	order("passkey")
+}

@@ -114,7 +114,7 @@ func testPasskeyChallengeOnce(t *testing.T, open opener) {
 
 // testPasskeyWithoutCounter: a passkey whose authenticator keeps no sign
 // count (zero, and zero again) passes each time; once it counted, zero is
-// refused.
+// refused. A 2FA reset removes it.
 func testPasskeyWithoutCounter(t *testing.T, open opener) {
 	db := open(t)
 	ctx := context.Background()
@@ -136,5 +136,11 @@ func testPasskeyWithoutCounter(t *testing.T, open opener) {
 	}
 	if fs, _ := db.Factors(ctx, u.ID); len(fs) != 1 || fs[0].Counter != 4 || fs[0].Kind != phonegate.FactorPasskey || fs[0].Name != "Laptop" {
 		t.Errorf("after the uses: got %+v, want the passkey at counter 4", fs)
+	}
+	if err := db.ResetSecondFactor(ctx, u.ID, 0, []byte("mac"), t0); err != nil {
+		t.Fatal(err)
+	}
+	if fs, _ := db.Factors(ctx, u.ID); len(fs) != 0 {
+		t.Errorf("after a reset: got %d factors, want 0", len(fs))
 	}
 }
