@@ -65,7 +65,8 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, u User, sess Session) (
 // checked (Store.TakeFactorCheck); a bad signature, or a sign counter that
 // did not move forward (when it is not zero both in the answer and as
 // stored: a cloned authenticator), is refused and counts as a wrong code
-// does. The caller renews the session with the second factor passed now,
+// does; an answer naming no passkey of the user is refused and audited.
+// The caller renews the session with the second factor passed now,
 // and trusts the computer when Passed.Trust says so.
 //
 // It returns ErrCodeRefused, with words to show (an *Error) unless the
@@ -138,8 +139,11 @@ func (s *Service) UsePasskey(ctx context.Context, u User, sess Session, trustTok
 	return Passed{User: u, Trust: g.Trustable}, nil
 }
 
-// failPasskey records a passkey answer that did not pass toward the lock,
-// with detail for the audit log, and returns the refusal.
+// failPasskey records a passkey answer that did not pass, with detail for
+// the audit log, and returns the refusal. The attempt of an answer that
+// was compared was taken by Store.TakeFactorCheck; one that could not be
+// (unreadable, or naming a credential the user does not have) is audited
+// without one, since nothing was compared.
 func (s *Service) failPasskey(ctx context.Context, u User, sess Session, detail string) error {
 	f, err := s.store.FailSecondFactor(ctx, u.ID, "", detail, s.now())
 	if err != nil {
