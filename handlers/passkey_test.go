@@ -24,9 +24,15 @@ func atLocalhost(c *handlers.Config) { c.PublicURL = passkeyOrigin }
 // key, a software authenticator.
 func withPasskey(t *testing.T) (h *twoFactor, b *browser, key *softkey.Authenticator, projectID int64) {
 	t.Helper()
+	return withPasskeyAt(t, phonegate.LevelEveryLogin)
+}
+
+// withPasskeyAt is withPasskey with project Engine at level.
+func withPasskeyAt(t *testing.T, level phonegate.Level) (h *twoFactor, b *browser, key *softkey.Authenticator, projectID int64) {
+	t.Helper()
 	h = newTwoFactor(t, atLocalhost)
 	_, p := h.addUser("ada@example.com", goodPassword, "Engine")
-	h.setLevel(p.ID, phonegate.LevelEveryLogin)
+	h.setLevel(p.ID, level)
 	b = h.browser()
 	b.login("ada@example.com", goodPassword)
 	h.enroll(b, testPhone)
@@ -97,7 +103,12 @@ func TestPasskeyAdd(t *testing.T) {
 		t.Fatalf("factors after refusals: got %d, want the one passkey", len(fs))
 	}
 
-	_, body = b.get("/account")
+	res, body = b.get("/account")
+	// The script is the gate's own file, which the pages' policy allows,
+	// and no inline script is needed.
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe") {
+		t.Errorf("Content-Security-Policy: %q, want script-src 'self' and nothing unsafe", csp)
+	}
 	for _, want := range []string{`class="factor-passkey"`, "Laptop", `id="passkey-form"`, `src="/static/passkey.js"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("account page: no %q", want)
@@ -127,6 +138,11 @@ func TestPasskeyLoginPage(t *testing.T) {
 	passedBefore := h.auditCount(projectID, "2fa.passed")
 	b := h.pending()
 	_, body := b.get("/verify")
+	// Hidden until passkey.js finds WebAuthn: without it the page offers
+	// the phone's code and the emergency code as before.
+	if !strings.Contains(body, `<section id="passkey-login" class="passkey" hidden>`) || !strings.Contains(body, `id="send"`) {
+		t.Errorf("code page: want the passkey hidden until the script shows it, and the sends offered:\n%s", body)
+	}
 	first := strings.Index(body, `id="passkey-login"`)
 	code := strings.Index(body, `id="code-state"`)
 	if first < 0 || code < 0 || first > code {
@@ -247,4 +263,24 @@ func TestPasskeyRemembersLastWay(t *testing.T) {
 		t.Fatalf("passkey: went to %s", res.Header.Get("Location"))
 	}
 	order("passkey")
+}
+
+// TestPasskeyTrust: a pass by passkey trusts the computer where a
+// project's level allows it, as a code does, and not at every login.
+func TestPasskeyTrust(t *testing.T) {
+	for _, tt := range []struct {
+		level   phonegate.Level
+		trusted bool
+	}{{phonegate.LevelPerComputer, true}, {phonegate.LevelEveryLogin, false}} {
+		t.Run(string(tt.level), func(t *testing.T) {
+			h, _, key, _ := withPasskeyAt(t, tt.level)
+			b := h.pending()
+			if res := passkeyLogin(t, b, key); strings.HasPrefix(res.Header.Get("Location"), "/verify") {
+				t.Fatalf("passkey login: went to %s", res.Header.Get("Location"))
+			}
+			if got := relogin(t, b); got != tt.trusted {
+				t.Errorf("the next login skipped the second factor: %v, want %v", got, tt.trusted)
+			}
+		})
+	}
 }
