@@ -152,9 +152,9 @@ type registration struct {
 	Session webauthn.SessionData `json:"session"`
 }
 
-// CheckPasskeyName returns name trimmed, or an *Error that says what a
+// checkPasskeyName returns name trimmed, or an *Error that says what a
 // passkey's name must be.
-func CheckPasskeyName(name string) (string, error) {
+func checkPasskeyName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	n := utf8.RuneCountInString(name)
 	if n == 0 || n > MaxPasskeyName || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
@@ -175,7 +175,7 @@ func (s *Service) BeginPasskey(ctx context.Context, u User, sess Session, name s
 	if !u.PhoneVerified {
 		return nil, &Error{Code: EConflict, Message: msgPasskeyNeedPhone}
 	}
-	name, err := CheckPasskeyName(name)
+	name, err := checkPasskeyName(name)
 	if err != nil {
 		return nil, err
 	}
