@@ -91,11 +91,11 @@ func (db *DB) TakeFactorCheck(ctx context.Context, userID, id int64, now time.Ti
 	return f, err
 }
 
-// UseFactor records a pass by factor id only if counter is above the stored one.
+// UseFactor records a pass by factor id only if counter is above the stored one, or both are zero.
 func (db *DB) UseFactor(ctx context.Context, userID, id, counter int64, detail string, now time.Time) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE factors SET counter = $1, last_used_at = $2
-			WHERE id = $3 AND user_id = $4 AND confirmed_at IS NOT NULL AND counter < $1`, counter, tz(now), id, userID)
+			WHERE id = $3 AND user_id = $4 AND confirmed_at IS NOT NULL AND (counter < $1 OR (counter = 0 AND $1 = 0))`, counter, tz(now), id, userID)
 		if err != nil {
 			return fmt.Errorf("store: use factor: %w", err)
 		}

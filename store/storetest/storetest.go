@@ -111,6 +111,9 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"FactorUseOnce", testFactorUseOnce},
 		{"FactorChecksLock", testFactorChecksLock},
 		{"FactorsPreferenceAndReset", testFactorsPreferenceAndReset},
+		{"PasskeyChallenges", testPasskeyChallenges},
+		{"PasskeyChallengeOnce", testPasskeyChallengeOnce},
+		{"PasskeyWithoutCounter", testPasskeyWithoutCounter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
