@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/phonegate/phonegate"
 )
 
 // instancesPhone is the owner's phone in the instances' story.
@@ -183,6 +185,8 @@ func TestInstancesAgree(t *testing.T) {
 			t.Errorf("%d status events stored for %d statuses, want each once", events, distinct)
 		}
 	})
+
+	t.Run("a fresh text's callbacks over both instances: one final status", func(t *testing.T) { testFinalRace(t, c) })
 }
 
 // codeSent logs v in as the owner and has a code sent by SMS; it returns
@@ -209,14 +213,15 @@ func (c *cluster) queryRow(ctx context.Context, sql string, destAndArgs ...any) 
 	return conn.QueryRow(ctx, sql, args...).Scan(dest...)
 }
 
-// waitDelivered waits until every delivery's callbacks are in, so that
+// waitDelivered waits until every delivery's callbacks are in (each has its
+// final status), so that
 // none reaches the balancer between aim and the request it aims.
 func (c *cluster) waitDelivered(ctx context.Context) {
 	c.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		var open int
-		if err := c.queryRow(ctx, `SELECT count(*) FROM deliveries WHERE status <> 'delivered'`, &open); err != nil {
+		if err := c.queryRow(ctx, `SELECT count(*) FROM deliveries WHERE rank < $1`, &open, phonegate.RankFinal); err != nil {
 			c.t.Fatal(err)
 		}
 		if open == 0 {
