@@ -45,19 +45,8 @@ func TestInstancesAgree(t *testing.T) {
 		}
 	})
 
-	e, srv := c.e2e(ctx)
-	if _, err := srv.AddUser(ctx, storyOwner, "Apollo", "owner", password); err != nil {
-		t.Fatal(err)
-	}
-	owner := newVisitor(t)
-	owner.login(e, storyOwner)
-	owner.setLevel(e, "every_login")
-	p := owner.open(e.url + "/phone")
-	p = owner.follow(owner.submit(p, "/phone", "phone", instancesPhone, "channel", "sms"))
-	p = owner.follow(owner.submit(p, "/verify", "code", e.player.NextCode(instancesPhone)))
-	if !strings.Contains(p.Body, `id="emergency-code"`) {
-		t.Fatalf("after the phone's code the owner is at %s:\n%s", urlPath(p.URL), p.Body)
-	}
+	e, srv, _ := c.owner(ctx)
+	var p page
 
 	ada := newVisitor(t)
 	t.Run("login on one instance, code page and code on the other", func(t *testing.T) {
@@ -187,6 +176,27 @@ func TestInstancesAgree(t *testing.T) {
 	})
 
 	t.Run("a fresh text's callbacks over both instances: one final status", func(t *testing.T) { testFinalRace(t, c) })
+}
+
+// owner adds Apollo's owner, who logs in, asks for a code at every login and enrols the phone
+// with a code, through the balancer; it returns the cluster as the stories see it, a service
+// on its database, and the owner's browser, whose session has passed the second factor.
+func (c *cluster) owner(ctx context.Context) (*e2e, *phonegate.Service, *visitor) {
+	c.t.Helper()
+	e, srv := c.e2e(ctx)
+	if _, err := srv.AddUser(ctx, storyOwner, "Apollo", "owner", password); err != nil {
+		c.t.Fatal(err)
+	}
+	owner := newVisitor(c.t)
+	owner.login(e, storyOwner)
+	owner.setLevel(e, "every_login")
+	p := owner.open(e.url + "/phone")
+	p = owner.follow(owner.submit(p, "/phone", "phone", instancesPhone, "channel", "sms"))
+	p = owner.follow(owner.submit(p, "/verify", "code", e.player.NextCode(instancesPhone)))
+	if !strings.Contains(p.Body, `id="emergency-code"`) {
+		c.t.Fatalf("after the phone's code the owner is at %s:\n%s", urlPath(p.URL), p.Body)
+	}
+	return e, srv, owner
 }
 
 // codeSent logs v in as the owner and has a code sent by SMS; it returns
