@@ -224,7 +224,7 @@ type BatchFigures struct {
 	Alone   int64 // writes run again in a transaction of their own after their batch failed
 }
 
-// BatchFigures returns what the batcher has committed, for the operator's figures and tests.
+// BatchFigures returns what the batcher has committed, for the tests and the benchmarks.
 func (db *DB) BatchFigures() BatchFigures {
 	return BatchFigures{Commits: db.batch.commits.Load(), Writes: db.batch.writes.Load(), Alone: db.batch.alone.Load()}
 }
