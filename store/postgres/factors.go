@@ -24,9 +24,15 @@ func scanFactor(row pgx.Row) (phonegate.Factor, error) {
 	return f, err
 }
 
-// AddFactor stores f unconfirmed; the user's earlier unconfirmed factors of its kind go.
+// AddFactor stores f unconfirmed; the user's earlier unconfirmed factors of its kind go. The
+// user's row is locked first: without it, adds at once (two tabs, two instances) would each
+// delete only what was committed before them, and each leave its own factor, so that two
+// secrets shown could be confirmed.
 func (db *DB) AddFactor(ctx context.Context, f phonegate.Factor, now time.Time) (phonegate.Factor, error) {
 	err := db.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, f.UserID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM factors WHERE user_id = $1 AND kind = $2 AND confirmed_at IS NULL`,
 			f.UserID, f.Kind); err != nil {
 			return err

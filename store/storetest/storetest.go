@@ -109,6 +109,8 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"ProjectsNamed", testProjectsNamed},
 		{"Factors", testFactors},
 		{"FactorUseOnce", testFactorUseOnce},
+		{"FactorAddRace", testFactorAddRace},
+		{"FactorChecksRace", testFactorChecksRace},
 		{"FactorChecksLock", testFactorChecksLock},
 		{"FactorsPreferenceAndReset", testFactorsPreferenceAndReset},
 		{"PasskeyChallenges", testPasskeyChallenges},
