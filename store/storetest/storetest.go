@@ -106,6 +106,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"VerifyServices", testVerifyServices},
 		{"VerifyServicesSameSecond", testVerifyServicesSameSecond},
 		{"AuthzFacts", testAuthzFacts},
+		{"AuthzFactsAgain", testAuthzFactsAgain},
 		{"ProjectsNamed", testProjectsNamed},
 		{"Factors", testFactors},
 		{"FactorUseOnce", testFactorUseOnce},
