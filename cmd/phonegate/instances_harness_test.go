@@ -134,6 +134,7 @@ type cluster struct {
 	dsn       string
 	vars      map[string]string // the instances' environment, for in-process commands
 	instances [2]*instance
+	lb        *haproxytest.HAProxy // its Log: its requests, its servers going down and up
 	fake      *fakeTwilio
 	player    *twilioPlayer
 }
@@ -172,12 +173,25 @@ func startCluster(t *testing.T) *cluster {
 	for i, name := range []string{"a", "b"} {
 		c.instances[i] = &instance{name: name, addr: "127.0.0.1:" + freePort(t), logs: &syncBuffer{}, done: make(chan error, 1)}
 	}
-	lb, err := haproxytest.Start(haproxy, dir, haproxytest.Config{Frontends: []haproxytest.Frontend{{
-		Name: "gate", Listen: "127.0.0.1:" + lbPort, Servers: []string{c.instances[0].addr, c.instances[1].addr},
-	}}})
+	// Health checks are HEAD /healthz, every 200 ms, so that they never count among the GET
+	// requests the stories aim and count; a server is out after two failed checks (a killed
+	// one refuses at once) and back after one good one. A request whose connection is refused
+	// is tried again on the other server (retries, redispatch); one already sent to a server
+	// that dies is not, as HAProxy cannot know whether it was applied. Each request is logged
+	// with the server that answered it, how it ended and its retries, and the id the load of
+	// TestInstanceKilled gives it.
+	lb, err := haproxytest.Start(haproxy, dir, haproxytest.Config{
+		Frontends:     []haproxytest.Frontend{{Name: "gate", Listen: "127.0.0.1:" + lbPort, Servers: []string{c.instances[0].addr, c.instances[1].addr}}},
+		GlobalLines:   []string{"log stdout format raw local0"},
+		DefaultsLines: []string{"log global", "timeout check 2s", "retries 2", "option redispatch 1"},
+		FrontendLines: []string{`log-format "lb id=%[capture.req.hdr(0)] server=%s status=%ST term=%tsc retries=%rc"`,
+			"http-request capture req.hdr(x-load-id) len 16"},
+		BackendLines: []string{"option httpchk HEAD /healthz", "default-server check inter 200ms fall 2 rise 1"},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.lb = lb
 	t.Cleanup(func() {
 		lb.Stop()
 		if t.Failed() {
@@ -218,7 +232,28 @@ func startCluster(t *testing.T) *cluster {
 	for _, in := range c.instances {
 		c.waitUp(in)
 	}
+	c.waitBalanced()
 	return c
+}
+
+// waitBalanced waits until the balancer sends requests to both instances: its health checks
+// have found each up.
+func (c *cluster) waitBalanced() {
+	c.t.Helper()
+	client := &http.Client{Timeout: 5 * time.Second}
+	before := c.counts(http.MethodGet, "/healthz")
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := client.Get(c.url + "/healthz")
+		if err == nil {
+			res.Body.Close()
+		}
+		if after := c.counts(http.MethodGet, "/healthz"); after[0] > before[0] && after[1] > before[1] {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.t.Fatalf("the balancer did not send to both instances:\n%s", c.lb.Log())
 }
 
 // waitUp waits until the instance answers /healthz directly.

@@ -28,36 +28,46 @@ type Frontend struct {
 	Servers []string // host:port of each server, in order
 }
 
-// Config is what one HAProxy process serves.
+// Config is what one HAProxy process serves. The Lines fields add
+// directives, one a line, to the sections the config always has (logging,
+// retries, health checks, say).
 type Config struct {
 	Frontends []Frontend
-	// ServerOptions are appended to every server line (health checks, say:
-	// "check inter 200ms").
-	ServerOptions string
-	// BackendLines are added to every backend section, one a line
-	// ("option redispatch", say).
+	// GlobalLines are added to the global section ("log stdout format raw
+	// local0").
+	GlobalLines []string
+	// DefaultsLines are added to the defaults section ("retries 2").
+	DefaultsLines []string
+	// FrontendLines are added to every frontend section (a log-format).
+	FrontendLines []string
+	// BackendLines are added to every backend section ("option httpchk
+	// HEAD /healthz").
 	BackendLines []string
+	// ServerOptions are appended to every server line ("check inter
+	// 200ms").
+	ServerOptions string
 }
 
 // Text is the configuration file for c: HTTP mode, X-Forwarded-For added,
 // round robin over each frontend's servers.
 func (c Config) Text() string {
 	var b strings.Builder
-	b.WriteString(`global
-	maxconn 2000
-defaults
+	b.WriteString("global\n\tmaxconn 2000\n")
+	lines(&b, c.GlobalLines)
+	b.WriteString(`defaults
 	mode http
 	timeout connect 5s
 	timeout client 30s
 	timeout server 30s
 	option forwardfor
 `)
+	lines(&b, c.DefaultsLines)
 	for _, f := range c.Frontends {
-		fmt.Fprintf(&b, "frontend %s\n\tbind %s\n\tdefault_backend %s_servers\n", f.Name, f.Listen, f.Name)
+		fmt.Fprintf(&b, "frontend %s\n\tbind %s\n", f.Name, f.Listen)
+		lines(&b, c.FrontendLines)
+		fmt.Fprintf(&b, "\tdefault_backend %s_servers\n", f.Name)
 		fmt.Fprintf(&b, "backend %s_servers\n\tbalance roundrobin\n", f.Name)
-		for _, l := range c.BackendLines {
-			fmt.Fprintf(&b, "\t%s\n", l)
-		}
+		lines(&b, c.BackendLines)
 		for i, s := range f.Servers {
 			line := fmt.Sprintf("\tserver %s %s", serverName(i), s)
 			if c.ServerOptions != "" {
@@ -67,6 +77,13 @@ defaults
 		}
 	}
 	return b.String()
+}
+
+// lines writes each of ls as a line of a section.
+func lines(b *strings.Builder, ls []string) {
+	for _, l := range ls {
+		fmt.Fprintf(b, "\t%s\n", l)
+	}
 }
 
 // serverName names the i-th server of a backend: a, b, c, … then s26, s27, ….

@@ -61,19 +61,25 @@ func TestRoundRobin(t *testing.T) {
 	}
 }
 
-// TestText: the options given reach every backend and every server line.
+// TestText: the lines given reach their sections, every frontend, every
+// backend and every server line.
 func TestText(t *testing.T) {
 	c := haproxytest.Config{
 		Frontends: []haproxytest.Frontend{
 			{Name: "gate", Listen: "127.0.0.1:1", Servers: []string{"127.0.0.1:2", "127.0.0.1:3"}},
 			{Name: "base", Listen: "127.0.0.1:4", Servers: []string{"127.0.0.1:5"}},
 		},
+		GlobalLines:   []string{"log stdout format raw local0"},
+		DefaultsLines: []string{"retries 2"},
+		FrontendLines: []string{"http-request capture req.hdr(x-load-id) len 16"},
 		ServerOptions: "check inter 200ms",
 		BackendLines:  []string{"option redispatch"},
 	}
 	text := c.Text()
 	for _, want := range []string{
-		"frontend gate\n\tbind 127.0.0.1:1\n\tdefault_backend gate_servers\n",
+		"global\n\tmaxconn 2000\n\tlog stdout format raw local0\ndefaults\n",
+		"\toption forwardfor\n\tretries 2\nfrontend gate\n",
+		"frontend gate\n\tbind 127.0.0.1:1\n\thttp-request capture req.hdr(x-load-id) len 16\n\tdefault_backend gate_servers\n",
 		"backend gate_servers\n\tbalance roundrobin\n\toption redispatch\n\tserver a 127.0.0.1:2 check inter 200ms\n\tserver b 127.0.0.1:3 check inter 200ms\n",
 		"backend base_servers\n\tbalance roundrobin\n\toption redispatch\n\tserver a 127.0.0.1:5 check inter 200ms\n",
 	} {
