@@ -209,6 +209,15 @@ func (r *runner) checkRSS(context.Context) error {
 		of = " of the largest instance"
 	}
 	r.check("rss during webhook load", hwm > 0 && hwm <= maxRSS, "peak (VmHWM)%s %s MiB (target <= %s MiB)", of, mib(hwm), mib(maxRSS))
+	// What the RSS is made of now: anonymous memory (Go's heap, C's
+	// allocations such as SQLite's page caches) and the executable's
+	// pages.
+	for _, c := range r.pgs {
+		anon, _ := procStatus(c.pid(), "RssAnon")
+		file, _ := procStatus(c.pid(), "RssFile")
+		r.notes = append(r.notes, fmt.Sprintf("%s after the webhook scenarios: RSS %s MiB anonymous, %s MiB of files (the executable's pages)",
+			c.name, mib(anon), mib(file)))
+	}
 	return nil
 }
 

@@ -134,8 +134,10 @@ const serverGOGC = 200
 // executable's own pages (about 27 MiB on a kernel that maps them in 2 MiB
 // pages) and SQLite's page caches (up to 2 MiB a connection, outside Go's
 // heap), so that Go's own memory must stay near 24 MiB for the process to
-// stay under 64 MiB. Near the limit the collector runs sooner, which at this
-// live heap costs a few percent of the CPU (BENCHMARKS.md).
+// stay under 64 MiB. Near the limit the collector runs several times as
+// often: on two cores that left the voice webhook's rate about as it was
+// but cost the status callbacks and the forward-auth check about a third
+// of theirs (BENCHMARKS.md).
 const serverMemoryLimit = 24 << 20
 
 // setGC applies serverGOGC and serverMemoryLimit unless the operator set
