@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"ApproveByReply", testApproveByReply},
 		{"DevPhone", testDevPhone},
 		{"ClaimMailInQueueOrder", testClaimMailInQueueOrder},
+		{"LookupUnstorableText", testLookupUnstorableText},
 		{"SendCapsConcurrent", testSendCapsConcurrent},
 		{"SendCapWindows", testSendCapWindows},
 		{"SendBlocksAgreeWithReserveSend", testSendBlocksAgreeWithReserveSend},
