@@ -76,9 +76,10 @@ type AuthzFacts struct {
 // protected site hostport, for a reverse proxy that asks about every
 // request (DESIGN §7). It costs one read of the store (AuthzFacts), no
 // password hash, and a write only when the session's idle clock is a
-// minute old. Everything is read at each call, so a logout, a revoked
-// session, a removed member or a tightened level takes effect at the next
-// check. The rule for the levels is the gate's (decideGate): a session let
+// minute old. Everything is asked of the store at each call, so a logout,
+// a revoked session, a removed member or a tightened level takes effect at
+// the next check (a store may answer from what it kept only while nothing
+// has committed since: store/sqlite's authzCache). The rule for the levels is the gate's (decideGate): a session let
 // into phonegate's pages is let into the apps of its projects, and no
 // other.
 func (s *Service) Authorize(ctx context.Context, token, trustToken, hostport string) (AuthzResult, error) {

@@ -6,7 +6,7 @@ import (
 )
 
 // A factor is a way to pass the second factor other than a code sent to
-// the phone: an authenticator app now, passkeys later. The phone stays the
+// the phone: an authenticator app or a passkey. The phone stays the
 // anchor (the seed's flow is unchanged); a factor is added on the account
 // page, after the password again, and may then be used at the code page
 // instead of the code. Each kind is a kind of the same record, checked by
@@ -14,20 +14,23 @@ import (
 
 // Kinds of factor.
 const (
-	FactorTOTP = "totp" // an authenticator app (RFC 6238)
+	FactorTOTP    = "totp"    // an authenticator app (RFC 6238)
+	FactorPasskey = "passkey" // a passkey (WebAuthn)
 )
 
 // Factor is one second factor of a user beside the phone.
 type Factor struct {
 	ID     int64
 	UserID int64
-	Kind   string // FactorTOTP
+	Kind   string // FactorTOTP or FactorPasskey
 	Name   string // what the account page calls it
 	// Secret is what the factor is checked against, sealed with the
-	// server key (Keys.Seal, label factorLabel): a TOTP secret.
+	// server key (Keys.Seal, label factorLabel): a TOTP secret, or a
+	// passkey's credential (its ID, public key and flags, as JSON).
 	Secret []byte
 	// Counter only grows: for an app, the last time step whose code was
-	// accepted, so that a code works once.
+	// accepted, so that a code works once; for a passkey, the
+	// authenticator's last sign count (zero for one that keeps none).
 	Counter     int64
 	CreatedAt   time.Time
 	ConfirmedAt time.Time // zero until a first code confirmed the factor
@@ -60,10 +63,35 @@ type FactorsStore interface {
 	// UseFactor records a pass by factor id, whose checked counter is
 	// counter, and audits it with detail: only if counter is above the
 	// stored one, so that of concurrent passes with the same code exactly
-	// one wins (the others get ErrCodeRefused); the user's failure count
-	// and lock are cleared as by PassChallenge.
+	// one wins (the others get ErrCodeRefused), or both are zero (a
+	// passkey whose authenticator keeps no sign count: its single-use
+	// challenge stops a replay); the user's failure count and lock are
+	// cleared as by PassChallenge.
 	UseFactor(ctx context.Context, userID, id, counter int64, detail string, now time.Time) error
 	// RemoveFactor deletes the user's factor id and audits it; ErrNotFound
 	// when the user has none by that ID.
 	RemoveFactor(ctx context.Context, userID, id int64, now time.Time) error
+}
+
+// PasskeyChallengesStore keeps the challenges of passkey ceremonies (the
+// WebAuthn session data) between the options a page asks for and the
+// browser's answer (passkey.go).
+type PasskeyChallengesStore interface {
+	// KeepPasskeyChallenge stores c for its session and kind, replacing an
+	// earlier one of that session and kind.
+	KeepPasskeyChallenge(ctx context.Context, c PasskeyChallenge) error
+	// TakePasskeyChallenge returns the session's challenge of kind and
+	// deletes it in the same statement, so that it is used at most once;
+	// ErrNotFound when there is none, or when it expired by now (it goes
+	// all the same).
+	TakePasskeyChallenge(ctx context.Context, sessionHash []byte, kind string, now time.Time) (PasskeyChallenge, error)
+}
+
+// PasskeyChallenge is one passkey ceremony's challenge, bound to the
+// session that asked for it.
+type PasskeyChallenge struct {
+	SessionHash []byte
+	Kind        string // PasskeyRegistration or PasskeyLogin
+	Data        []byte // the ceremony's state, as the service wrote it (JSON)
+	ExpiresAt   time.Time
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/rs/zerolog"
 )
 
@@ -73,6 +74,8 @@ type Service struct {
 	caps   DailyCaps
 
 	cookieDomain string // Config.CookieDomain as checked
+
+	passkeys *webauthn.WebAuthn // the relying party of passkeys; nil when they are off (passkey.go)
 }
 
 // New checks cfg and returns a Service.
@@ -119,6 +122,7 @@ func New(cfg Config) (*Service, error) {
 		caps:   DailyCaps{SMS: cfg.DailySMS, Calls: cfg.DailyCalls},
 
 		cookieDomain: domain,
+		passkeys:     passkeyParty(u, domain),
 	}, nil
 }
 

@@ -26,6 +26,7 @@ type Store interface {
 	VerifyServicesStore
 	AuthzStore
 	FactorsStore
+	PasskeyChallengesStore
 
 	// Ping checks that the store answers and can write.
 	Ping(ctx context.Context, now time.Time) error

@@ -48,6 +48,14 @@ func FactorWords(kind string) string {
 	return kind
 }
 
+// factorTitle names factor f for a notice: its kind, and a passkey's name.
+func factorTitle(f Factor) string {
+	if f.Kind == FactorPasskey {
+		return FactorWords(f.Kind) + " “" + f.Name + "”"
+	}
+	return FactorWords(f.Kind)
+}
+
 // factorLabel binds a factor's sealed secret to its kind and user.
 func factorLabel(kind string, userID int64) string {
 	return "factor " + kind + " " + strconv.FormatInt(userID, 10)
@@ -180,24 +188,24 @@ func (s *Service) ConfirmTOTP(ctx context.Context, u User, typed string) error {
 }
 
 // RemoveFactor removes user u's factor id, which they proved their
-// password again for.
-func (s *Service) RemoveFactor(ctx context.Context, u User, id int64) error {
+// password again for, and returns it.
+func (s *Service) RemoveFactor(ctx context.Context, u User, id int64) (Factor, error) {
 	fs, err := s.store.Factors(ctx, u.ID)
 	if err != nil {
-		return err
+		return Factor{}, err
 	}
 	for _, f := range fs {
 		if f.ID != id {
 			continue
 		}
 		if err := s.store.RemoveFactor(ctx, u.ID, id, s.now()); err != nil {
-			return err
+			return Factor{}, err
 		}
 		if f.Confirmed() {
 			s.log.Info().Int64("user", u.ID).Str("kind", f.Kind).Msg("factor removed")
-			s.notify(ctx, NoticeFactorRemoved, u, Notice{Link: s.publicURL("/account"), Factor: FactorWords(f.Kind)})
+			s.notify(ctx, NoticeFactorRemoved, u, Notice{Link: s.publicURL("/account"), Factor: factorTitle(f)})
 		}
-		return nil
+		return f, nil
 	}
-	return &Error{Code: ENotFound, Message: msgFactorUnknown, Cause: ErrNotFound}
+	return Factor{}, &Error{Code: ENotFound, Message: msgFactorUnknown, Cause: ErrNotFound}
 }

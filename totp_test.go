@@ -207,10 +207,10 @@ func TestTOTPEnrollment(t *testing.T) {
 	if len(fs) != 1 || !fs[0].Confirmed() {
 		t.Fatalf("factors: got %+v, want one confirmed app", fs)
 	}
-	if err := w.svc.RemoveFactor(ctx, w.ada, fs[0].ID+1); phonegate.ErrorCode(err) != phonegate.ENotFound {
+	if _, err := w.svc.RemoveFactor(ctx, w.ada, fs[0].ID+1); phonegate.ErrorCode(err) != phonegate.ENotFound {
 		t.Errorf("remove an unknown factor: got %v, want ENotFound", err)
 	}
-	if err := w.svc.RemoveFactor(ctx, w.ada, fs[0].ID); err != nil {
+	if _, err := w.svc.RemoveFactor(ctx, w.ada, fs[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, kind := range []string{phonegate.NoticeFactorAdded, phonegate.NoticeFactorRemoved} {

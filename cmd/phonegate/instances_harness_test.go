@@ -135,6 +135,7 @@ type cluster struct {
 	dsn       string
 	vars      map[string]string // the instances' environment, for in-process commands
 	instances [2]*instance
+	lbLog     *syncBuffer // what HAProxy logged: its requests, its servers going down and up
 	fake      *fakeTwilio
 	player    *twilioPlayer
 }
@@ -173,19 +174,35 @@ func startCluster(t *testing.T) *cluster {
 	for i, name := range []string{"a", "b"} {
 		c.instances[i] = &instance{name: name, addr: "127.0.0.1:" + freePort(t), logs: &syncBuffer{}, done: make(chan error, 1)}
 	}
+	// Health checks are HEAD /healthz, every 200 ms, so that they never count among the GET
+	// requests the stories aim and count; a server is out after two failed checks (a killed
+	// one refuses at once) and back after one good one. A request whose connection is refused
+	// is tried again on the other server (retries, redispatch); one already sent to a server
+	// that dies is not, as HAProxy cannot know whether it was applied. Each request is logged
+	// with the server that answered it, how it ended and its retries, and the id the load of
+	// TestInstanceKilled gives it.
 	cfg := fmt.Sprintf(`global
 	maxconn 2000
+	log stdout format raw local0
 defaults
 	mode http
+	log global
 	timeout connect 5s
 	timeout client 30s
 	timeout server 30s
+	timeout check 2s
 	option forwardfor
+	retries 2
+	option redispatch 1
 frontend gate
 	bind 127.0.0.1:%s
+	log-format "lb id=%%[capture.req.hdr(0)] server=%%s status=%%ST term=%%tsc retries=%%rc"
+	http-request capture req.hdr(x-load-id) len 16
 	default_backend instances
 backend instances
 	balance roundrobin
+	option httpchk HEAD /healthz
+	default-server check inter 200ms fall 2 rise 1
 	server a %s
 	server b %s
 `, lbPort, c.instances[0].addr, c.instances[1].addr)
@@ -195,6 +212,7 @@ backend instances
 	}
 	lb := exec.Command(haproxy, "-db", "-f", cfgPath)
 	lbLog := &syncBuffer{}
+	c.lbLog = lbLog
 	lb.Stdout, lb.Stderr = lbLog, lbLog
 	lb.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := lb.Start(); err != nil {
@@ -241,7 +259,28 @@ backend instances
 	for _, in := range c.instances {
 		c.waitUp(in)
 	}
+	c.waitBalanced()
 	return c
+}
+
+// waitBalanced waits until the balancer sends requests to both instances: its health checks
+// have found each up.
+func (c *cluster) waitBalanced() {
+	c.t.Helper()
+	client := &http.Client{Timeout: 5 * time.Second}
+	before := c.counts(http.MethodGet, "/healthz")
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := client.Get(c.url + "/healthz")
+		if err == nil {
+			res.Body.Close()
+		}
+		if after := c.counts(http.MethodGet, "/healthz"); after[0] > before[0] && after[1] > before[1] {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.t.Fatalf("the balancer did not send to both instances:\n%s", c.lbLog.String())
 }
 
 // waitUp waits until the instance answers /healthz directly.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/phonegate/phonegate"
 )
 
 // instancesPhone is the owner's phone in the instances' story.
@@ -43,19 +45,8 @@ func TestInstancesAgree(t *testing.T) {
 		}
 	})
 
-	e, srv := c.e2e(ctx)
-	if _, err := srv.AddUser(ctx, storyOwner, "Apollo", "owner", password); err != nil {
-		t.Fatal(err)
-	}
-	owner := newVisitor(t)
-	owner.login(e, storyOwner)
-	owner.setLevel(e, "every_login")
-	p := owner.open(e.url + "/phone")
-	p = owner.follow(owner.submit(p, "/phone", "phone", instancesPhone, "channel", "sms"))
-	p = owner.follow(owner.submit(p, "/verify", "code", e.player.NextCode(instancesPhone)))
-	if !strings.Contains(p.Body, `id="emergency-code"`) {
-		t.Fatalf("after the phone's code the owner is at %s:\n%s", urlPath(p.URL), p.Body)
-	}
+	e, srv, _ := c.owner(ctx)
+	var p page
 
 	ada := newVisitor(t)
 	t.Run("login on one instance, code page and code on the other", func(t *testing.T) {
@@ -183,6 +174,29 @@ func TestInstancesAgree(t *testing.T) {
 			t.Errorf("%d status events stored for %d statuses, want each once", events, distinct)
 		}
 	})
+
+	t.Run("a fresh text's callbacks over both instances: one final status", func(t *testing.T) { testFinalRace(t, c) })
+}
+
+// owner adds Apollo's owner, who logs in, asks for a code at every login and enrols the phone
+// with a code, through the balancer; it returns the cluster as the stories see it, a service
+// on its database, and the owner's browser, whose session has passed the second factor.
+func (c *cluster) owner(ctx context.Context) (*e2e, *phonegate.Service, *visitor) {
+	c.t.Helper()
+	e, srv := c.e2e(ctx)
+	if _, err := srv.AddUser(ctx, storyOwner, "Apollo", "owner", password); err != nil {
+		c.t.Fatal(err)
+	}
+	owner := newVisitor(c.t)
+	owner.login(e, storyOwner)
+	owner.setLevel(e, "every_login")
+	p := owner.open(e.url + "/phone")
+	p = owner.follow(owner.submit(p, "/phone", "phone", instancesPhone, "channel", "sms"))
+	p = owner.follow(owner.submit(p, "/verify", "code", e.player.NextCode(instancesPhone)))
+	if !strings.Contains(p.Body, `id="emergency-code"`) {
+		c.t.Fatalf("after the phone's code the owner is at %s:\n%s", urlPath(p.URL), p.Body)
+	}
+	return e, srv, owner
 }
 
 // codeSent logs v in as the owner and has a code sent by SMS; it returns
@@ -209,14 +223,15 @@ func (c *cluster) queryRow(ctx context.Context, sql string, destAndArgs ...any) 
 	return conn.QueryRow(ctx, sql, args...).Scan(dest...)
 }
 
-// waitDelivered waits until every delivery's callbacks are in, so that
+// waitDelivered waits until every delivery's callbacks are in (each has its
+// final status), so that
 // none reaches the balancer between aim and the request it aims.
 func (c *cluster) waitDelivered(ctx context.Context) {
 	c.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		var open int
-		if err := c.queryRow(ctx, `SELECT count(*) FROM deliveries WHERE status <> 'delivered'`, &open); err != nil {
+		if err := c.queryRow(ctx, `SELECT count(*) FROM deliveries WHERE rank < $1`, &open, phonegate.RankFinal); err != nil {
 			c.t.Fatal(err)
 		}
 		if open == 0 {

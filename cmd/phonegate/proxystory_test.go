@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -133,6 +136,22 @@ var proxyStories = []struct {
 		}
 		p = ada.follow(ada.submit(p, "/verify/send", "channel", "sms"))
 		ada.wantBackAt(ada.submit(p, "/verify", "code", w.e.player.NextCode(storyPhone)), target)
+	}},
+	{"the command line removes the app's site: the next request is refused", func(t *testing.T, w *proxyWorld) {
+		ada := w.ada.in(t)
+		target := w.app.URL(storyPath)
+		for range 2 { // the second check is answered from what the gate kept
+			wantApp(t, ada.get(target), target)
+		}
+		// Another process on the gate's database, as an operator runs it.
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"site", "remove", "--project", "Apollo", "--host", appHost},
+			env(w.e.vars), nil, &out, io.Discard); err != nil {
+			t.Fatalf("site remove: %v", err)
+		}
+		if p := ada.get(target); p.Status != http.StatusForbidden {
+			t.Errorf("after the site was removed: %d to %q, want 403", p.Status, p.Location)
+		}
 	}},
 }
 

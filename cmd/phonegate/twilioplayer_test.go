@@ -37,6 +37,9 @@ type twilioPlayer struct {
 	lastErr error
 }
 
+// playerSilent is the SMS outcome of a message whose callbacks the test posts.
+const playerSilent = "silent"
+
 type playerOutcome struct {
 	status string // "delivered", "undelivered" or "failed"
 	code   int    // ErrorCode for undelivered and failed
@@ -60,7 +63,8 @@ func newTwilioPlayer(t testing.TB, f *fakeTwilio) *twilioPlayer {
 }
 
 // SMSOutcome makes the next messages to number end with status (and the
-// error code for undelivered or failed).
+// error code for undelivered or failed); playerSilent posts no callback at
+// all, for a test that plays them itself.
 func (p *twilioPlayer) SMSOutcome(number, status string, code int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -83,6 +87,9 @@ func (p *twilioPlayer) message(m fakeTwilioRequest) {
 	p.mu.Unlock()
 	if !ok {
 		out = playerOutcome{status: "delivered"}
+	}
+	if out.status == playerSilent {
+		return
 	}
 	base := url.Values{"MessageSid": {m.SID}, "SmsSid": {m.SID}, "AccountSid": {fakeTwilioAccountSID},
 		"From": {m.Form.Get("From")}, "To": {to}, "ApiVersion": {"2010-04-01"}}

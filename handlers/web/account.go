@@ -18,6 +18,12 @@ type accountPage struct {
 	Channel   string // the channel preselected for a new phone
 	Number    string // the number typed in the change-phone form that failed
 	Factors   []factorRow
+	// Passkeys says whether passkeys can be added here: the server is
+	// reached by a name (phonegate.Service.PasskeysOn).
+	Passkeys bool
+	// HasApp says a confirmed authenticator app is listed: no other may be
+	// added.
+	HasApp bool
 }
 
 type sessionRow struct {
@@ -46,6 +52,10 @@ func (s *Server) accountData(r *http.Request, p *accountPage) error {
 	var err error
 	if p.Factors, err = s.factorRows(r); err != nil {
 		return err
+	}
+	p.Passkeys = s.svc.PasskeysOn()
+	for _, f := range p.Factors {
+		p.HasApp = p.HasApp || (f.App && f.Confirmed)
 	}
 	if p.Trusted, err = s.trustedRows(r); err != nil {
 		return err

@@ -18,7 +18,8 @@ const (
 // factorRow is one factor beside the phone, as the account page lists it.
 type factorRow struct {
 	ID        int64
-	Kind      string // "Authenticator app"
+	Kind      string // "authenticator app", "passkey"
+	App       bool   // an authenticator app, rather than a passkey
 	Name      string
 	Added     string
 	LastUsed  string // "" when never used
@@ -33,7 +34,8 @@ func (s *Server) factorRows(r *http.Request) ([]factorRow, error) {
 	}
 	rows := make([]factorRow, 0, len(fs))
 	for _, f := range fs {
-		row := factorRow{ID: f.ID, Kind: phonegate.FactorWords(f.Kind), Name: f.Name, Added: when(f.CreatedAt), Confirmed: f.Confirmed()}
+		row := factorRow{ID: f.ID, Kind: phonegate.FactorWords(f.Kind), App: f.Kind == phonegate.FactorTOTP, Name: f.Name,
+			Added: when(f.CreatedAt), Confirmed: f.Confirmed()}
 		if !f.LastUsedAt.IsZero() {
 			row.LastUsed = when(f.LastUsedAt)
 		}
@@ -118,8 +120,8 @@ func (s *Server) confirmApp(w http.ResponseWriter, r *http.Request) error {
 }
 
 // removeFactor removes a factor after the password: a stolen session
-// cookie must not be able to take away the owner's app, nor a half-added
-// one stay.
+// cookie must not be able to take away the owner's app or passkey, nor a
+// half-added app stay.
 func (s *Server) removeFactor(w http.ResponseWriter, r *http.Request) error {
 	a := authFrom(r)
 	if ok, err := s.factorPassword(w, r); !ok {
@@ -129,14 +131,17 @@ func (s *Server) removeFactor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.accountError(w, r, formFactor, "That factor does not exist.")
 	}
-	err = s.svc.RemoveFactor(r.Context(), a.user, id)
+	f, err := s.svc.RemoveFactor(r.Context(), a.user, id)
 	if msg := phonegate.ErrorMessage(err); msg != "" {
 		return s.accountError(w, r, formFactor, msg)
 	}
 	if err != nil {
 		return err
 	}
-	return s.done(w, r, "/account", "The authenticator app was removed: codes now come to your phone only.")
+	if f.Kind == phonegate.FactorPasskey {
+		return s.done(w, r, "/account", "The passkey “"+f.Name+"” was removed.")
+	}
+	return s.done(w, r, "/account", "The authenticator app was removed.")
 }
 
 // factorPassword re-checks the password of a factor's form; when it is
@@ -156,7 +161,11 @@ func (s *Server) factorRoutes() []route {
 		post("/account/app", accessFull, s.addApp),
 		get("/account/app", accessFull, s.appShown),
 		post("/account/app/confirm", accessFull, s.confirmApp),
+		post("/account/passkey/options", accessFull, s.passkeyOptions),
+		post("/account/passkey", accessFull, s.addPasskey),
 		post("/account/factors/remove", accessFull, s.removeFactor),
 		post("/verify/app", accessPending, s.verifyApp),
+		post("/verify/passkey/options", accessPending, s.verifyPasskeyOptions),
+		post("/verify/passkey", accessPending, s.verifyPasskey),
 	}
 }

@@ -47,6 +47,7 @@ var addrLimitedRoutes = map[string]addrLimit{
 	"POST /invite/:token":    limitInvite,
 	"POST /verify":           limitCode,
 	"POST /verify/app":       limitCode, // app codes share the count of codes
+	"POST /verify/passkey":   limitCode, // and so do passkeys' answers
 	"POST /verify/emergency": limitEmergency,
 	"POST /phone/recovery":   limitRecovery,
 	// Adding members and creating projects: refused forms (an address

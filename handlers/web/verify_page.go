@@ -40,8 +40,9 @@ type verifyPage struct {
 	// MaxSends and CodeMinutes are the rules the hint names: the sends of
 	// a code, and how long it works.
 	MaxSends, CodeMinutes int
-	// App offers the user's authenticator app (verify_app.go).
-	App appChoice
+	// Factors offers the user's passkeys and authenticator app
+	// (verify_app.go).
+	Factors factorChoice
 }
 
 // verifyChannelLabel names a channel for people.
@@ -83,7 +84,7 @@ func (s *Server) verifyData(r *http.Request, c phonegate.Challenge) (*verifyPage
 			p.OtherPhone = s.withNext(stepPhone, r)
 		}
 	}
-	if p.App, err = s.appChoiceOf(r, c, st); err != nil {
+	if p.Factors, err = s.factorChoiceOf(r, c, st); err != nil {
 		return nil, err
 	}
 	// The deliveries of a code that no longer works are history: the page

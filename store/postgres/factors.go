@@ -24,9 +24,15 @@ func scanFactor(row pgx.Row) (phonegate.Factor, error) {
 	return f, err
 }
 
-// AddFactor stores f unconfirmed; the user's earlier unconfirmed factors of its kind go.
+// AddFactor stores f unconfirmed; the user's earlier unconfirmed factors of its kind go. The
+// user's row is locked first: without it, adds at once (two tabs, two instances) would each
+// delete only what was committed before them, and each leave its own factor, so that two
+// secrets shown could be confirmed.
 func (db *DB) AddFactor(ctx context.Context, f phonegate.Factor, now time.Time) (phonegate.Factor, error) {
 	err := db.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, f.UserID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM factors WHERE user_id = $1 AND kind = $2 AND confirmed_at IS NULL`,
 			f.UserID, f.Kind); err != nil {
 			return err
@@ -91,11 +97,11 @@ func (db *DB) TakeFactorCheck(ctx context.Context, userID, id int64, now time.Ti
 	return f, err
 }
 
-// UseFactor records a pass by factor id only if counter is above the stored one.
+// UseFactor records a pass by factor id only if counter is above the stored one, or both are zero.
 func (db *DB) UseFactor(ctx context.Context, userID, id, counter int64, detail string, now time.Time) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE factors SET counter = $1, last_used_at = $2
-			WHERE id = $3 AND user_id = $4 AND confirmed_at IS NOT NULL AND counter < $1`, counter, tz(now), id, userID)
+			WHERE id = $3 AND user_id = $4 AND confirmed_at IS NOT NULL AND (counter < $1 OR (counter = 0 AND $1 = 0))`, counter, tz(now), id, userID)
 		if err != nil {
 			return fmt.Errorf("store: use factor: %w", err)
 		}

@@ -33,8 +33,9 @@ const DefaultStatementTimeout = 10 * time.Second
 
 // DB is the phonegate database on a PostgreSQL server.
 type DB struct {
-	pool *pgxpool.Pool
-	name string // the database, for messages; never the password
+	pool  *pgxpool.Pool
+	name  string   // the database, for messages; never the password
+	batch *batcher // the group commit of status callbacks
 }
 
 // Open connects to the PostgreSQL database dsn names (postgres://… or key=value) and applies
@@ -64,11 +65,13 @@ func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	db.batch = startBatcher(pool, timeout)
 	return db, nil
 }
 
-// Close closes the pool.
+// Close applies the status updates still queued and closes the pool.
 func (db *DB) Close() error {
+	db.batch.stop()
 	db.pool.Close()
 	return nil
 }

@@ -26,7 +26,7 @@ func migrated(ctx context.Context, dsn string) error {
 }
 
 // open returns the store on a fresh, migrated database of t's own.
-func open(t *testing.T) *postgres.DB {
+func open(t testing.TB) *postgres.DB {
 	t.Helper()
 	dsn := pgtest.FromTemplate(t, "migrated", migrated)
 	db, err := postgres.Open(context.Background(), dsn, postgres.Options{})

@@ -45,10 +45,9 @@ LEFT JOIN sessions s ON s.token_hash = q.session AND s.last_seen_at >= q.idle AN
 LEFT JOIN users u ON u.id = s.user_id
 LEFT JOIN trusted_computers t ON t.token_hash = q.trust AND t.user_id = s.user_id`
 
-// AuthzFacts returns, in one read, what a forward-auth check decides from;
-// ErrNotFound when no protected site covers q's host. A session past its
-// idle or absolute life is not live (the maintenance sweep deletes it).
-func (db *DB) AuthzFacts(ctx context.Context, q phonegate.AuthzQuery) (phonegate.AuthzFacts, error) {
+// readAuthzFacts reads, in one statement, what a forward-auth check
+// decides from (AuthzFacts keeps the answers).
+func (db *DB) readAuthzFacts(ctx context.Context, q phonegate.AuthzQuery) (phonegate.AuthzFacts, error) {
 	var f phonegate.AuthzFacts
 	var mfa, created, seen, tCreated, tLast int64
 	var trust []byte

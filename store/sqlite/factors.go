@@ -97,13 +97,15 @@ func (db *DB) TakeFactorCheck(ctx context.Context, userID, id int64, now time.Ti
 }
 
 // UseFactor records a pass by factor id whose checked counter is counter,
-// only if counter is above the stored one: of concurrent passes with one
-// code exactly one wins. The user's failure count and lock are cleared and
+// only if counter is above the stored one (of concurrent passes with one
+// code exactly one wins) or both are zero (a passkey without a sign
+// count, whose challenge is single use). The user's failure count and lock are cleared and
 // their last pass is now, as for a code.
 func (db *DB) UseFactor(ctx context.Context, userID, id, counter int64, detail string, now time.Time) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE factors SET counter = ?, last_used_at = ?
-			WHERE id = ? AND user_id = ? AND confirmed_at != 0 AND counter < ?`, counter, now.Unix(), id, userID, counter)
+			WHERE id = ? AND user_id = ? AND confirmed_at != 0 AND (counter < ? OR (counter = 0 AND ? = 0))`,
+			counter, now.Unix(), id, userID, counter, counter)
 		if err != nil {
 			return fmt.Errorf("store: use factor: %w", err)
 		}

@@ -30,13 +30,15 @@ var migrationFS embed.FS
 // that SQLite never answers "database is locked" under load; reads use a
 // pool of their own and see the last committed state (WAL).
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
-	path  string
-	hot   *hotPath      // the webhooks' prepared statements and caches
-	authz *sql.Stmt     // the forward-auth check's one read (authz.go)
-	batch *batcher      // group commit on write
-	ckpt  *checkpointer // WAL checkpoints beside the writer
+	write     *sql.DB
+	read      *sql.DB
+	path      string
+	hot       *hotPath      // the webhooks' prepared statements and caches
+	authz     *sql.Stmt     // the forward-auth check's one read (authz.go)
+	ver       *sql.DB       // one connection that asks the data version (authz_cache.go)
+	authzSeen *authzCache   // the forward-auth checks' answers since the last commit
+	batch     *batcher      // group commit on write
+	ckpt      *checkpointer // WAL checkpoints beside the writer
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
@@ -98,6 +100,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if db.authz, err = r.PrepareContext(ctx, authzSQL); err != nil {
 		return nil, errors.Join(fmt.Errorf("store: prepare: %w", err), db.hot.close(), ckpt.Close(), r.Close(), w.Close())
 	}
+	// The data version is the count of one connection: it must always be
+	// read on the same one, which never writes, so that every commit moves it.
+	if db.ver, err = sql.Open(driverName, "file:"+path+"?_busy_timeout=5000&_query_only=1"); err != nil {
+		return nil, errors.Join(fmt.Errorf("store: open %s: %w", path, err), db.authz.Close(), db.hot.close(), ckpt.Close(), r.Close(), w.Close())
+	}
+	db.ver.SetMaxOpenConns(1)
+	db.ver.SetMaxIdleConns(1)
+	db.ver.SetConnMaxIdleTime(0)
+	if db.authzSeen, err = newAuthzCache(ctx, db.ver); err != nil {
+		return nil, errors.Join(err, db.ver.Close(), db.authz.Close(), db.hot.close(), ckpt.Close(), r.Close(), w.Close())
+	}
 	db.batch = startBatcher(w)
 	db.ckpt = startCheckpointer(ckpt, checkpointEvery)
 	return db, nil
@@ -106,7 +119,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.batch.stop()
-	return errors.Join(db.ckpt.stop(), db.hot.close(), db.authz.Close(), db.read.Close(), db.write.Close())
+	return errors.Join(db.ckpt.stop(), db.hot.close(), db.authzSeen.close(), db.ver.Close(), db.authz.Close(),
+		db.read.Close(), db.write.Close())
 }
 
 // Path returns the file the database lives in.

@@ -188,3 +188,110 @@ func testAuthzFacts(t *testing.T, open opener) {
 		}
 	})
 }
+
+// testAuthzFactsAgain: the same check asked again after a change answers
+// from the change, whatever a store keeps between checks; and time alone
+// ends a session, in either direction of the clock.
+func testAuthzFactsAgain(t *testing.T, open opener) {
+	ctx := context.Background()
+	at := func(q phonegate.AuthzQuery, d time.Duration) phonegate.AuthzQuery {
+		q.IdleSince, q.CreatedSince = q.IdleSince.Add(d), q.CreatedSince.Add(d)
+		return q
+	}
+	ada := authzAt("app.example.com", "", "ada", "")
+	for _, tt := range []struct {
+		name          string
+		first, second phonegate.AuthzQuery
+		change        func(t *testing.T, db phonegate.Store, f phonegate.AuthzFacts)
+		want          func(t *testing.T, f phonegate.AuthzFacts, err error)
+	}{
+		{"logout", ada, ada, func(t *testing.T, db phonegate.Store, f phonegate.AuthzFacts) {
+			must(t, db.DeleteSession(ctx, []byte("ada")))
+		}, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+			if err != nil || f.Live {
+				t.Errorf("after logout: live %v, %v", f.Live, err)
+			}
+		}},
+		{"level tightened", ada, ada, func(t *testing.T, db phonegate.Store, f phonegate.AuthzFacts) {
+			_, err := db.SetMFALevel(ctx, f.Project.ID, f.User.ID, string(phonegate.Level30Days), t0)
+			must(t, err)
+		}, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+			if err != nil || len(f.Memberships) == 0 || f.Memberships[0].Project.MFALevel != string(phonegate.Level30Days) {
+				t.Errorf("after the level changed: %+v, %v", f.Memberships, err)
+			}
+		}},
+		{"site removed", ada, ada, func(t *testing.T, db phonegate.Store, f phonegate.AuthzFacts) {
+			must(t, db.RemoveSite(ctx, "app.example.com", f.Project.ID, f.User.ID, t0))
+		}, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+			if !errors.Is(err, phonegate.ErrNotFound) {
+				t.Errorf("after the site was removed: %v, want ErrNotFound", err)
+			}
+		}},
+		{"site added", authzAt("new.test", "", "ada", ""), authzAt("new.test", "", "ada", ""),
+			func(t *testing.T, db phonegate.Store, _ phonegate.AuthzFacts) {
+				u, err := db.UserByEmail(ctx, "ada@example.com")
+				must(t, err)
+				ms, err := db.Memberships(ctx, u.ID)
+				must(t, err)
+				must(t, db.AddSite(ctx, "new.test", ms[0].Project.ID, u.ID, t0))
+			}, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+				if err != nil || f.Project.Name != "Apollo" || !f.Live {
+					t.Errorf("after the site was added: %q live %v, %v", f.Project.Name, f.Live, err)
+				}
+			}},
+		{"second factor reset", ada, ada, func(t *testing.T, db phonegate.Store, f phonegate.AuthzFacts) {
+			must(t, db.ResetSecondFactor(ctx, f.User.ID, f.User.ID, []byte("recovery"), t0))
+		}, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+			if err != nil || f.User.PhoneVerified {
+				t.Errorf("after a reset: phone verified %v, %v", f.User.PhoneVerified, err)
+			}
+		}},
+		{"emergency code to show", ada, ada, func(t *testing.T, db phonegate.Store, f phonegate.AuthzFacts) {
+			must(t, db.SetReveal(ctx, []byte("ada"), phonegate.RevealEmergency, []byte("sealed"), t0))
+		}, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+			if err != nil || !f.RevealWaits {
+				t.Errorf("after a reveal was set: %v, %v", f.RevealWaits, err)
+			}
+		}},
+		{"idle by time alone", ada, at(ada, 30*time.Minute), nil, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+			if err != nil || f.Live || f.User.ID != 0 || len(f.Memberships) != 0 || f.Project.Name != "Apollo" {
+				t.Errorf("half an hour later: %+v, %v", f, err)
+			}
+		}},
+		{"past its absolute life by time alone", ada, at(ada, 12*time.Hour), nil, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+			if err != nil || f.Live {
+				t.Errorf("twelve hours later: live %v, %v", f.Live, err)
+			}
+		}},
+		{"a clock moved back", at(ada, 30*time.Minute), ada, nil, func(t *testing.T, f phonegate.AuthzFacts, err error) {
+			if err != nil || !f.Live {
+				t.Errorf("asked again at an earlier time: live %v, %v", f.Live, err)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := authzFixture(t, open)
+			f, err := db.AuthzFacts(ctx, tt.first)
+			if tt.first.Host == "new.test" {
+				if !errors.Is(err, phonegate.ErrNotFound) {
+					t.Fatalf("before: %v, want ErrNotFound", err)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if tt.change != nil {
+				tt.change(t, db, f)
+			}
+			f, err = db.AuthzFacts(ctx, tt.second)
+			tt.want(t, f, err)
+		})
+	}
+}
+
+// must stops the test at an error of a step it builds on.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

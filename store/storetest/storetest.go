@@ -108,11 +108,17 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"VerifyServices", testVerifyServices},
 		{"VerifyServicesSameSecond", testVerifyServicesSameSecond},
 		{"AuthzFacts", testAuthzFacts},
+		{"AuthzFactsAgain", testAuthzFactsAgain},
 		{"ProjectsNamed", testProjectsNamed},
 		{"Factors", testFactors},
 		{"FactorUseOnce", testFactorUseOnce},
+		{"FactorAddRace", testFactorAddRace},
+		{"FactorChecksRace", testFactorChecksRace},
 		{"FactorChecksLock", testFactorChecksLock},
 		{"FactorsPreferenceAndReset", testFactorsPreferenceAndReset},
+		{"PasskeyChallenges", testPasskeyChallenges},
+		{"PasskeyChallengeOnce", testPasskeyChallengeOnce},
+		{"PasskeyWithoutCounter", testPasskeyWithoutCounter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open) })
