@@ -94,7 +94,6 @@ func apiKeyName(name string) (string, error) {
 	return n, nil
 }
 
-
 // CreateAPIKey makes an API key named name for the project of m, which u
 // manages (else ErrNotManager), from the elevated session sess (else
 // ErrNotElevated), audited; the secret is in the answer and nowhere else.
