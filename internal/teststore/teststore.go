@@ -59,15 +59,6 @@ func Open(tb testing.TB) phonegate.Store {
 	return s
 }
 
-// SkipOnPostgres skips tb on PostgreSQL, saying why: for the few tests whose subject is SQLite
-// itself.
-func SkipOnPostgres(tb testing.TB, why string) {
-	tb.Helper()
-	if Postgres() {
-		tb.Skipf("SQLite only: %s", why)
-	}
-}
-
 // migrated prepares the template database the tests' databases are copied from: the migrations
 // run once per test binary rather than once per test.
 func migrated(ctx context.Context, dsn string) error {
