@@ -88,14 +88,11 @@ func (s *Service) AccountSID(ctx context.Context, p Project) (string, error) {
 // apiKeyName checks the name typed for a new key.
 func apiKeyName(name string) (string, error) {
 	n := strings.TrimSpace(name)
-	if n == "" || utf8.RuneCountInString(n) > MaxAPIKeyName || strings.ContainsFunc(n, isControl) {
+	if n == "" || utf8.RuneCountInString(n) > MaxAPIKeyName || !CleanText(n) {
 		return "", Errorf(EInvalid, "Name the key (at most %d characters), for example after the app that uses it.", MaxAPIKeyName)
 	}
 	return n, nil
 }
-
-// isControl reports whether r is a control character, refused in names.
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // CreateAPIKey makes an API key named name for the project of m, which u
 // manages (else ErrNotManager), from the elevated session sess (else

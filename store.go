@@ -310,7 +310,8 @@ type AuditStore interface {
 type OutboxStore interface {
 	// ClaimMail takes up to limit messages that are due at now, counts an attempt for each and
 	// moves it lease into the future, so that another worker (or this one after a crash) takes
-	// it again only once the lease ran out without MailSent or MailRetry.
+	// it again only once the lease ran out without MailSent or MailRetry. They come in the
+	// order they were queued, so that a user reads notices in the order things happened.
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Mail, error)
 	// MailRetry records a failed attempt of message id: it is due again at retryAt, or, when
 	// giveUp, never again (its sealed content is wiped).

@@ -76,8 +76,8 @@ func TestSettingsAPIKeys(t *testing.T) {
 	}
 }
 
-// TestSettingsAPIKeysRefused: no name, a session not elevated, and a
-// developer are refused, and no key is made.
+// TestSettingsAPIKeysRefused: no name, a name that is not text, a session
+// not elevated, and a developer are refused, and no key is made.
 func TestSettingsAPIKeysRefused(t *testing.T) {
 	h, p := team(t)
 	keys := "/projects/" + strconvFormat(p.ID) + "/apikeys"
@@ -86,6 +86,10 @@ func TestSettingsAPIKeysRefused(t *testing.T) {
 	path := elevate(t, owner, p.ID)
 	res, at, body := owner.follow(owner.post(keys, url.Values{"name": {"  "}}))
 	expectFormError(t, res, at, body, path, "Name the key")
+	for _, name := range []string{"cron\x80", "cron\u202e"} { // not UTF-8; a bidi override
+		res, at, body = owner.follow(owner.post(keys, url.Values{"name": {name}}))
+		expectFormError(t, res, at, body, path, "Name the key")
+	}
 
 	admin := h.as("admin@example.com")
 	admin.get(path)

@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,7 +19,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store/sqlite"
+	"github.com/phonegate/phonegate/internal/teststore"
 )
 
 // testArgon2 keeps password hashing fast in tests; the parameters of the
@@ -50,10 +49,12 @@ func (c *clock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// harness is a server on a real SQLite file behind httptest.
+// harness is a server behind httptest on a real store: a SQLite file, or a
+// PostgreSQL database of the test's own when PHONEGATE_TEST_POSTGRES is set
+// (internal/teststore).
 type harness struct {
 	t     *testing.T
-	db    *sqlite.DB
+	db    *testDB
 	srv   *handlers.Server
 	http  *httptest.Server
 	clock *clock
@@ -75,18 +76,14 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	return h
 }
 
-// newTestServer opens a database in the test's temporary folder and a
+// newTestServer opens a fresh store for the test (teststore.Open) and a
 // dev-mode server on it, with the test keys, fast password hashing, no
 // logs and a clock that stands still; opts change the configuration.
-func newTestServer(tb testing.TB, opts ...harnessOption) (*handlers.Server, *sqlite.DB) {
+func newTestServer(tb testing.TB, opts ...harnessOption) (*handlers.Server, *testDB) {
 	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "phonegate.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := &testDB{Store: teststore.Open(tb)}
 	cfg := handlers.Config{
-		Store:     db,
+		Store:     db.Store,
 		Logger:    zerolog.Nop(),
 		Now:       func() time.Time { return testStart },
 		Hasher:    phonegate.NewHasher(testArgon2),
@@ -102,6 +99,24 @@ func newTestServer(tb testing.TB, opts ...harnessOption) (*handlers.Server, *sql
 		tb.Fatal(err)
 	}
 	return srv, db
+}
+
+// testDB is the store a test server runs on, with the shortcuts tests take
+// to set up what a test is not about.
+type testDB struct {
+	phonegate.Store
+}
+
+// AddMember gives userID a role in projectID, accepted at once, as the
+// command line does for an account that has a password; ErrConflict when
+// already a member.
+func (db *testDB) AddMember(ctx context.Context, projectID, userID int64, role string, now time.Time) error {
+	u, err := db.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	_, err = db.ProvisionMember(ctx, u.Email, projectID, role, nil, false, now.Add(phonegate.InviteLife), now)
+	return err
 }
 
 type lockedWriter struct {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -21,12 +20,12 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store/sqlite"
+	"github.com/phonegate/phonegate/internal/teststore"
 )
 
 // The webhook benchmarks run a whole request through the server's handler
 // (routing, the form, the signature check, the store on a real SQLite file,
-// the TwiML) into an httptest.ResponseRecorder: what one request costs the
+// or PostgreSQL when PHONEGATE_TEST_POSTGRES is set, the TwiML) into an httptest.ResponseRecorder: what one request costs the
 // server, without the network. The load tool (cmd/phonegate-load) measures
 // the same routes over loopback under concurrency.
 
@@ -47,7 +46,7 @@ func (benchSender) PlaceCall(context.Context, phonegate.Call) (string, error) { 
 type benchServer struct {
 	b    *testing.B
 	srv  *handlers.Server
-	db   *sqlite.DB
+	db   phonegate.Store
 	keys *phonegate.Keys
 	user int64
 	n    int
@@ -57,11 +56,7 @@ type benchServer struct {
 func newBenchServer(b *testing.B, opts ...harnessOption) *benchServer {
 	b.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	db := teststore.Open(b)
 	keys, err := phonegate.NewKeys(bytes.Repeat([]byte{7}, phonegate.KeySize))
 	if err != nil {
 		b.Fatal(err)

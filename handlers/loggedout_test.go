@@ -39,7 +39,7 @@ func TestStaleFormAfterLogout(t *testing.T) {
 		}, loggedOutWords},
 		{"ended from another session", func(t *testing.T, h *harness, b *browser) {
 			u, _ := h.db.UserByEmail(context.Background(), "ada@example.com")
-			if err := h.db.DeleteUserSessions(context.Background(), u.ID, nil); err != nil {
+			if _, err := h.db.EndOtherSessions(context.Background(), u.ID, nil, h.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}, loggedOutWords},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/internal/teststore"
 	"github.com/phonegate/phonegate/metrics"
 )
 
@@ -173,13 +174,18 @@ func TestMetricsLockouts(t *testing.T) {
 	}
 }
 
-// TestMetricsStorePools: the SQLite store's two pools are in the scrape.
+// TestMetricsStorePools: the store's pools are in the scrape: SQLite's two
+// (read and write), PostgreSQL's one.
 func TestMetricsStorePools(t *testing.T) {
 	m := metrics.New()
 	h := newHarness(t, withMetrics(m))
 	h.browser().get("/login")
 	text := scrape(t, m)
-	for _, pool := range []string{"read", "write"} {
+	pools := []string{"read", "write"}
+	if teststore.Postgres() {
+		pools = []string{"postgres"}
+	}
+	for _, pool := range pools {
 		if got := figure(t, text, "phonegate_store_max_connections", `pool="`+pool+`"`); got < 1 {
 			t.Errorf("max connections of the %s pool: got %v, want 1 at least", pool, got)
 		}

@@ -360,7 +360,8 @@ func TestOpenFormFlashOnce(t *testing.T) {
 			ada, _ := h.addUser("ada@example.com", goodPassword, "Engine")
 			carol, p := h.addUser("carol@example.com", goodPassword, "Carols")
 			now := h.clock.Now()
-			if _, _, err := h.db.InviteMember(context.Background(), ada.Email, p.ID, phonegate.RoleDeveloper, carol.ID,
+			if _, err := h.db.InviteMemberCapped(context.Background(), ada.Email, p.ID, phonegate.RoleDeveloper,
+				phonegate.Inviter{UserID: carol.ID, Addr: "192.0.2.1"},
 				phonegate.HashToken(phonegate.NewToken()), now.Add(phonegate.InviteLife), now); err != nil {
 				t.Fatal(err)
 			}

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/internal/teststore"
 )
 
 // TestNoSecretAtRest walks a whole life through the pages (2FA switched
@@ -85,14 +85,7 @@ func TestNoSecretAtRest(t *testing.T) {
 
 	// Every request has finished, its log line written, once the server is closed.
 	h.http.Close()
-	var disk []byte
-	for _, f := range []string{h.db.Path(), h.db.Path() + "-wal"} {
-		b, err := os.ReadFile(f)
-		if err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
-		}
-		disk = append(disk, b...)
-	}
+	disk := teststore.AtRest(t, h.db.Store)
 	logs := h.logs.Bytes()
 	if len(logs) == 0 || len(disk) == 0 {
 		t.Fatalf("nothing to search: %d bytes of logs, %d of database", len(logs), len(disk))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -19,7 +18,7 @@ import (
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/handlers"
-	"github.com/phonegate/phonegate/store/sqlite"
+	"github.com/phonegate/phonegate/internal/teststore"
 )
 
 // Helpers of the webhook, send and dev phone tests.
@@ -192,48 +191,11 @@ func (h *whHarness) twilioSig(path string, form url.Values, sig string) (*http.R
 	return res, string(body)
 }
 
-// dump returns every row of every table of the database as text, so that
-// a test can tell that a request changed nothing at all.
-func dump(t *testing.T, db *sqlite.DB) string {
+// dump returns every row of every table of the store as text, so that a
+// test can tell that a request changed nothing at all.
+func dump(t *testing.T, db *testDB) string {
 	t.Helper()
-	conn, err := sql.Open("sqlite3", "file:"+db.Path()+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	rows, err := conn.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		tables = append(tables, name)
-	}
-	rows.Close()
-	var sb strings.Builder
-	for _, table := range tables {
-		rows, err := conn.Query(`SELECT * FROM "` + table + `" ORDER BY rowid`)
-		if err != nil {
-			rows, err = conn.Query(`SELECT * FROM "` + table + `"`)
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rows.Scan(ptrs...)
-			fmt.Fprintf(&sb, "%s %v\n", table, vals)
-		}
-		rows.Close()
-	}
-	return sb.String()
+	return teststore.Dump(t, db.Store)
 }
 
 // hmacSHA1Base64 is the signature of data under token.

@@ -5,12 +5,11 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store/sqlite"
+	"github.com/phonegate/phonegate/internal/teststore"
 )
 
 // TestSessionPriorityOnlyWhereASessionIsNeeded replays a flood of wrong
@@ -19,11 +18,7 @@ import (
 // request into the authenticated queue of the password hasher. On a route
 // that needs the session, its own re-checks keep the priority.
 func TestSessionPriorityOnlyWhereASessionIsNeeded(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "phonegate.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := teststore.Open(t)
 	keys, err := phonegate.NewKeys(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)

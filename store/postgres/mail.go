@@ -41,10 +41,12 @@ func (db *DB) QueueMail(ctx context.Context, m phonegate.Mail, now time.Time) (q
 // again only once the lease ran out without MailSent or MailRetry. Workers of several
 // instances skip the rows another is claiming (FOR UPDATE SKIP LOCKED) rather than wait.
 func (db *DB) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]phonegate.Mail, error) {
-	rows, err := db.pool.Query(ctx, `UPDATE mail_queue SET attempts = attempts + 1, next_at = $1
+	// RETURNING gives rows in no promised order: the outer query puts them in the queue's.
+	rows, err := db.pool.Query(ctx, `WITH claimed AS (UPDATE mail_queue SET attempts = attempts + 1, next_at = $1
 		WHERE id IN (SELECT id FROM mail_queue WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= $2
 			ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-		RETURNING `+mailColumns, tz(now.Add(lease)), tz(now), limit)
+		RETURNING *)
+		SELECT `+mailColumns+` FROM claimed ORDER BY id`, tz(now.Add(lease)), tz(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim mail: %w", err)
 	}

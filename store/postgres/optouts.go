@@ -28,7 +28,7 @@ func (db *DB) SetOptOut(ctx context.Context, phone string, out bool, now time.Ti
 func (db *DB) OptedOut(ctx context.Context, phone string) (bool, error) {
 	var out bool
 	err := db.pool.QueryRow(ctx, `SELECT opted_out FROM sms_opt_outs WHERE phone = $1`, phone).Scan(&out)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if noRow(err) {
 		return false, nil
 	}
 	if err != nil {

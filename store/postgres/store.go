@@ -136,9 +136,9 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
-// notFound turns pgx.ErrNoRows into ErrNotFound, naming what was looked for.
+// notFound turns "no row" (noRow) into ErrNotFound, naming what was looked for.
 func notFound(err error, what string) error {
-	if errors.Is(err, pgx.ErrNoRows) {
+	if noRow(err) {
 		return fmt.Errorf("store: %s: %w", what, phonegate.ErrNotFound)
 	}
 	return fmt.Errorf("store: %s: %w", what, err)

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/phonegate/phonegate"
@@ -68,6 +70,8 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, lease time.Duration,
 	if err != nil {
 		return nil, fmt.Errorf("store: claim mail: %w", err)
 	}
+	// RETURNING gives rows in no promised order: put them in the queue's.
+	slices.SortFunc(ms, func(a, b phonegate.Mail) int { return cmp.Compare(a.ID, b.ID) })
 	return ms, nil
 }
 

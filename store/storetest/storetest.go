@@ -82,6 +82,8 @@ func Run(t *testing.T, open func(t *testing.T) phonegate.Store) {
 		{"CancelPendingForPhone", testCancelPendingForPhone},
 		{"ApproveByReply", testApproveByReply},
 		{"DevPhone", testDevPhone},
+		{"ClaimMailInQueueOrder", testClaimMailInQueueOrder},
+		{"LookupUnstorableText", testLookupUnstorableText},
 		{"SendCapsConcurrent", testSendCapsConcurrent},
 		{"SendCapWindows", testSendCapWindows},
 		{"SendBlocksAgreeWithReserveSend", testSendBlocksAgreeWithReserveSend},
