@@ -58,6 +58,7 @@ type Hasher struct {
 	params Argon2Params
 	slots  *hashQueue
 	dummy  string
+	mem    *hashMemory // nil unless LimitMemory was called
 }
 
 // NewHasher returns a Hasher with the given parameters.
@@ -96,6 +97,8 @@ func (h *Hasher) Hash(ctx context.Context, secret string) (string, error) {
 		return "", err
 	}
 	defer h.release(ctx)
+	h.mem.start()
+	defer h.mem.end()
 	return h.hash(secret), nil
 }
 
@@ -131,6 +134,8 @@ func (h *Hasher) Verify(ctx context.Context, secret, phc string) (ok, rehash boo
 		return false, false, err
 	}
 	defer h.release(ctx)
+	h.mem.start()
+	defer h.mem.end()
 	got := argon2.IDKey([]byte(secret), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
 	if phc == "" {
 		return false, false, nil

@@ -122,13 +122,17 @@ func (c *child) kill() {
 	<-c.exited
 }
 
-// logContains reports how many lines of the child's log contain s.
-func logContains(path, s string) (int, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, err
+// logsContain reports how many times s occurs in the children's logs.
+func logsContain(paths []string, s string) (int, error) {
+	n := 0
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return 0, err
+		}
+		n += strings.Count(string(b), s)
 	}
-	return strings.Count(string(b), s), nil
+	return n, nil
 }
 
 // childEnv returns the load tool's environment without any variable the

@@ -13,7 +13,10 @@ import (
 // machine; a level that ran beside a busy neighbour says so in the report
 // instead of passing for a measurement.
 type cpuMeter struct {
-	pids []int // the servers; the load tool itself is always counted
+	// pids are the servers, which must stay alive while a level runs. The
+	// load tool and every process descended from it count as its own: the
+	// servers, HAProxy, a throwaway PostgreSQL cluster and its backends.
+	pids []int
 
 	total, busy, own int64
 	alive            bool
@@ -67,13 +70,53 @@ func (m *cpuMeter) read() (total, busy, own int64, alive bool) {
 		}
 	}
 	alive = true
-	own, _ = procTicks("self")
 	for _, pid := range m.pids {
-		t, ok := procTicks(strconv.Itoa(pid))
-		own += t
+		_, ok := procTicks(strconv.Itoa(pid))
 		alive = alive && ok
 	}
-	return total, busy, own, alive
+	return total, busy, familyTicks(os.Getpid()), alive
+}
+
+// familyTicks returns the CPU ticks (utime+stime) of process root and of
+// every process descended from it, read from /proc.
+func familyTicks(root int) int64 {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	type proc struct {
+		ppid  int
+		ticks int64
+	}
+	procs := make(map[int]proc, len(entries))
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // gone meanwhile
+		}
+		ppid, ticks := parseStat(b)
+		procs[pid] = proc{ppid, ticks}
+	}
+	var sum int64
+	for pid, p := range procs {
+		// Walk up to the root, or to init; a process tree is shallow.
+		for q, depth := pid, 0; q > 1 && depth < 64; depth++ {
+			if q == root {
+				sum += p.ticks
+				break
+			}
+			up, ok := procs[q]
+			if !ok {
+				break
+			}
+			q = up.ppid
+		}
+	}
+	return sum
 }
 
 // procTicks returns utime+stime of a process from /proc/<pid>/stat, and
@@ -90,18 +133,26 @@ func procTicks(pid string) (int64, bool) {
 }
 
 func parseStatTicks(b []byte) int64 {
+	_, ticks := parseStat(b)
+	return ticks
+}
+
+// parseStat returns the parent's process ID and utime+stime of a
+// /proc/<pid>/stat line.
+func parseStat(b []byte) (ppid int, ticks int64) {
 	// The command name is in parentheses and may hold spaces: fields are
 	// counted after the last ')'.
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0
+		return 0, 0
 	}
 	f := bytes.Fields(b[i+1:])
-	// After ')' come state (field 3) ... utime is field 14, stime 15.
+	// After ')' come state (field 3), ppid (4) ... utime is field 14, stime 15.
 	if len(f) < 13 {
-		return 0
+		return 0, 0
 	}
+	ppid, _ = strconv.Atoi(string(f[1]))
 	u, _ := strconv.ParseInt(string(f[11]), 10, 64)
 	s, _ := strconv.ParseInt(string(f[12]), 10, 64)
-	return u + s
+	return ppid, u + s
 }

@@ -26,6 +26,8 @@ type options struct {
 	Keep        bool
 	Strict      bool
 	Serve       time.Duration
+	DB          string // "" for a SQLite file in the run's folder, "start", or a PostgreSQL URL
+	Instances   int
 
 	BaselineAddr string // internal: run as the baseline server
 }
@@ -51,6 +53,8 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (database, key, server logs)")
 	fs.BoolVar(&o.Strict, "strict", false, "exit 1 when a target is missed")
 	fs.DurationVar(&o.Serve, "serve", 0, "run no scenario: start the seeded servers, print wrk commands and serve for this long")
+	fs.StringVar(&o.DB, "db", "", "the database: empty for a new SQLite file, postgres://… for an empty PostgreSQL database (the server migrates it), or start for a throwaway PostgreSQL cluster made with initdb")
+	fs.IntVar(&o.Instances, "instances", 1, "phonegate instances on the one database; above 1 they (and as many baselines) sit behind HAProxy, round robin")
 	fs.StringVar(&o.BaselineAddr, "serve-baseline", "", "internal: serve the baseline on this address")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -89,6 +93,12 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("-serve must be between 0 and 24h")
 	case o.LoginRate < 1 || o.LoginRate > 1000:
 		return o, fmt.Errorf("-login-rate must be between 1 and 1000")
+	case o.DB != "" && o.DB != "start" && !isPostgres(o.DB):
+		return o, fmt.Errorf("-db must be empty (SQLite), start, or a postgres:// or postgresql:// URL, got %q", o.DB)
+	case o.Instances < 1 || o.Instances > 8:
+		return o, fmt.Errorf("-instances must be between 1 and 8")
+	case o.Instances > 1 && o.DB == "":
+		return o, fmt.Errorf("-instances %d needs PostgreSQL: give -db postgres://… or -db start", o.Instances)
 	case o.Seed.Voice < 1 || o.Seed.Status < 1 || o.Seed.Voice > 1_000_000 || o.Seed.Status > 1_000_000:
 		return o, fmt.Errorf("-seed-calls and -seed-sms must be between 1 and 1000000")
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,14 +42,14 @@ type floodStats struct {
 // them, the seeded user logs in every floodOwnerPeriod from a browser
 // that logged in once before the flood and so holds a device cookie.
 func (r *runner) flood(ctx context.Context) error {
-	base := r.pg.base()
+	base := r.pgFront
 	device, err := floodDeviceCookie(ctx, base, r.seed.Email, r.seed.Password)
 	if err != nil {
 		return err
 	}
 	r.settle(ctx)
 	// The load tool's own share is no neighbour's: it is the attacker.
-	cpu := newCPUMeter(r.pg.pid(), r.base.pid(), os.Getpid())
+	cpu := newCPUMeter(r.serverPIDs()...)
 	fctx, stop := context.WithTimeout(ctx, r.opt.Warmup+r.opt.Duration)
 	defer stop()
 	var st floodStats

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // Targets of the forward scenario (issue 13), as ratios of the baseline
@@ -36,7 +35,7 @@ type forwardSeed struct {
 // the code: a check of it reads the site, the session, the user, the
 // memberships and their levels, the waiting emergency code and the
 // membership, and is let through.
-func seedForward(ctx context.Context, db *sqlite.DB, hasher *phonegate.Hasher, passwordHash string, now time.Time) (forwardSeed, error) {
+func seedForward(ctx context.Context, db phonegate.Store, hasher *phonegate.Hasher, passwordHash string, now time.Time) (forwardSeed, error) {
 	u, err := db.CreateUser(ctx, "forward@example.com", passwordHash, now)
 	if err != nil {
 		return forwardSeed{}, fmt.Errorf("seed forward: %w", err)

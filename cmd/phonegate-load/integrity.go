@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
-// checkIntegrity runs SQLite's integrity check on the database the server
-// is using.
+// checkIntegrity runs the store's integrity check (SQLite's PRAGMA
+// integrity_check; on PostgreSQL a read of every table) on the database
+// the server is using.
 func (r *runner) checkIntegrity(ctx context.Context) error {
-	db, err := sqlite.Open(ctx, r.dbPath)
+	db, err := openStore(ctx, r.db)
 	if err != nil {
 		return fmt.Errorf("integrity: %w", err)
 	}
@@ -19,6 +18,6 @@ func (r *runner) checkIntegrity(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.check("crash: PRAGMA integrity_check", v == "ok", "%q", v)
+	r.check("crash: "+storeName(r.db)+" integrity check", v == "ok", "%q", v)
 	return nil
 }

@@ -24,6 +24,10 @@
 //
 //	go run ./cmd/phonegate-load [-scenarios voice,status,forward,burst,mixed,crash] [-duration 5s] [-strict]
 //
+// With -db postgres://… the servers run on that empty PostgreSQL database,
+// with -db start on a throwaway cluster made with initdb; -instances N
+// starts N servers (and N baselines) on it with HAProxy in front.
+//
 // All traffic stays on 127.0.0.1. With -strict it exits 1 when a target is
 // missed; it exits 2 when it cannot run. With -serve 10m it runs no
 // scenario: it leaves the seeded servers up and prints wrk commands with

@@ -9,12 +9,13 @@ import (
 	"time"
 )
 
-// rssWatch samples a process's resident set size from /proc and keeps the
-// largest value seen since the last reset. The kernel's own high-water
+// rssWatch samples the resident set size of processes (the instances of
+// one server) from /proc and keeps the largest value any one of them had
+// since the last reset. The kernel's own high-water
 // mark (VmHWM) covers the whole life of the process; the sampled peak
 // lets each level be told apart.
 type rssWatch struct {
-	pid      int
+	pids     []int
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
@@ -27,17 +28,19 @@ type rssWatch struct {
 // over tens of milliseconds, so this misses little.
 const rssInterval = 20 * time.Millisecond
 
-func watchRSS(pid int) *rssWatch {
-	w := &rssWatch{pid: pid, stop: make(chan struct{}), done: make(chan struct{})}
+func watchRSS(pids ...int) *rssWatch {
+	w := &rssWatch{pids: pids, stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		t := time.NewTicker(rssInterval)
 		defer t.Stop()
 		for {
-			if v, err := procStatus(w.pid, "VmRSS"); err == nil {
-				w.mu.Lock()
-				w.max = max(w.max, v)
-				w.mu.Unlock()
+			for _, pid := range w.pids {
+				if v, err := procStatus(pid, "VmRSS"); err == nil {
+					w.mu.Lock()
+					w.max = max(w.max, v)
+					w.mu.Unlock()
+				}
 			}
 			select {
 			case <-w.stop:
@@ -61,10 +64,15 @@ func (w *rssWatch) peak() int64 {
 	return w.max
 }
 
-// hwm returns the kernel's high-water mark of the process's RSS.
+// hwm returns the kernel's high-water mark of the RSS of the process that
+// had the largest.
 func (w *rssWatch) hwm() int64 {
-	v, _ := procStatus(w.pid, "VmHWM")
-	return v
+	var m int64
+	for _, pid := range w.pids {
+		v, _ := procStatus(pid, "VmHWM")
+		m = max(m, v)
+	}
+	return m
 }
 
 // close stops the sampling; it may be called more than once.

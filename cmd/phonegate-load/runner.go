@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/phonegate/phonegate/internal/haproxytest"
 )
 
 // runner holds one run: the temporary directory, the servers and what
@@ -17,13 +19,18 @@ type runner struct {
 	opt options
 	out io.Writer
 
-	dir, dbPath, keyPath, bin string
-	seed                      *seeded
-	twilio                    *fakeTwilio
+	dir, db, keyPath, bin string
+	seed                  *seeded
+	twilio                *fakeTwilio
 
-	pg, base       *child
-	pgRSS, baseRSS *rssWatch
-	pgAddr         string
+	// The phonegate instances and the baselines, one each or
+	// -instances each behind HAProxy; the fronts are where the load
+	// goes: the one server's URL, or HAProxy's.
+	pgs, bases         []*child
+	pgAddrs, baseAddrs []string
+	pgFront, baseFront string
+	pgRSS, baseRSS     *rssWatch
+	lb                 *haproxytest.HAProxy
 
 	results     []result
 	checks      []check
@@ -67,8 +74,12 @@ func (r *runner) run(ctx context.Context) (err error) {
 		}
 		os.RemoveAll(r.dir)
 	}()
-	r.dbPath = filepath.Join(r.dir, "phonegate.db")
 	r.keyPath = filepath.Join(r.dir, "phonegate.key")
+	stopDB, err := r.database()
+	if err != nil {
+		return err
+	}
+	defer stopDB()
 
 	if err := r.build(ctx); err != nil {
 		return err
@@ -78,7 +89,7 @@ func (r *runner) run(ctx context.Context) (err error) {
 		return err
 	}
 	t0 := time.Now()
-	if r.seed, err = seed(ctx, r.dbPath, keys, r.opt.Seed); err != nil {
+	if r.seed, err = seed(ctx, r.db, keys, r.opt.Seed); err != nil {
 		return err
 	}
 	r.logf("seeded %d call and %d SMS deliveries in %v", len(r.seed.Voice),
@@ -88,25 +99,50 @@ func (r *runner) run(ctx context.Context) (err error) {
 		return err
 	}
 	defer r.twilio.close()
-	if r.pgAddr, err = freeAddr(); err != nil {
+	if err := r.addresses(); err != nil {
 		return err
 	}
-	if err := r.startPhonegate(ctx); err != nil {
-		return err
+	if r.opt.Instances > 1 {
+		if err := r.startBalancer(); err != nil {
+			return err
+		}
+		defer r.lb.Stop()
 	}
 	defer func() {
-		r.pgRSS.close()
-		if serr := r.pg.stop(); serr != nil && err == nil {
-			err = serr
+		if r.pgRSS != nil {
+			r.pgRSS.close()
+		}
+		for _, c := range r.pgs {
+			if c == nil {
+				continue
+			}
+			if serr := c.stop(); serr != nil && err == nil {
+				err = serr
+			}
 		}
 	}()
-	if err := r.startBaseline(ctx); err != nil {
-		return err
+	for i := range r.opt.Instances {
+		if err := r.startPhonegate(ctx, i); err != nil {
+			return err
+		}
 	}
+	r.pgRSS = watchRSS(pids(r.pgs)...)
 	defer func() {
-		r.baseRSS.close()
-		r.base.stop()
+		if r.baseRSS != nil {
+			r.baseRSS.close()
+		}
+		for _, c := range r.bases {
+			if c != nil {
+				c.stop()
+			}
+		}
 	}()
+	for i := range r.opt.Instances {
+		if err := r.startBaseline(ctx, i); err != nil {
+			return err
+		}
+	}
+	r.baseRSS = watchRSS(pids(r.bases)...)
 	if err := r.preflight(ctx); err != nil {
 		return err
 	}
@@ -178,13 +214,16 @@ func (r *runner) build(ctx context.Context) error {
 	return nil
 }
 
-// startPhonegate starts the server in Twilio mode on the seeded database.
-func (r *runner) startPhonegate(ctx context.Context) error {
+// startPhonegate starts instance i of the server in Twilio mode on the
+// seeded database. Its public URL is the front's, for which the load
+// tool signs the webhooks.
+func (r *runner) startPhonegate(ctx context.Context, i int) error {
+	addr := r.pgAddrs[i]
 	env := childEnv(
-		"PHONEGATE_DB="+r.dbPath,
+		"PHONEGATE_DB="+r.db,
 		"PHONEGATE_SECRET_FILE="+r.keyPath,
-		"PHONEGATE_ADDR="+r.pgAddr,
-		"PUBLIC_URL=http://"+r.pgAddr,
+		"PHONEGATE_ADDR="+addr,
+		"PUBLIC_URL="+r.pgFront,
 		"TWILIO_ACCOUNT_SID="+loadAccountSID,
 		"TWILIO_AUTH_TOKEN="+loadAuthToken,
 		"TWILIO_FROM="+loadFrom,
@@ -195,44 +234,49 @@ func (r *runner) startPhonegate(ctx context.Context) error {
 		"LOG_LEVEL=warn",
 		"LOG_FORMAT=json",
 	)
-	c, err := startChild(ctx, "phonegate", r.pgAddr, r.bin, []string{"serve"}, env, filepath.Join(r.dir, "phonegate.log"))
+	name := r.childName("phonegate", i)
+	c, err := startChild(ctx, name, addr, r.bin, []string{"serve"}, env, filepath.Join(r.dir, name+".log"))
 	if err != nil {
 		return err
 	}
-	r.pg = c
-	r.pgRSS = watchRSS(c.pid())
+	r.pgs[i] = c
 	rss, _ := procStatus(c.pid(), "VmRSS")
 	hwm, _ := procStatus(c.pid(), "VmHWM")
-	r.logf("phonegate pid %d ready on %s: RSS %s MiB, peak so far (VmHWM) %s MiB", c.pid(), r.pgAddr, mib(rss), mib(hwm))
+	r.logf("%s pid %d ready on %s (%s): RSS %s MiB, peak so far (VmHWM) %s MiB", name, c.pid(), addr, storeName(r.db), mib(rss), mib(hwm))
 	return nil
 }
 
-// startBaseline starts this very program as the baseline server.
-func (r *runner) startBaseline(ctx context.Context) error {
+// childName names instance i of a kind of server: "phonegate" alone,
+// "phonegate-1", "phonegate-2", … among several.
+func (r *runner) childName(kind string, i int) string {
+	if r.opt.Instances == 1 {
+		return kind
+	}
+	return fmt.Sprintf("%s-%d", kind, i+1)
+}
+
+// startBaseline starts this very program as baseline server i.
+func (r *runner) startBaseline(ctx context.Context, i int) error {
 	self, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
-	addr, err := freeAddr()
+	name, addr := r.childName("baseline", i), r.baseAddrs[i]
+	c, err := startChild(ctx, name, addr, self, []string{"-serve-baseline", addr}, childEnv(),
+		filepath.Join(r.dir, name+".log"))
 	if err != nil {
 		return err
 	}
-	c, err := startChild(ctx, "baseline", addr, self, []string{"-serve-baseline", addr}, childEnv(),
-		filepath.Join(r.dir, "baseline.log"))
-	if err != nil {
-		return err
-	}
-	r.base = c
-	r.baseRSS = watchRSS(c.pid())
+	r.bases[i] = c
 	return nil
 }
 
 func (r *runner) pgTarget() target {
-	return target{name: "phonegate", base: r.pg.base(), token: loadAuthToken}
+	return target{name: "phonegate", base: r.pgFront, token: loadAuthToken}
 }
 
 func (r *runner) baseTarget() target {
-	return target{name: "baseline", base: r.base.base(), token: loadAuthToken}
+	return target{name: "baseline", base: r.baseFront, token: loadAuthToken}
 }
 
 // preflight proves that the measurements will mean something: a signed

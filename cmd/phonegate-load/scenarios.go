@@ -43,7 +43,7 @@ func (r *runner) record(scenario string, res result) result {
 }
 
 func (r *runner) probe(t target) probe {
-	pr := probe{pids: []int{r.pg.pid(), r.base.pid()}, rss: r.pgRSS}
+	pr := probe{pids: r.serverPIDs(), rss: r.pgRSS}
 	if t.name == "baseline" {
 		pr.rss = r.baseRSS
 	}
@@ -60,7 +60,7 @@ const quietShare = 0.15
 func (r *runner) settle(ctx context.Context) {
 	give := time.Now().Add(r.opt.Settle)
 	for {
-		m := newCPUMeter(r.pg.pid(), r.base.pid())
+		m := newCPUMeter(r.serverPIDs()...)
 		select {
 		case <-ctx.Done():
 			return
@@ -162,7 +162,7 @@ func (r *runner) status(ctx context.Context) error {
 // checkStored checks the database against a status workload, and the
 // server's log for lock errors and errors of any kind.
 func (r *runner) checkStored(ctx context.Context, name string, w *statusWorkload) error {
-	sc, err := verifyStatuses(ctx, r.dbPath, w)
+	sc, err := verifyStatuses(ctx, r.db, w)
 	if err != nil {
 		return err
 	}
@@ -170,18 +170,18 @@ func (r *runner) checkStored(ctx context.Context, name string, w *statusWorkload
 	for _, e := range sc.Examples {
 		r.logf("    %s", e)
 	}
-	locked, err := logContains(r.pg.logPath, "database is locked")
+	locked, err := logsContain(r.pgLogs(), "database is locked")
 	if err != nil {
 		return err
 	}
-	r.check(name+" no \"database is locked\"", locked == 0, "%d in the server's log", locked)
+	r.check(name+" no \"database is locked\"", locked == 0, "%d in the servers' logs", locked)
 	// The status routes answer 204 even when the store fails (Twilio could
 	// do nothing about it), so the server's log is where a failure shows.
-	errs, err := logContains(r.pg.logPath, `"level":"error"`)
+	errs, err := logsContain(r.pgLogs(), `"level":"error"`)
 	if err != nil {
 		return err
 	}
-	r.check(name+" no error logged", errs == 0, "%d error lines in the server's log so far", errs)
+	r.check(name+" no error logged", errs == 0, "%d error lines in the servers' logs so far", errs)
 	return nil
 }
 
@@ -204,7 +204,20 @@ func (r *runner) burst(ctx context.Context) error {
 // run first, before the logins of the mixed scenario hash passwords.
 func (r *runner) checkRSS(context.Context) error {
 	hwm := r.pgRSS.hwm()
-	r.check("rss during webhook load", hwm > 0 && hwm <= maxRSS, "peak (VmHWM) %s MiB (target <= %s MiB)", mib(hwm), mib(maxRSS))
+	of := ""
+	if r.opt.Instances > 1 {
+		of = " of the largest instance"
+	}
+	r.check("rss during webhook load", hwm > 0 && hwm <= maxRSS, "peak (VmHWM)%s %s MiB (target <= %s MiB)", of, mib(hwm), mib(maxRSS))
+	// What the RSS is made of now: anonymous memory (Go's heap, C's
+	// allocations such as SQLite's page caches) and the executable's
+	// pages.
+	for _, c := range r.pgs {
+		anon, _ := procStatus(c.pid(), "RssAnon")
+		file, _ := procStatus(c.pid(), "RssFile")
+		r.notes = append(r.notes, fmt.Sprintf("%s after the webhook scenarios: RSS %s MiB anonymous, %s MiB of files (the executable's pages)",
+			c.name, mib(anon), mib(file)))
+	}
 	return nil
 }
 
@@ -214,7 +227,7 @@ func (r *runner) mixed(ctx context.Context) error {
 
 	lctx, stop := context.WithCancel(ctx)
 	logins := make(chan loginStats, 1)
-	go func() { logins <- runLogins(lctx, r.pg.base(), r.seed.Email, r.seed.Password, r.opt.LoginRate) }()
+	go func() { logins <- runLogins(lctx, r.pgFront, r.seed.Email, r.seed.Password, r.opt.LoginRate) }()
 	mixed := r.once(ctx, "+logins", r.pgTarget(), &voiceWorkload{ds: r.seed.Voice}, lv)
 	stop()
 	ls := <-logins
@@ -237,9 +250,9 @@ func (r *runner) mixed(ctx context.Context) error {
 	return nil
 }
 
-// crash kills the server with SIGKILL in the middle of a burst, starts it
-// again on the same database, sends the rest of the burst, and checks the
-// database.
+// crash kills the server (the first instance, among several) with SIGKILL
+// in the middle of a burst, starts it again on the same database, sends
+// the rest of the burst, and checks the database.
 func (r *runner) crash(ctx context.Context) error {
 	w := newStatusWorkload(r.seed.Crash, r.opt.Burst, true)
 	dctx, cancel := context.WithCancel(ctx)
@@ -255,7 +268,7 @@ func (r *runner) crash(ctx context.Context) error {
 		if dctx.Err() != nil {
 			return
 		}
-		r.pg.kill()
+		r.pgs[0].kill()
 		killedAt.Store(w.sent.Load())
 		// The requests in flight fail as the process goes; the ones not
 		// yet sent stay for after the restart.
@@ -269,9 +282,10 @@ func (r *runner) crash(ctx context.Context) error {
 
 	r.pgRSS.close()
 	t0 := time.Now()
-	if err := r.startPhonegate(ctx); err != nil {
+	if err := r.startPhonegate(ctx, 0); err != nil {
 		return fmt.Errorf("restart after the kill: %w", err)
 	}
+	r.pgRSS = watchRSS(pids(r.pgs)...)
 	r.logf("restarted on the same database, ready in %v", time.Since(t0).Round(time.Millisecond))
 	after := r.once(ctx, "crash+", r.pgTarget(), w, r.burstLevel())
 	r.check("crash: the rest of the burst after restart", after.Errors() == 0,

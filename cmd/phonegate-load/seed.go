@@ -1,15 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // delivery is a seeded delivery as the load tool addresses it.
@@ -58,12 +60,18 @@ func writeKey(path string) (*phonegate.Keys, error) {
 // codes and deliveries reserved within the send limits (one number per
 // challenge, at most MaxChallengeSends deliveries each). The challenges
 // live long enough to outlast the run.
-func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPlan) (*seeded, error) {
-	db, err := sqlite.Open(ctx, dbPath)
+func seed(ctx context.Context, dbName string, keys *phonegate.Keys, plan seedPlan) (*seeded, error) {
+	db, err := openStore(ctx, dbName)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	defer db.Close()
+	switch n, err := db.CountUsers(ctx); {
+	case err != nil:
+		return nil, fmt.Errorf("seed: %w", err)
+	case n > 0:
+		return nil, fmt.Errorf("seed: the database already has %d users; give the load tool an empty database", n)
+	}
 	now := time.Now()
 	hasher := phonegate.NewHasher(phonegate.DefaultArgon2)
 	hash, err := hasher.Hash(ctx, loadPassword)
@@ -79,7 +87,7 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	sd := seeder{db: db, keys: keys, user: u.ID, label: p.Name, now: now}
+	sd := &seeder{db: db, keys: keys, user: u.ID, label: p.Name, now: now}
 	if s.Voice, err = sd.deliveries(ctx, phonegate.ChannelCall, plan.Voice); err != nil {
 		return nil, err
 	}
@@ -102,51 +110,90 @@ func seed(ctx context.Context, dbPath string, keys *phonegate.Keys, plan seedPla
 }
 
 type seeder struct {
-	db    *sqlite.DB
+	db    phonegate.Store
 	keys  *phonegate.Keys
 	user  int64
 	label string
 	now   time.Time
-	n     int // challenges made so far; numbers the phones
+	n     atomic.Int64 // challenges made so far; numbers the phones
 }
+
+// seedWorkers write the seed's challenges at once: on PostgreSQL each
+// write is a round trip, which several connections overlap; SQLite takes
+// them one at a time either way.
+const seedWorkers = 8
 
 // seedLife is how long seeded challenges stay pending: far longer than a
 // code's ten minutes, so that a slow run still finds them speakable.
 const seedLife = 3 * time.Hour
 
+// deliveries seeds n deliveries of channel, MaxChallengeSends to a
+// challenge, with seedWorkers challenges written at once.
 func (sd *seeder) deliveries(ctx context.Context, channel string, n int) ([]delivery, error) {
-	out := make([]delivery, 0, n)
-	for len(out) < n {
-		sd.n++
-		id := phonegate.NewToken()
-		code := phonegate.NewCode()
-		phone := fmt.Sprintf("+1202%07d", sd.n)
-		c := phonegate.Challenge{
-			ID:          id,
-			UserID:      sd.user,
-			SessionHash: phonegate.HashToken(phonegate.NewToken()),
-			Purpose:     phonegate.PurposeLogin,
-			Label:       sd.label,
-			Phone:       phone,
-			CodeMAC:     sd.keys.CodeMAC(id, code),
-			CodeSealed:  sd.keys.Seal(id, code),
-			CreatedAt:   sd.now,
-			ExpiresAt:   sd.now.Add(seedLife),
-		}
-		if err := sd.db.CreateChallenge(ctx, c); err != nil {
-			return nil, fmt.Errorf("seed challenge: %w", err)
-		}
-		for range min(phonegate.MaxChallengeSends, n-len(out)) {
-			// Automatic sends skip the cooldown between sends, so that
-			// one challenge can hold several deliveries at once.
-			d, err := sd.db.ReserveSend(ctx, phonegate.SendRequest{ChallengeID: id, Channel: channel, To: phone, Now: sd.now, Automatic: true, Caps: seedCaps})
-			if err != nil {
-				return nil, fmt.Errorf("seed delivery: %w", err)
+	out := make([]delivery, n)
+	per := phonegate.MaxChallengeSends
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next  atomic.Int64 // the slot of out the next challenge fills from
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for range seedWorkers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				at := int(next.Add(int64(per))) - per
+				if at >= n {
+					return
+				}
+				if err := sd.challenge(ctx, channel, out[at:min(at+per, n)]); err != nil {
+					mu.Lock()
+					first = cmp.Or(first, err)
+					mu.Unlock()
+					cancel()
+				}
 			}
-			out = append(out, delivery{ID: d.ID, To: phone})
-		}
+		})
 	}
-	return out, nil
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	return out, ctx.Err()
+}
+
+// challenge seeds one pending challenge with a delivery of channel for
+// each slot of out.
+func (sd *seeder) challenge(ctx context.Context, channel string, out []delivery) error {
+	id := phonegate.NewToken()
+	code := phonegate.NewCode()
+	phone := fmt.Sprintf("+1202%07d", sd.n.Add(1))
+	c := phonegate.Challenge{
+		ID:          id,
+		UserID:      sd.user,
+		SessionHash: phonegate.HashToken(phonegate.NewToken()),
+		Purpose:     phonegate.PurposeLogin,
+		Label:       sd.label,
+		Phone:       phone,
+		CodeMAC:     sd.keys.CodeMAC(id, code),
+		CodeSealed:  sd.keys.Seal(id, code),
+		CreatedAt:   sd.now,
+		ExpiresAt:   sd.now.Add(seedLife),
+	}
+	if err := sd.db.CreateChallenge(ctx, c); err != nil {
+		return fmt.Errorf("seed challenge: %w", err)
+	}
+	for i := range out {
+		// Automatic sends skip the cooldown between sends, so that one
+		// challenge can hold several deliveries at once.
+		d, err := sd.db.ReserveSend(ctx, phonegate.SendRequest{ChallengeID: id, Channel: channel, To: phone, Now: sd.now, Automatic: true, Caps: seedCaps})
+		if err != nil {
+			return fmt.Errorf("seed delivery: %w", err)
+		}
+		out[i] = delivery{ID: d.ID, To: phone}
+	}
+	return nil
 }
 
 // seedCaps lift the global daily send caps for the seeder, which stores

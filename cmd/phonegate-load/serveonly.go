@@ -32,8 +32,8 @@ func (r *runner) serveOnly(ctx context.Context, d time.Duration) error {
 			})
 		}
 	}
-	fmt.Fprintf(r.out, "\nbaseline  %s (pid %d)\nphonegate %s (pid %d), database %s\n\n",
-		r.base.base(), r.base.pid(), r.pg.base(), r.pg.pid(), r.dbPath)
+	fmt.Fprintf(r.out, "\nbaseline  %s (pids %v)\nphonegate %s (pids %v), %s database %s\n\n",
+		r.baseFront, pids(r.bases), r.pgFront, pids(r.pgs), storeName(r.db), r.db)
 	for _, s := range scripts {
 		lua := filepath.Join(r.dir, s.name+".lua")
 		script := fmt.Sprintf("wrk.method = \"POST\"\nwrk.body = %s\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\nwrk.headers[\"X-Twilio-Signature\"] = %s\n",

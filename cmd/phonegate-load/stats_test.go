@@ -2,6 +2,9 @@ package main
 
 import (
 	"math"
+	"os"
+	"os/exec"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -81,6 +84,41 @@ func TestParseStatTicks(t *testing.T) {
 	}
 	if got := parseStatTicks([]byte("garbage")); got != 0 {
 		t.Errorf("parseStatTicks(garbage) = %d, want 0", got)
+	}
+	if ppid, ticks := parseStat(stat); ppid != 1 || ticks != 185 {
+		t.Errorf("parseStat = %d, %d, want 1, 185", ppid, ticks)
+	}
+}
+
+// TestFamilyTicks: a child's CPU time counts in its parent's family, and
+// not in the family of a process it does not descend from.
+func TestFamilyTicks(t *testing.T) {
+	// A child that spins until it has used some CPU time.
+	cmd := exec.Command("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; sleep 5")
+	if err := cmd.Start(); err != nil {
+		t.Skip("no sh:", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	child := cmd.Process.Pid
+	var own int64
+	for range 200 {
+		if own, _ = procTicks(strconv.Itoa(child)); own > 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if own == 0 {
+		t.Skip("the child used no measurable CPU time")
+	}
+	self, _ := procTicks("self")
+	if got := familyTicks(os.Getpid()); got < self+own {
+		t.Errorf("familyTicks(self) = %d, want at least self %d + child %d", got, self, own)
+	}
+	if got := familyTicks(child); got < own || got >= self+own {
+		t.Errorf("familyTicks(child) = %d, want the child's own %d, without its parent's %d", got, own, self)
 	}
 }
 

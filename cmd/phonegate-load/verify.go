@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/store/sqlite"
 )
 
 // statusCheck is what the database holds after a status workload, against
@@ -45,12 +44,12 @@ const maxAmbiguous = 12
 // exact set of events each delivery must have. A callback without a clear
 // answer may or may not have been stored, so every combination of those is
 // tried: the events must match one of them.
-func verifyStatuses(ctx context.Context, dbPath string, w *statusWorkload) (statusCheck, error) {
-	db, err := sqlite.Open(ctx, dbPath)
+func verifyStatuses(ctx context.Context, db string, w *statusWorkload) (statusCheck, error) {
+	store, err := openStore(ctx, db)
 	if err != nil {
 		return statusCheck{}, fmt.Errorf("verify: %w", err)
 	}
-	defer db.Close()
+	defer store.Close()
 	var c statusCheck
 	for i, d := range w.ds {
 		log := w.log[i]
@@ -58,7 +57,7 @@ func verifyStatuses(ctx context.Context, dbPath string, w *statusWorkload) (stat
 			continue
 		}
 		c.Deliveries++
-		events, err := db.DeliveryEvents(ctx, d.ID)
+		events, err := store.DeliveryEvents(ctx, d.ID)
 		if err != nil {
 			return c, fmt.Errorf("verify: %w", err)
 		}

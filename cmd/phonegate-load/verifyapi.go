@@ -35,7 +35,7 @@ func (r *runner) verifyAPI(ctx context.Context) error {
 	key := r.seed.VerifyKey
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: verifyConcurrency}}
 	defer client.CloseIdleConnections()
-	api := verifyClient{c: client, base: r.pg.base(), user: key.SID, secret: key.Secret}
+	api := verifyClient{c: client, base: r.pgFront, user: key.SID, secret: key.Secret}
 	var svc struct {
 		SID string `json:"sid"`
 	}
@@ -91,7 +91,7 @@ func (r *runner) verifyAPI(ctx context.Context) error {
 	st.Elapsed = time.Since(start)
 	summarize(&st.Lat, lat)
 
-	stored, approved, err := countVerifications(ctx, r.dbPath, svc.SID)
+	stored, approved, err := countVerifications(ctx, r.db, svc.SID)
 	if err != nil {
 		return fmt.Errorf("verify: count the stored verifications: %w", err)
 	}

@@ -40,6 +40,7 @@ type config struct {
 	NgrokAPI         string
 	SMTP             *mail.SMTPConfig // nil: no SMTP server (the dev mailbox in dev mode)
 	Postgres         postgres.Options // the pool of a postgres:// DB (PHONEGATE_DB_MAX_CONNS, _STATEMENT_TIMEOUT)
+	MemoryLimit      int64            // the soft memory limit serve set (serverMemoryLimit); 0 when GOMEMLIMIT rules
 }
 
 // parseConfig reads the configuration. Any bad value is a usageError that

@@ -19,6 +19,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/internal/haproxytest"
 	"github.com/phonegate/phonegate/internal/pgtest"
 )
 
@@ -35,10 +36,8 @@ const envHAProxyTests = "PHONEGATE_HAPROXY_TESTS"
 // requires the test).
 func haproxyPath(t *testing.T) string {
 	t.Helper()
-	for _, p := range []string{"/usr/sbin/haproxy", "haproxy"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
+	if path, err := haproxytest.Binary(); err == nil {
+		return path
 	}
 	if os.Getenv(envHAProxyTests) == "required" {
 		t.Fatalf("haproxy not found and %s=required (apt-get install haproxy)", envHAProxyTests)
@@ -135,7 +134,7 @@ type cluster struct {
 	dsn       string
 	vars      map[string]string // the instances' environment, for in-process commands
 	instances [2]*instance
-	lbLog     *syncBuffer // what HAProxy logged: its requests, its servers going down and up
+	lb        *haproxytest.HAProxy // its Log: its requests, its servers going down and up
 	fake      *fakeTwilio
 	player    *twilioPlayer
 }
@@ -181,48 +180,22 @@ func startCluster(t *testing.T) *cluster {
 	// that dies is not, as HAProxy cannot know whether it was applied. Each request is logged
 	// with the server that answered it, how it ended and its retries, and the id the load of
 	// TestInstanceKilled gives it.
-	cfg := fmt.Sprintf(`global
-	maxconn 2000
-	log stdout format raw local0
-defaults
-	mode http
-	log global
-	timeout connect 5s
-	timeout client 30s
-	timeout server 30s
-	timeout check 2s
-	option forwardfor
-	retries 2
-	option redispatch 1
-frontend gate
-	bind 127.0.0.1:%s
-	log-format "lb id=%%[capture.req.hdr(0)] server=%%s status=%%ST term=%%tsc retries=%%rc"
-	http-request capture req.hdr(x-load-id) len 16
-	default_backend instances
-backend instances
-	balance roundrobin
-	option httpchk HEAD /healthz
-	default-server check inter 200ms fall 2 rise 1
-	server a %s
-	server b %s
-`, lbPort, c.instances[0].addr, c.instances[1].addr)
-	cfgPath := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+	lb, err := haproxytest.Start(haproxy, dir, haproxytest.Config{
+		Frontends:     []haproxytest.Frontend{{Name: "gate", Listen: "127.0.0.1:" + lbPort, Servers: []string{c.instances[0].addr, c.instances[1].addr}}},
+		GlobalLines:   []string{"log stdout format raw local0"},
+		DefaultsLines: []string{"log global", "timeout check 2s", "retries 2", "option redispatch 1"},
+		FrontendLines: []string{`log-format "lb id=%[capture.req.hdr(0)] server=%s status=%ST term=%tsc retries=%rc"`,
+			"http-request capture req.hdr(x-load-id) len 16"},
+		BackendLines: []string{"option httpchk HEAD /healthz", "default-server check inter 200ms fall 2 rise 1"},
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	lb := exec.Command(haproxy, "-db", "-f", cfgPath)
-	lbLog := &syncBuffer{}
-	c.lbLog = lbLog
-	lb.Stdout, lb.Stderr = lbLog, lbLog
-	lb.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := lb.Start(); err != nil {
-		t.Fatal(err)
-	}
+	c.lb = lb
 	t.Cleanup(func() {
-		_ = lb.Process.Kill()
-		_ = lb.Wait()
+		lb.Stop()
 		if t.Failed() {
-			t.Logf("haproxy log:\n%s", lbLog.String())
+			t.Logf("haproxy log:\n%s", lb.Log())
 		}
 	})
 
@@ -280,7 +253,7 @@ func (c *cluster) waitBalanced() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	c.t.Fatalf("the balancer did not send to both instances:\n%s", c.lbLog.String())
+	c.t.Fatalf("the balancer did not send to both instances:\n%s", c.lb.Log())
 }
 
 // waitUp waits until the instance answers /healthz directly.

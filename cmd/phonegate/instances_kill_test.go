@@ -241,7 +241,7 @@ type lbRequest struct {
 // lbServed reads HAProxy's log: the requests of the load by id.
 func (c *cluster) lbServed() map[int64]lbRequest {
 	out := map[int64]lbRequest{}
-	for _, line := range strings.Split(c.lbLog.String(), "\n") {
+	for _, line := range strings.Split(c.lb.Log(), "\n") {
 		if !strings.HasPrefix(line, "lb ") {
 			continue
 		}

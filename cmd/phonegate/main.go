@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		}
-		setGC(getenv)
+		cfg.MemoryLimit = setGC(getenv)
 		return serve(ctx, cfg, stderr)
 	case "user":
 		cfg, err := parseConfig(getenv)
@@ -125,10 +125,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // RSS and saves about a tenth of the CPU a request takes (BENCHMARKS.md).
 const serverGOGC = 200
 
-// setGC applies serverGOGC unless the operator set GOGC, which the Go
-// runtime has applied already.
-func setGC(getenv func(string) string) {
+// serverMemoryLimit is the server's soft memory limit when GOMEMLIMIT is
+// not set, while no password is being hashed (the Hasher lifts it while
+// hashes run and for 10 s after: Hasher.LimitMemory). Under webhook load
+// the live heap is 10 to 12 MiB, more than half of it the password-strength
+// dictionaries built when the program starts; at serverGOGC the collector
+// would let the heap grow to three times that. Beside it the RSS holds the
+// executable's own pages (about 27 MiB on a kernel that maps them in 2 MiB
+// pages) and SQLite's page caches (up to 2 MiB a connection, outside Go's
+// heap), so that Go's own memory must stay near 24 MiB for the process to
+// stay under 64 MiB. Near the limit the collector runs several times as
+// often: on two cores that left the voice webhook's rate about as it was
+// but cost the status callbacks and the forward-auth check about a third
+// of theirs (BENCHMARKS.md).
+const serverMemoryLimit = 24 << 20
+
+// setGC applies serverGOGC and serverMemoryLimit unless the operator set
+// GOGC or GOMEMLIMIT, which the Go runtime has applied already. It returns
+// the memory limit it set, 0 when it left GOMEMLIMIT's.
+func setGC(getenv func(string) string) int64 {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(serverGOGC)
 	}
+	if getenv("GOMEMLIMIT") != "" {
+		return 0
+	}
+	debug.SetMemoryLimit(serverMemoryLimit)
+	return serverMemoryLimit
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -154,21 +155,40 @@ func TestUserCommands(t *testing.T) {
 	}
 }
 
-// TestSetGC: serve's GC target applies unless the operator set GOGC.
+// TestSetGC: serve's GC target and memory limit apply unless the operator
+// set GOGC or GOMEMLIMIT.
 func TestSetGC(t *testing.T) {
 	old := debug.SetGCPercent(100)
-	t.Cleanup(func() { debug.SetGCPercent(old) })
-	setGC(func(string) string { return "" })
+	oldLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() {
+		debug.SetGCPercent(old)
+		debug.SetMemoryLimit(oldLimit)
+	})
+	if got := setGC(func(string) string { return "" }); got != serverMemoryLimit {
+		t.Errorf("GOMEMLIMIT unset: setGC returned %d, want %d", got, serverMemoryLimit)
+	}
 	if got := debug.SetGCPercent(100); got != serverGOGC {
 		t.Errorf("GOGC unset: GC percent = %d, want %d", got, serverGOGC)
 	}
-	setGC(func(k string) string {
-		if k == "GOGC" {
+	if got := debug.SetMemoryLimit(math.MaxInt64); got != serverMemoryLimit {
+		t.Errorf("GOMEMLIMIT unset: memory limit = %d, want %d", got, serverMemoryLimit)
+	}
+	got := setGC(func(k string) string {
+		switch k {
+		case "GOGC":
 			return "50"
+		case "GOMEMLIMIT":
+			return "1GiB"
 		}
 		return ""
 	})
+	if got != 0 {
+		t.Errorf("GOMEMLIMIT set: setGC returned %d, want 0", got)
+	}
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC set: GC percent changed to %d", got)
+	}
+	if got := debug.SetMemoryLimit(math.MaxInt64); got != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set: memory limit changed to %d", got)
 	}
 }

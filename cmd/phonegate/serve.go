@@ -127,11 +127,15 @@ func openServer(ctx context.Context, cfg config, log zerolog.Logger) (*handlers.
 		db.Close()
 		return nil, nil, err
 	}
+	hasher := phonegate.NewHasher(phonegate.DefaultArgon2)
+	if cfg.MemoryLimit > 0 {
+		hasher.LimitMemory(cfg.MemoryLimit)
+	}
 	hc := handlers.Config{
 		Store:            db,
 		Logger:           log,
 		Now:              time.Now,
-		Hasher:           phonegate.NewHasher(phonegate.DefaultArgon2),
+		Hasher:           hasher,
 		Keys:             keys,
 		PublicURL:        pub,
 		DevMode:          cfg.DevMode,

@@ -184,3 +184,12 @@ func unprivileged(dir string) (*syscall.Credential, error) {
 	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}, nil
 }
+
+// Start makes a throwaway cluster as PHONEGATE_TEST_POSTGRES=start does, for a program that is
+// not a test (the load tool): the server on a unix socket in a new temporary folder, a child
+// of the caller that dies with it. It returns the DSN of the cluster's postgres database, which
+// the caller may use as it is, and a function that stops the server and removes the folder. An
+// error says when Debian's binaries are missing.
+func Start() (dsn string, stop func(), err error) {
+	return startCluster()
+}

@@ -1,0 +1,90 @@
+package haproxytest_test
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/phonegate/phonegate/internal/haproxytest"
+)
+
+// TestRoundRobin: two servers behind HAProxy answer alternate requests of
+// one keep-alive client, and each sees the client's address in
+// X-Forwarded-For.
+func TestRoundRobin(t *testing.T) {
+	bin, err := haproxytest.Binary()
+	if errors.Is(err, haproxytest.ErrNotFound) {
+		if os.Getenv("PHONEGATE_HAPROXY_TESTS") == "required" {
+			t.Fatalf("%v; PHONEGATE_HAPROXY_TESTS=required", err)
+		}
+		t.Skip(err)
+	}
+	var servers []string
+	for _, name := range []string{"one", "two"} {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, name+" "+r.Header.Get("X-Forwarded-For"))
+		}))
+		t.Cleanup(s.Close)
+		servers = append(servers, s.Listener.Addr().String())
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen := ln.Addr().String()
+	ln.Close()
+	h, err := haproxytest.Start(bin, t.TempDir(), haproxytest.Config{
+		Frontends: []haproxytest.Frontend{{Name: "gate", Listen: listen, Servers: servers}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Stop)
+	var got []string
+	for range 4 {
+		res, err := http.Get("http://" + listen + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		got = append(got, string(b))
+	}
+	want := []string{"one 127.0.0.1", "two 127.0.0.1", "one 127.0.0.1", "two 127.0.0.1"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("answers %q, want %q", got, want)
+	}
+}
+
+// TestText: the lines given reach their sections, every frontend, every
+// backend and every server line.
+func TestText(t *testing.T) {
+	c := haproxytest.Config{
+		Frontends: []haproxytest.Frontend{
+			{Name: "gate", Listen: "127.0.0.1:1", Servers: []string{"127.0.0.1:2", "127.0.0.1:3"}},
+			{Name: "base", Listen: "127.0.0.1:4", Servers: []string{"127.0.0.1:5"}},
+		},
+		GlobalLines:   []string{"log stdout format raw local0"},
+		DefaultsLines: []string{"retries 2"},
+		FrontendLines: []string{"http-request capture req.hdr(x-load-id) len 16"},
+		ServerOptions: "check inter 200ms",
+		BackendLines:  []string{"option redispatch"},
+	}
+	text := c.Text()
+	for _, want := range []string{
+		"global\n\tmaxconn 2000\n\tlog stdout format raw local0\ndefaults\n",
+		"\toption forwardfor\n\tretries 2\nfrontend gate\n",
+		"frontend gate\n\tbind 127.0.0.1:1\n\thttp-request capture req.hdr(x-load-id) len 16\n\tdefault_backend gate_servers\n",
+		"backend gate_servers\n\tbalance roundrobin\n\toption redispatch\n\tserver a 127.0.0.1:2 check inter 200ms\n\tserver b 127.0.0.1:3 check inter 200ms\n",
+		"backend base_servers\n\tbalance roundrobin\n\toption redispatch\n\tserver a 127.0.0.1:5 check inter 200ms\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("config lacks %q:\n%s", want, text)
+		}
+	}
+}
