@@ -3,10 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/phonegate/phonegate"
 )
@@ -49,9 +52,14 @@ type authzEntry struct {
 
 // authzCache holds the answers read under one data version.
 type authzCache struct {
-	conn    *sql.Conn  // held for the life of the DB: a version is one connection's count
-	asking  sync.Mutex // one question at a time on conn
-	version *sql.Stmt  // PRAGMA data_version on conn
+	conn   *sql.Conn  // held for the life of the DB: a version is one connection's count
+	asking sync.Mutex // one question at a time on conn; guards what follows
+	// The question goes to the driver's connection itself (conn.Raw):
+	// database/sql's bookkeeping around a query would cost more than
+	// SQLite's answer.
+	version *sqlite3.SQLiteStmt // PRAGMA data_version, prepared on conn's driver connection
+	row     []driver.Value      // its one column
+	ask     func(any) error
 
 	mu      sync.Mutex
 	at      int64 // the data version the entries were read under
@@ -66,23 +74,49 @@ func newAuthzCache(ctx context.Context, pool *sql.DB) (*authzCache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: data version: %w", err)
 	}
-	st, err := conn.PrepareContext(ctx, `PRAGMA data_version`)
+	c := &authzCache{conn: conn, row: make([]driver.Value, 1), entries: make(map[authzKey]authzEntry)}
+	c.ask = c.askDriver
+	err = conn.Raw(func(dc any) error {
+		sc, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("store: data version: a %T is no SQLite connection", dc)
+		}
+		st, err := sc.Prepare(`PRAGMA data_version`)
+		if err != nil {
+			return err
+		}
+		c.version = st.(*sqlite3.SQLiteStmt)
+		return nil
+	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("store: prepare: %w", err), conn.Close())
 	}
-	return &authzCache{conn: conn, version: st, entries: make(map[authzKey]authzEntry)}, nil
+	return c, nil
 }
 
 // dataVersion is the database's data version now.
-func (c *authzCache) dataVersion(ctx context.Context) (int64, error) {
-	var v int64
+func (c *authzCache) dataVersion() (int64, error) {
 	c.asking.Lock()
-	err := read(ctx, c.version).Scan(&v)
-	c.asking.Unlock()
-	if err != nil {
+	defer c.asking.Unlock()
+	if err := c.conn.Raw(c.ask); err != nil {
 		return 0, fmt.Errorf("store: data version: %w", err)
 	}
+	v, ok := c.row[0].(int64)
+	if !ok {
+		return 0, fmt.Errorf("store: data version: %T", c.row[0])
+	}
 	return v, nil
+}
+
+// askDriver runs PRAGMA data_version on the driver's connection, into
+// c.row; conn.Raw holds that connection meanwhile.
+func (c *authzCache) askDriver(any) error {
+	rows, err := c.version.QueryContext(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	err = rows.Next(c.row)
+	return errors.Join(err, rows.Close())
 }
 
 // get returns the answer kept for q under data version v, if it still
@@ -113,10 +147,16 @@ func (c *authzCache) put(v int64, k authzKey, e authzEntry) {
 	c.entries[k] = e
 }
 
-// close gives the connection back; a second close does nothing, as the
-// DB's does.
+// close closes the statement and gives the connection back; a second
+// close does nothing, as the DB's does.
 func (c *authzCache) close() error {
-	err := c.version.Close()
+	c.asking.Lock()
+	defer c.asking.Unlock()
+	var err error
+	if c.version != nil {
+		err = c.conn.Raw(func(any) error { return c.version.Close() })
+		c.version = nil
+	}
 	if cerr := c.conn.Close(); !errors.Is(cerr, sql.ErrConnDone) {
 		err = errors.Join(err, cerr)
 	}
@@ -130,7 +170,7 @@ func (c *authzCache) close() error {
 // when nothing has committed since (authzCache); its Memberships are
 // shared with other callers and must not be changed.
 func (db *DB) AuthzFacts(ctx context.Context, q phonegate.AuthzQuery) (phonegate.AuthzFacts, error) {
-	v, err := db.authzSeen.dataVersion(ctx)
+	v, err := db.authzSeen.dataVersion()
 	if err != nil {
 		// Without a version nothing kept can be trusted, nor kept.
 		return db.readAuthzFacts(ctx, q)
