@@ -88,10 +88,7 @@ func (s *Service) Authorize(ctx context.Context, token, trustToken, hostport str
 		return AuthzResult{Verdict: VerdictUnknownHost}, nil
 	}
 	now := s.now()
-	q := AuthzQuery{Host: h, IdleSince: now.Add(-SessionIdle), CreatedSince: now.Add(-SessionAbsolute)}
-	if c := siteCandidates(h); len(c) > 1 {
-		q.Wildcard = c[1]
-	}
+	q := AuthzQuery{Host: h, Wildcard: siteWildcard(h), IdleSince: now.Add(-SessionIdle), CreatedSince: now.Add(-SessionAbsolute)}
 	if token != "" {
 		q.SessionHash = HashToken(token)
 	}

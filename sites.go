@@ -57,11 +57,19 @@ func NormalizeSiteHost(s string) string {
 // parent. A wildcard covers one level only: "*.example.com" covers
 // "app.example.com", not "example.com" nor "a.b.example.com".
 func siteCandidates(h string) []string {
-	out := []string{h}
-	if i := strings.IndexByte(h, '.'); i > 0 && strings.Contains(h[i+1:], ".") {
-		out = append(out, "*"+h[i:])
+	if w := siteWildcard(h); w != "" {
+		return []string{h, w}
 	}
-	return out
+	return []string{h}
+}
+
+// siteWildcard is the "*." site one level above host h that would also
+// cover it, "" for none (a wildcard never covers its own domain's top).
+func siteWildcard(h string) string {
+	if i := strings.IndexByte(h, '.'); i > 0 && strings.Contains(h[i+1:], ".") {
+		return "*" + h[i:]
+	}
+	return ""
 }
 
 // RequestHost is the host a request names (a Host header or the host of a
