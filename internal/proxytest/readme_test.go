@@ -17,11 +17,11 @@ func TestREADMEConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	section, ok := readmeSection(string(b), "## Protect an app")
+	section, ok := proxytest.READMESection(string(b), "## Protect an app")
 	if !ok {
 		t.Fatal(`the README has no "Protect an app" section`)
 	}
-	blocks := fencedBlocks(section)
+	blocks := proxytest.FencedBlocks(section)
 	cfg := proxytest.Config{Host: "app.example.com", Upstream: "127.0.0.1:3000", Gate: "127.0.0.1:8080"}
 	for _, tt := range []struct {
 		name, want string
@@ -51,30 +51,4 @@ func TestREADMEConfigs(t *testing.T) {
 			t.Errorf("the README's Traefik configuration lacks %q:\n%s", want, traefik)
 		}
 	}
-}
-
-// readmeSection is the text of the section that starts with heading, up
-// to the next heading of its level.
-func readmeSection(doc, heading string) (string, bool) {
-	i := strings.Index(doc, "\n"+heading+"\n")
-	if i < 0 {
-		return "", false
-	}
-	rest := doc[i+1+len(heading):]
-	if j := strings.Index(rest, "\n## "); j >= 0 {
-		rest = rest[:j]
-	}
-	return rest, true
-}
-
-// fencedBlocks are the contents of the ``` blocks of text, each ending in
-// a newline.
-func fencedBlocks(text string) []string {
-	var out []string
-	parts := strings.Split(text, "\n```")
-	for i := 1; i+1 < len(parts); i += 2 {
-		_, body, _ := strings.Cut(parts[i], "\n") // past the info string
-		out = append(out, body+"\n")
-	}
-	return out
 }
