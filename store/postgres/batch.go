@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/phonegate/phonegate"
+	"github.com/phonegate/phonegate/store/internal/batch"
 )
 
 // batcher is the group commit of an instance's status callbacks, as store/sqlite's: one
@@ -29,42 +28,36 @@ import (
 type batcher struct {
 	pool    *pgxpool.Pool
 	timeout time.Duration // bounds one transaction of the batcher, as the statement timeout does a statement
-	queue   chan *batchWrite
-	quit    chan struct{} // closed by stop
-	done    chan struct{} // closed when the goroutine has ended
-	once    sync.Once
+	q       *batch.Queue[write]
 
 	commits atomic.Int64 // transactions committed
 	writes  atomic.Int64 // writes committed
 	alone   atomic.Int64 // writes run again alone after their batch failed
 }
 
-// batchWrite is one queued write.
-type batchWrite struct {
-	ctx   context.Context                            // the caller's; a write whose caller has gone is not applied
+// write is one queued write.
+type write struct {
 	key   string                                     // the order of the batch's writes: the row it locks first
 	queue func(b *pgx.Batch)                         // queues the write's first statements; may be nil
 	then  func(ctx context.Context, tx pgx.Tx) error // runs once every write's first statements have; may be nil
-	err   chan error                                 // buffered: the batcher never waits for the caller
 }
+
+// batchWrite is one queued write as the queue hands it over.
+type batchWrite = batch.Write[write]
 
 // maxBatch bounds a transaction, so that one batch never holds its row locks long when
 // thousands of writes are queued.
 const maxBatch = 128
 
 func startBatcher(pool *pgxpool.Pool, timeout time.Duration) *batcher {
-	b := &batcher{pool: pool, timeout: timeout, queue: make(chan *batchWrite, maxBatch),
-		quit: make(chan struct{}), done: make(chan struct{})}
-	go b.run()
+	b := &batcher{pool: pool, timeout: timeout}
+	b.q = batch.Start(maxBatch, b.apply)
 	return b
 }
 
 // stop applies the writes still queued and waits until the batcher has ended; a write queued
 // after that gets ErrClosed.
-func (b *batcher) stop() {
-	b.once.Do(func() { close(b.quit) })
-	<-b.done
-}
+func (b *batcher) stop() { b.q.Stop() }
 
 // batched applies a write in a transaction shared with the other writes queued meanwhile, and
 // returns once that transaction has committed: queue adds its first statements to the batch's
@@ -76,100 +69,31 @@ func (b *batcher) stop() {
 // statement would abort the whole shared transaction, so a caller's context only decides
 // whether its write is applied at all, and how long the caller waits.
 func (db *DB) batched(ctx context.Context, key string, queue func(b *pgx.Batch), then func(ctx context.Context, tx pgx.Tx) error) error {
-	b := db.batch
-	w := &batchWrite{ctx: ctx, key: key, queue: queue, then: then, err: make(chan error, 1)}
-	select {
-	case b.queue <- w:
-	case <-b.quit:
-		return phonegate.ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-w.err:
-		return err
-	case <-b.done:
-		// Stopped with the write still queued, or just answered.
-		select {
-		case err := <-w.err:
-			return err
-		default:
-			return phonegate.ErrClosed
-		}
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (b *batcher) run() {
-	defer close(b.done)
-	batch := make([]*batchWrite, 0, maxBatch)
-	for {
-		select {
-		case <-b.quit:
-			// Apply what was queued before Close.
-			for b.next(batch[:0]) {
-			}
-			return
-		case w := <-b.queue:
-			b.next(append(batch[:0], w))
-		}
-	}
-}
-
-// next fills batch with what is queued, up to maxBatch, and applies it. It reports whether
-// there was anything to apply.
-func (b *batcher) next(batch []*batchWrite) bool {
-fill:
-	for len(batch) < maxBatch {
-		select {
-		case w := <-b.queue:
-			batch = append(batch, w)
-		default:
-			break fill
-		}
-	}
-	if len(batch) == 0 {
-		return false
-	}
-	b.apply(batch)
-	clear(batch) // let the answered writes go
-	return true
+	return db.batch.q.Do(ctx, write{key: key, queue: queue, then: then})
 }
 
 // apply commits a batch, answering each write. If the batch fails, each write whose caller
 // still waits is tried again in a transaction of its own, run again as db.tx runs one when
 // PostgreSQL aborts it as a deadlock or a serialization failure.
-func (b *batcher) apply(batch []*batchWrite) {
-	live := batch[:0]
-	for _, w := range batch {
-		if err := w.ctx.Err(); err != nil {
-			w.err <- err
-			continue
-		}
-		live = append(live, w)
-	}
-	if len(live) == 0 {
-		return
-	}
-	slices.SortStableFunc(live, func(a, b *batchWrite) int { return strings.Compare(a.key, b.key) })
+func (b *batcher) apply(live []*batchWrite) {
+	slices.SortStableFunc(live, func(a, b *batchWrite) int { return strings.Compare(a.Op.key, b.Op.key) })
 	err := b.commit(live)
 	if err == nil {
 		for _, w := range live {
-			w.err <- nil
+			w.Answer(nil)
 		}
 		return
 	}
 	for _, w := range live {
 		b.alone.Add(1)
-		err := w.ctx.Err()
+		err := w.Ctx.Err()
 		for try := 1; err == nil; try++ {
 			err = b.commit([]*batchWrite{w})
 			if !retryable(err) || try == maxTries {
 				break
 			}
 		}
-		w.err <- err
+		w.Answer(err)
 	}
 }
 
@@ -192,8 +116,8 @@ func (b *batcher) commit(ws []*batchWrite) (err error) {
 	}()
 	var first pgx.Batch
 	for _, w := range ws {
-		if w.queue != nil {
-			w.queue(&first)
+		if w.Op.queue != nil {
+			w.Op.queue(&first)
 		}
 	}
 	if first.Len() > 0 {
@@ -202,10 +126,10 @@ func (b *batcher) commit(ws []*batchWrite) (err error) {
 		}
 	}
 	for _, w := range ws {
-		if w.then == nil {
+		if w.Op.then == nil {
 			continue
 		}
-		if err := w.then(ctx, tx); err != nil {
+		if err := w.Op.then(ctx, tx); err != nil {
 			return err
 		}
 	}

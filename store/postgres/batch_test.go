@@ -81,7 +81,7 @@ func holdBatcher(t *testing.T, db *DB) (release func()) {
 
 // queued waits until n writes are queued behind the held batch.
 func queued(db *DB, n int) {
-	for len(db.batch.queue) < n {
+	for db.batch.q.Queued() < n {
 		runtime.Gosched()
 	}
 }

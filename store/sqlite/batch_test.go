@@ -67,7 +67,7 @@ func holdBatcher(t *testing.T, db *DB) (release func()) {
 
 // queued waits until n writes are queued behind the held batch.
 func queued(db *DB, n int) {
-	for len(db.batch.queue) < n {
+	for db.batch.q.Queued() < n {
 		runtime.Gosched()
 	}
 }
@@ -204,7 +204,7 @@ func TestBatchClose(t *testing.T) {
 	queued(db, n)
 	closed := make(chan error, 1)
 	go func() { closed <- db.Close() }()
-	for !isClosed(db.batch.quit) {
+	for !db.batch.q.Stopping() {
 		runtime.Gosched()
 	}
 	release()
@@ -229,14 +229,5 @@ func TestBatchClose(t *testing.T) {
 	defer db.Close()
 	if got := kvCount(t, db); got != n {
 		t.Errorf("rows after reopening = %d, want %d", got, n)
-	}
-}
-
-func isClosed(c chan struct{}) bool {
-	select {
-	case <-c:
-		return true
-	default:
-		return false
 	}
 }
