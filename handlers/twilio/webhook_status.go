@@ -26,11 +26,12 @@ func (s *Webhooks) voiceStatus(w http.ResponseWriter, r *http.Request, p *Params
 // stored (or there was nothing to store), 503 when the store refused it,
 // so that a 2xx always means the update is in the database.
 func (s *Webhooks) answerStatus(w http.ResponseWriter, r *http.Request, p *Params, channel, status string) {
-	code, err := strconv.Atoi(p.Post.Get("ErrorCode"))
-	if err != nil {
-		code = 0
+	// Most callbacks carry no ErrorCode: Atoi would allocate its error.
+	code := 0
+	if v := p.Post.Get("ErrorCode"); v != "" {
+		code, _ = strconv.Atoi(v) // not a number: no code
 	}
-	err = s.svc.DeliveryStatus(r.Context(), phonegate.StatusReport{Channel: channel, ID: deliveryParam(p),
+	err := s.svc.DeliveryStatus(r.Context(), phonegate.StatusReport{Channel: channel, ID: deliveryParam(p),
 		Status: status, ErrorCode: code, To: p.Post.Get("To")})
 	if err != nil {
 		w.WriteHeader(http.StatusServiceUnavailable)
