@@ -29,7 +29,9 @@ func (s *Webhooks) answerStatus(w http.ResponseWriter, r *http.Request, p *Param
 	// Most callbacks carry no ErrorCode: Atoi would allocate its error.
 	code := 0
 	if v := p.Post.Get("ErrorCode"); v != "" {
-		code, _ = strconv.Atoi(v) // not a number: no code
+		if n, err := strconv.Atoi(v); err == nil {
+			code = n // not a number: no code
+		}
 	}
 	err := s.svc.DeliveryStatus(r.Context(), phonegate.StatusReport{Channel: channel, ID: deliveryParam(p),
 		Status: status, ErrorCode: code, To: p.Post.Get("To")})
