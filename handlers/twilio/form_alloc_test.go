@@ -26,4 +26,3 @@ func TestValidFormAllocatesNothing(t *testing.T) {
 		t.Errorf("ValidForm allocates %v times", n)
 	}
 }
-

@@ -98,9 +98,9 @@ func TestReadParams(t *testing.T) {
 	const body = "To=%2B15005550006&Digits=1"
 	tests := []struct {
 		name, target, ctype, body string
-		wantTo, wantRound      string
-		wantErr                bool
-		tooLarge               bool
+		wantTo, wantRound         string
+		wantErr                   bool
+		tooLarge                  bool
 	}{
 		{name: "form", target: "/twilio/voice/gather?d=x&r=2", ctype: "application/x-www-form-urlencoded", body: body, wantTo: "+15005550006", wantRound: "2"},
 		{name: "form with charset", target: "/twilio/voice?d=x", ctype: "application/x-www-form-urlencoded; charset=UTF-8", body: body, wantTo: "+15005550006"},
