@@ -32,9 +32,9 @@ type Signer struct {
 }
 
 type signState struct {
-	mac   hash.Hash
-	buf   []byte
-	names []string
+	mac hash.Hash
+	buf []byte
+	sum [sha1.Size]byte // the MAC's output, here so that it is not allocated
 }
 
 // NewSigner returns the Signer of an account's auth token.
@@ -52,12 +52,18 @@ func Signature(authToken, fullURL string, form url.Values) string {
 
 // Signature returns the X-Twilio-Signature of fullURL and form.
 func (s *Signer) Signature(fullURL string, form url.Values) string {
-	sum := s.sum(fullURL, form)
+	sum := s.sum(fullURL, FormOf(form))
 	return string(sum[:])
 }
 
 // Valid reports whether sig is Twilio's signature of fullURL and form.
 func (s *Signer) Valid(fullURL string, form url.Values, sig string) bool {
+	return s.ValidForm(fullURL, FormOf(form), sig)
+}
+
+// ValidForm reports whether sig is Twilio's signature of fullURL and the
+// parameters of form, without allocating.
+func (s *Signer) ValidForm(fullURL string, form Form, sig string) bool {
 	if len(sig) != base64.StdEncoding.EncodedLen(sha1.Size) {
 		return false
 	}
@@ -65,30 +71,34 @@ func (s *Signer) Valid(fullURL string, form url.Values, sig string) bool {
 	return subtle.ConstantTimeCompare(want[:], []byte(sig)) == 1
 }
 
-// sum is the base64 signature of fullURL and form.
-func (s *Signer) sum(fullURL string, form url.Values) [28]byte {
+// sum is the base64 signature of fullURL and form, whose names are in
+// Twilio's order already (Form).
+func (s *Signer) sum(fullURL string, form Form) [28]byte {
 	st := s.pool.Get().(*signState)
 	defer s.pool.Put(st)
 	st.buf = append(st.buf[:0], fullURL...)
-	st.names = st.names[:0]
-	for k := range form {
-		st.names = append(st.names, k)
-	}
-	slices.SortFunc(st.names, compareUTF16)
-	for _, k := range st.names {
-		vs := form[k]
-		if len(vs) > 1 {
-			vs = SignedValues(vs)
+	for ps := form.pairs; len(ps) > 0; {
+		n := 1
+		for n < len(ps) && ps[n].name == ps[0].name {
+			n++
 		}
-		for _, v := range vs {
-			st.buf = append(append(st.buf, k...), v...)
+		if n == 1 {
+			st.buf = append(append(st.buf, ps[0].name...), ps[0].value...)
+		} else {
+			vs := make([]string, n)
+			for i, p := range ps[:n] {
+				vs[i] = p.value
+			}
+			for _, v := range SignedValues(vs) {
+				st.buf = append(append(st.buf, ps[0].name...), v...)
+			}
 		}
+		ps = ps[n:]
 	}
 	st.mac.Reset()
 	st.mac.Write(st.buf)
-	var sum [sha1.Size]byte
 	var b64 [28]byte // base64 of 20 bytes
-	base64.StdEncoding.Encode(b64[:], st.mac.Sum(sum[:0]))
+	base64.StdEncoding.Encode(b64[:], st.mac.Sum(st.sum[:0]))
 	if cap(st.buf) > maxPooledBytes {
 		st.buf = nil
 	}

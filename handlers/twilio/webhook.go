@@ -13,22 +13,29 @@ import (
 // reads. Twilio's largest, an inbound message, is a few kilobytes.
 const MaxWebhookBytes = 64 << 10
 
+// handler is a webhook's handler: the request and its parameters, parsed
+// once by Signed.
+type handler func(w http.ResponseWriter, r *http.Request, p *Params)
+
 // Signed wraps a webhook: it reads the form, bounded, and lets the
 // request through only when X-Twilio-Signature is Twilio's signature of the
-// public URL of the request and its POST parameters. A malformed form gets
-// 400 and a missing or bad signature 403, before the handler can change
-// anything. The signer's single HMAC over the URL as given decides almost
-// every genuine request; twilio-go's validator, several times dearer, is
-// asked only when that fails. A refusal for the signature is counted
-// under route, the path pattern the webhook is registered at.
-func (s *Webhooks) Signed(route string, h http.HandlerFunc) http.Handler {
+// public URL of the request and its POST parameters. A malformed form or
+// query gets 400, a body past MaxWebhookBytes 413, and a missing or bad
+// signature 403, before the handler can change anything. The signer's
+// single HMAC over the URL as given decides almost every genuine request;
+// twilio-go's validator, several times dearer, is asked only when that
+// fails. A refusal for the signature is counted under route, the path
+// pattern the webhook is registered at.
+func (s *Webhooks) Signed(route string, h handler) http.Handler {
 	fast := NewSigner(s.cfg.AuthToken)
 	validator := client.NewRequestValidator(s.cfg.AuthToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxWebhookBytes)
-		if err := r.ParseForm(); err != nil {
+		p, err := readParams(r)
+		defer p.release()
+		if err != nil {
 			status := http.StatusBadRequest
-			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok || errors.Is(err, errTooLarge) {
 				status = http.StatusRequestEntityTooLarge
 			}
 			http.Error(w, "bad request", status)
@@ -36,13 +43,13 @@ func (s *Webhooks) Signed(route string, h http.HandlerFunc) http.Handler {
 		}
 		sig := r.Header.Get(SignatureHeader)
 		fullURL := s.publicURL(r.URL.RequestURI())
-		if sig == "" || !fast.Valid(fullURL, r.PostForm, sig) && !validator.Validate(fullURL, ValidatorParams(r.PostForm), sig) {
+		if sig == "" || !fast.ValidForm(fullURL, p.Post, sig) && !validator.Validate(fullURL, ValidatorParams(p.Post.Values()), sig) {
 			s.log.Warn().Str("path", r.URL.Path).Bool("signature", sig != "").Msg("twilio webhook refused: bad signature")
 			s.refused(route)
 			http.Error(w, "Twilio request validation failed", http.StatusForbidden)
 			return
 		}
-		h(w, r)
+		h(w, r, p)
 	})
 }
 
@@ -58,4 +65,4 @@ func writeTwiML(w http.ResponseWriter, doc *twiml.Response) {
 }
 
 // deliveryParam returns the opaque delivery ID of a webhook's URL.
-func deliveryParam(r *http.Request) string { return r.URL.Query().Get("d") }
+func deliveryParam(p *Params) string { return p.Query.Get("d") }

@@ -13,9 +13,9 @@ const replyFault = "Sorry, something went wrong. Please try again in a moment."
 // smsInbound answers a message to the Twilio number with what the service
 // says to reply (see phonegate.Service.InboundSMS): a Message, or an empty
 // document when there is nothing to say.
-func (s *Webhooks) smsInbound(w http.ResponseWriter, r *http.Request) {
-	from := strings.TrimSpace(r.PostForm.Get("From"))
-	reply, err := s.svc.InboundSMS(r.Context(), from, r.PostForm.Get("Body"))
+func (s *Webhooks) smsInbound(w http.ResponseWriter, r *http.Request, p *Params) {
+	from := strings.TrimSpace(p.Post.Get("From"))
+	reply, err := s.svc.InboundSMS(r.Context(), from, p.Post.Get("Body"))
 	switch {
 	case err != nil:
 		s.log.Error().Err(err).Msg("inbound message")

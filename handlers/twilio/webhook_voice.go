@@ -13,9 +13,9 @@ import (
 // up: the greeting and the gate that waits for a key before the code is
 // read, so that a voicemail box never records it. The code is not in this
 // document at all.
-func (s *Webhooks) voice(w http.ResponseWriter, r *http.Request) {
-	id := deliveryParam(r)
-	a, err := s.svc.AnswerCall(r.Context(), id, r.PostForm.Get("CallSid"))
+func (s *Webhooks) voice(w http.ResponseWriter, r *http.Request, p *Params) {
+	id := deliveryParam(p)
+	a, err := s.svc.AnswerCall(r.Context(), id, p.Post.Get("CallSid"))
 	s.writeCall(w, id, a, err)
 }
 
@@ -24,10 +24,9 @@ func (s *Webhooks) voice(w http.ResponseWriter, r *http.Request) {
 // round asked for (at most twiml.MaxRounds), or a goodbye when no key was
 // pressed or a key other than 1 at the repeat prompt. The code goes
 // nowhere but into this document.
-func (s *Webhooks) voiceGather(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query() // one parse for the delivery (deliveryParam) and the round
-	id := q.Get("d")
-	a, err := s.svc.PressKey(r.Context(), id, r.PostForm.Get("CallSid"), r.PostForm.Get("Digits"), q.Get(twiml.RoundParam))
+func (s *Webhooks) voiceGather(w http.ResponseWriter, r *http.Request, p *Params) {
+	id := deliveryParam(p)
+	a, err := s.svc.PressKey(r.Context(), id, p.Post.Get("CallSid"), p.Post.Get("Digits"), p.Query.Get(twiml.RoundParam))
 	s.writeCall(w, id, a, err)
 }
 
@@ -73,6 +72,6 @@ func (s *Webhooks) callScript(id, label, code string) twiml.CallScript {
 }
 
 // voiceInbound answers a call to the Twilio number: it only places calls.
-func (s *Webhooks) voiceInbound(w http.ResponseWriter, r *http.Request) {
+func (s *Webhooks) voiceInbound(w http.ResponseWriter, _ *http.Request, _ *Params) {
 	writeTwiML(w, twiml.InboundCall(""))
 }

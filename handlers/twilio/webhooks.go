@@ -93,7 +93,7 @@ func (s *Webhooks) Routes() []httpx.Route {
 	var out []httpx.Route
 	for _, rt := range []struct {
 		path string
-		h    http.HandlerFunc
+		h    handler
 	}{
 		{"/twilio/voice", s.voice},
 		{"/twilio/voice/gather", s.voiceGather},

@@ -1,14 +1,17 @@
 package web
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
-	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+	"golang.org/x/text/unicode/norm"
 )
 
 // defaultCountry is the country preselected for a number typed without +.
@@ -46,6 +49,18 @@ func countryName(names display.Namer, code string) string {
 	return code
 }
 
+// sortKey is a name as an English reader sorts it: without accents and
+// without case, so that "Åland Islands" sorts as "aland islands". Letters
+// are decomposed (NFD) and their combining marks dropped.
+func sortKey(name string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, norm.NFD.String(name))
+}
+
 // allCountries is every region libphonenumber knows, by name, sorted as
 // people sort (Åland Islands beside Albania, Côte d’Ivoire beside Costa
 // Rica, not after Zimbabwe as bytes would have them); it is built once.
@@ -53,21 +68,16 @@ var allCountries = sync.OnceValue(func() []countryOption {
 	names := display.English.Regions()
 	type named struct {
 		countryOption
-		name string
+		name, key string
 	}
 	var all []named
 	for code := range phonenumbers.GetSupportedRegions() {
 		name := countryName(names, code)
 		cc := phonenumbers.GetCountryCodeForRegion(code)
-		all = append(all, named{countryOption{Code: code, Label: name + " (+" + strconv.Itoa(cc) + ")"}, name})
+		all = append(all, named{countryOption{Code: code, Label: name + " (+" + strconv.Itoa(cc) + ")"}, name, sortKey(name)})
 	}
-	// A Collator is not safe for concurrent use: this one lives only here.
-	c := collate.New(language.English, collate.Loose)
 	slices.SortFunc(all, func(a, b named) int {
-		if n := c.CompareString(a.name, b.name); n != 0 {
-			return n
-		}
-		return c.CompareString(a.Label, b.Label)
+		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.name, b.name), strings.Compare(a.Label, b.Label))
 	})
 	out := make([]countryOption, len(all))
 	for i, n := range all {
