@@ -53,30 +53,46 @@ type CallScript struct {
 // still requests GatherURL (with no Digits), which answers CallGoodbye; the
 // goodbye after the Gather is a safety net for a request that Twilio skips.
 func CallGate(s CallScript) *Response {
+	p := phrasesFor(s.Voice, s.Language)
 	greeting := "Hello. This is a call with your phonegate verification code."
-	if p := strings.TrimSpace(s.Project); p != "" {
-		greeting = "Hello. This is a call with your phonegate verification code for " + spokenName(p) + "."
+	if name := strings.TrimSpace(s.Project); name != "" {
+		greeting = "Hello. This is a call with your phonegate verification code for " + spokenName(name) + "."
 	}
-	return &Response{Verbs: []Verb{
-		s.say(greeting),
-		Gather{
-			Input:               "dtmf",
-			NumDigits:           1,
-			Timeout:             gateTimeout,
-			Action:              s.GatherURL,
-			Method:              "POST",
-			ActionOnEmptyResult: true,
-			Verbs:               []Nested{s.say("Press any key to hear your code.")},
-		},
-		s.say(noKey),
-		Hangup{},
-	}}
+	// One allocation holds the document and the verbs that are its own,
+	// which it holds by pointer; the phrases are shared.
+	d := new(struct {
+		r      Response
+		verbs  [4]Verb
+		greet  Say
+		gather Gather
+		prompt [1]Nested
+	})
+	d.greet = p.say(greeting)
+	d.prompt[0] = p.gatePrompt
+	d.gather = Gather{
+		Input:               "dtmf",
+		NumDigits:           1,
+		Timeout:             gateTimeout,
+		Action:              s.GatherURL,
+		Method:              "POST",
+		ActionOnEmptyResult: true,
+		Verbs:               d.prompt[:],
+	}
+	d.verbs = [...]Verb{&d.greet, &d.gather, p.noKey, hangup}
+	d.r.Verbs = d.verbs[:]
+	return &d.r
 }
 
 // CallGoodbye returns the document for a gate that saw no key: a goodbye,
 // without the code.
 func CallGoodbye(s CallScript) *Response {
-	return &Response{Verbs: []Verb{s.say(noKey), Hangup{}}}
+	d := new(struct {
+		r     Response
+		verbs [2]Verb
+	})
+	d.verbs = [...]Verb{phrasesFor(s.Voice, s.Language).noKey, hangup}
+	d.r.Verbs = d.verbs[:]
+	return &d.r
 }
 
 const noKey = "No key was pressed. Goodbye."
@@ -90,35 +106,39 @@ const noKey = "No key was pressed. Goodbye."
 // one.
 func CallCode(s CallScript, round int) *Response {
 	round = min(max(round, 1), MaxRounds)
-	// Verb values are immutable, so one boxed Pause and one boxed Say per
-	// digit serve both readings.
-	pause := Verb(Pause{Length: 1})
-	digits := make([]Verb, 0, len(s.Code))
-	for i := 0; i < len(s.Code); {
-		_, n := utf8.DecodeRuneInString(s.Code[i:])
-		digits = append(digits, s.say(s.Code[i:i+n]))
-		i += n
-	}
-
-	verbs := make([]Verb, 0, 4*len(digits)+8)
-	for _, intro := range []string{"Your code is", "Again, your code is"} {
-		verbs = append(verbs, s.say(intro), pause)
-		for _, d := range digits {
-			verbs = append(verbs, d, pause)
+	p := phrasesFor(s.Voice, s.Language)
+	// As in CallGate, with the verbs apart, as their number follows the
+	// code's length.
+	d := new(struct {
+		r      Response
+		gather Gather
+		prompt [1]Nested
+	})
+	// Two readings of an intro, a pause and the digits with a pause after
+	// each, then the repeat prompt, the goodbye and the hangup.
+	verbs := make([]Verb, 0, 2*(2+2*utf8.RuneCountInString(s.Code))+3)
+	for _, intro := range [...]Verb{p.yourCode, p.againCode} {
+		verbs = append(verbs, intro, pause)
+		for i := 0; i < len(s.Code); {
+			_, n := utf8.DecodeRuneInString(s.Code[i:])
+			verbs = append(verbs, p.digit(s.Code[i:i+n]), pause)
+			i += n
 		}
 	}
 	if round < MaxRounds {
-		verbs = append(verbs, Gather{
+		d.prompt[0] = p.repeatPrompt
+		d.gather = Gather{
 			Input:     "dtmf",
 			NumDigits: 1,
 			Timeout:   repeatTimeout,
 			Action:    withRound(s.GatherURL, round+1),
 			Method:    "POST",
-			Verbs:     []Nested{s.say("Press 1 to hear it again.")},
-		})
+			Verbs:     d.prompt[:],
+		}
+		verbs = append(verbs, &d.gather)
 	}
-	verbs = append(verbs, s.say("Goodbye."), Hangup{})
-	return &Response{Verbs: verbs}
+	d.r.Verbs = append(verbs, p.goodbye, hangup)
+	return &d.r
 }
 
 // withRound adds RoundParam to an action URL that may already have a query.
@@ -128,11 +148,6 @@ func withRound(url string, round int) string {
 		sep = "&"
 	}
 	return url + sep + RoundParam + "=" + strconv.Itoa(round)
-}
-
-// say returns a Say in the script's voice.
-func (s CallScript) say(text string) Say {
-	return voiced(text, s.Voice, s.Language)
 }
 
 func voiced(text, voice, language string) Say {
@@ -170,7 +185,7 @@ func InboundCall(project string) *Response {
 }
 
 func goodbye(text string) *Response {
-	return &Response{Verbs: []Verb{voiced(text, "", ""), Hangup{}}}
+	return &Response{Verbs: []Verb{voiced(text, "", ""), hangup}}
 }
 
 // Empty returns a document with no verbs: Twilio does nothing more, which

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -217,4 +220,41 @@ func BenchmarkCallCodeEncodingXML(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestVoicesAtOnce: documents in two voices built at once each come out in
+// their own voice, though the verbs that never change are shared between
+// the documents of one voice.
+func TestVoicesAtOnce(t *testing.T) {
+	docs := map[string]func() *twiml.Response{
+		"gate":              func() *twiml.Response { return twiml.CallGate(script) },
+		"gate-custom-voice": func() *twiml.Response { return twiml.CallGate(customVoice) },
+		"code-round-1":      func() *twiml.Response { return twiml.CallCode(script, 1) },
+		"code-custom-voice": func() *twiml.Response { return twiml.CallCode(customVoice, 1) },
+	}
+	want := map[string][]byte{}
+	for name := range docs {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "twiml", name+".xml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[name] = b
+	}
+	var wg sync.WaitGroup
+	for name, doc := range docs {
+		wg.Go(func() {
+			for range 200 {
+				var buf bytes.Buffer
+				if _, err := doc().WriteTo(&buf); err != nil {
+					t.Error(err)
+					return
+				}
+				if !bytes.Equal(buf.Bytes(), want[name]) {
+					t.Errorf("%s differs from its golden file:\n%s", name, buf.Bytes())
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -59,6 +59,11 @@ func TestEquivalence(t *testing.T) {
 		{"negative numbers", &twiml.Response{Verbs: []twiml.Verb{
 			twiml.Say{Loop: -1}, twiml.Pause{Length: -2}, twiml.Gather{NumDigits: -3, Timeout: -4},
 		}}},
+		{"printable signs", &twiml.Response{Verbs: []twiml.Verb{
+			twiml.Say{Text: `"Tom" & 'Jerry' <Co>`, Voice: `a&b`, Language: `<>`},
+			twiml.Gather{Action: `/g?d=1&r=2&'x'="y"`},
+			twiml.Message{Body: `&&<<>>""''`},
+		}}},
 		{"awkward text", &twiml.Response{Verbs: []twiml.Verb{
 			twiml.Say{Text: awkward, Voice: awkward, Language: awkward},
 			twiml.Gather{Action: awkward, Method: awkward, Input: awkward},

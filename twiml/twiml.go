@@ -82,8 +82,13 @@ var bufPool = sync.Pool{
 func sizeHint(r *Response) int {
 	n := len(r.Verbs)
 	for _, v := range r.Verbs {
-		if g, ok := v.(Gather); ok {
+		switch g := v.(type) {
+		case Gather:
 			n += len(g.Verbs)
+		case *Gather:
+			if g != nil {
+				n += len(g.Verbs)
+			}
 		}
 	}
 	return len(xml.Header) + len("<Response></Response>\n") + 80*n

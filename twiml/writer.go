@@ -76,17 +76,37 @@ func appendBoolAttr(b []byte, name string, v bool) []byte {
 	return append(b, `="true"`...)
 }
 
-// appendText appends s escaped. encoding/xml escapes attribute values and
-// character data alike with xml.EscapeText; most strings here are plain
-// ASCII that it would leave alone, so those are copied directly.
+// appendText appends s escaped as xml.EscapeText escapes attribute values
+// and character data. Most strings here are printable ASCII, of which it
+// replaces only the five signs below, so those are escaped directly; any
+// other byte (a control character, UTF-8) hands the whole string to
+// xml.EscapeText.
 func appendText(b []byte, s string) []byte {
+	start, last := len(b), 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < ' ', c > '~', c == '"', c == '&', c == '\'', c == '<', c == '>':
-			return appendEscaped(b, s)
+		var esc string
+		switch c := s[i]; c {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		default:
+			if c < ' ' || c > '~' {
+				return appendEscaped(b[:start], s)
+			}
+			continue
 		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		last = i + 1
 	}
-	return append(b, s...)
+	return append(b, s[last:]...)
 }
 
 // appendEscaped appends s as xml.EscapeText writes it.

@@ -67,7 +67,7 @@ func (s *Webhooks) callScript(id, label, code string) twiml.CallScript {
 		Code:      code,
 		Voice:     s.cfg.Voice,
 		Language:  s.cfg.VoiceLanguage,
-		GatherURL: s.publicURL("/twilio/voice/gather?d=" + url.QueryEscape(id)),
+		GatherURL: s.gather + url.QueryEscape(id),
 	}
 }
 

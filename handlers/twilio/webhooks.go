@@ -38,6 +38,9 @@ type Webhooks struct {
 	svc  *phonegate.Service
 	log  zerolog.Logger
 	base string // the public URL, computed once: every webhook signs against it
+	// gather is the public URL of the voice gather up to the delivery ID,
+	// which every code call's Gather action starts with.
+	gather string
 
 	refused func(route string) // Config.SignatureFailed, never nil
 }
@@ -61,11 +64,28 @@ func New(cfg Config) (*Webhooks, error) {
 	if refused == nil {
 		refused = func(string) {}
 	}
-	return &Webhooks{cfg: cfg, svc: cfg.Service, log: cfg.Logger, base: u.String(), refused: refused}, nil
+	s := &Webhooks{cfg: cfg, svc: cfg.Service, log: cfg.Logger, base: u.String(), refused: refused}
+	s.gather = s.publicURL("/twilio/voice/gather?d=")
+	return s, nil
 }
 
 // publicURL returns the absolute URL of path on this server.
 func (s *Webhooks) publicURL(path string) string { return s.base + path }
+
+// requestURL returns the public URL of a request for u, the URL Twilio
+// signed: the same string as s.publicURL(u.RequestURI()), which builds it
+// twice, in one allocation for a path and query as Twilio requests them.
+func (s *Webhooks) requestURL(u *url.URL) string {
+	path := u.EscapedPath()
+	switch {
+	case u.Opaque != "" || path == "":
+		return s.publicURL(u.RequestURI())
+	case u.RawQuery == "" && !u.ForceQuery:
+		return s.base + path
+	default:
+		return s.base + path + "?" + u.RawQuery
+	}
+}
 
 // Routes returns Twilio's webhooks (DESIGN §4), each behind the signature
 // check.
