@@ -42,7 +42,7 @@ func (s *Webhooks) Signed(route string, h handler) http.Handler {
 			return
 		}
 		sig := r.Header.Get(SignatureHeader)
-		fullURL := s.publicURL(r.URL.RequestURI())
+		fullURL := s.requestURL(r.URL)
 		if sig == "" || !fast.ValidForm(fullURL, p.Post, sig) && !validator.Validate(fullURL, ValidatorParams(p.Post.Values()), sig) {
 			s.log.Warn().Str("path", r.URL.Path).Bool("signature", sig != "").Msg("twilio webhook refused: bad signature")
 			s.refused(route)
