@@ -127,20 +127,18 @@ const serverGOGC = 200
 
 // serverMemoryLimit is the server's soft memory limit when GOMEMLIMIT is
 // not set, while no password is being hashed (the Hasher lifts it while
-// hashes run and for 10 s after: Hasher.LimitMemory). Under webhook load
-// the live heap is 10 to 12 MiB, more than half of it the password-strength
-// dictionaries built when the program starts; at serverGOGC the collector
-// would let the heap grow to three times that, and further in a burst.
-// The limit bounds that growth where it costs the hot routes little: at
-// 40 MiB the voice webhook, the status callbacks and the forward-auth check
-// keep about their rate without a limit, and the peak RSS under load is
-// about 12 MiB lower. A limit low enough to keep the whole process under
-// 64 MiB (24 MiB: the RSS also holds the executable's own pages, about
-// 27 MiB on a kernel that maps them in 2 MiB pages, and SQLite's page
-// caches) made the collector run so often that the status callbacks and
-// the check lost about a third of their rate (BENCHMARKS.md): an operator
-// who needs that bound sets GOMEMLIMIT.
-const serverMemoryLimit = 40 << 20
+// hashes run and for 10 s after: Hasher.LimitMemory). The limit is what
+// keeps the server's RSS under 64 MiB under voice load: the RSS also holds
+// the executable's own pages (about 28 MiB on a kernel that maps them in
+// large folios) and SQLite's page caches (bounded in store/sqlite), so
+// Go's share is about 30 MiB. Under webhook load the live heap is 10 to
+// 12 MiB, more than half of it the password-strength dictionaries built
+// when the program starts, so the collector runs each time some 15 MiB
+// more is allocated; the webhooks allocate about 4 KB a request (they
+// parse their forms without ParseForm's maps), so that costs the hot
+// routes little (BENCHMARKS.md, "Peak RSS"). An operator who has the
+// memory and wants the last few percent sets GOMEMLIMIT=off.
+const serverMemoryLimit = 30 << 20
 
 // setGC applies serverGOGC and serverMemoryLimit unless the operator set
 // GOGC or GOMEMLIMIT, which the Go runtime has applied already. It returns

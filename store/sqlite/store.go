@@ -72,12 +72,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Readers get no journal or locking pragmas: WAL is a property of the
 	// file, set by the writer, and query_only keeps a bug from writing
 	// outside the single write connection.
-	r, err := sql.Open(driverName, "file:"+path+"?_foreign_keys=on&_busy_timeout=5000&_query_only=1")
+	r, err := sql.Open(driverName, "file:"+path+"?_foreign_keys=on&_busy_timeout=5000&_query_only=1"+cacheParam(readerCacheKiB))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	ckpt, err := sql.Open(driverName, "file:"+path+"?_busy_timeout=5000")
+	ckpt, err := sql.Open(driverName, "file:"+path+"?_busy_timeout=5000"+cacheParam(checkpointCacheKiB))
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -102,7 +102,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	// The data version is the count of one connection: it must always be
 	// read on the same one, which never writes, so that every commit moves it.
-	if db.ver, err = sql.Open(driverName, "file:"+path+"?_busy_timeout=5000&_query_only=1"); err != nil {
+	if db.ver, err = sql.Open(driverName, "file:"+path+"?_busy_timeout=5000&_query_only=1"+cacheParam(versionCacheKiB)); err != nil {
 		return nil, errors.Join(fmt.Errorf("store: open %s: %w", path, err), db.authz.Close(), db.hot.close(), ckpt.Close(), r.Close(), w.Close())
 	}
 	db.ver.SetMaxOpenConns(1)
