@@ -95,3 +95,36 @@ type PasskeyChallenge struct {
 	Data        []byte // the ceremony's state, as the service wrote it (JSON)
 	ExpiresAt   time.Time
 }
+
+// passFactor finishes a second factor that passed (Store.UseFactor has
+// recorded it): the user as stored now, and whether the computer may be
+// trusted, which the levels decide as after a code; the gate's answer
+// holds before the session is renewed.
+func (s *Service) passFactor(ctx context.Context, u User, sess Session, trustToken string) (Passed, error) {
+	u, err := s.store.User(ctx, u.ID)
+	if err != nil {
+		return Passed{}, err
+	}
+	g, err := s.Gate(ctx, u, sess, trustToken)
+	if err != nil {
+		return Passed{}, err
+	}
+	return Passed{User: u, Trust: g.Trustable}, nil
+}
+
+// failFactor records an answer of a factor that did not pass, with detail
+// for the audit log, toward the lock, and returns refusal. The attempt of
+// an answer that was compared was taken by Store.TakeFactorCheck; one that
+// could not be (an unreadable passkey answer, or one naming a credential
+// the user does not have) is audited without one, since nothing was
+// compared.
+func (s *Service) failFactor(ctx context.Context, u User, sess Session, refusal error, detail string) error {
+	f, err := s.store.FailSecondFactor(ctx, u.ID, "", detail, s.now())
+	if err != nil {
+		return err
+	}
+	s.log.Info().Int64("user", u.ID).Bool("locked", f.Locked).Msg(detail)
+	s.noteLock(f)
+	s.noteFailedCode(ctx, u, sess)
+	return refusal
+}

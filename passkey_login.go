@@ -85,7 +85,7 @@ func (s *Service) UsePasskey(ctx context.Context, u User, sess Session, trustTok
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(answer)
 	if err != nil {
-		return Passed{}, s.failPasskey(ctx, u, sess, "passkey answer unreadable")
+		return Passed{}, s.failFactor(ctx, u, sess, errPasskeyRefused, "passkey answer unreadable")
 	}
 	p, keys, err := s.passkeysOf(ctx, u)
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Service) UsePasskey(ctx context.Context, u User, sess Session, trustTok
 		}
 	}
 	if i < 0 {
-		return Passed{}, s.failPasskey(ctx, u, sess, "passkey not on the account")
+		return Passed{}, s.failFactor(ctx, u, sess, errPasskeyRefused, "passkey not on the account")
 	}
 	f, err := s.store.TakeFactorCheck(ctx, u.ID, keys[i].ID, now)
 	if errors.Is(err, ErrCodeRefused) {
@@ -111,46 +111,21 @@ func (s *Service) UsePasskey(ctx context.Context, u User, sess Session, trustTok
 	cred, err := s.passkeys.ValidateLogin(p, data, parsed)
 	if err != nil {
 		s.log.Info().Int64("user", u.ID).Err(err).Msg("passkey refused")
-		return Passed{}, s.failPasskey(ctx, u, sess, "passkey “"+f.Name+"” refused")
+		return Passed{}, s.failFactor(ctx, u, sess, errPasskeyRefused, "passkey “"+f.Name+"” refused")
 	}
 	counter := int64(cred.Authenticator.SignCount)
 	if cred.Authenticator.CloneWarning {
 		// The library keeps the stored count when the new one is not above it.
-		return Passed{}, s.failPasskey(ctx, u, sess, fmt.Sprintf("passkey “%s” refused: its sign counter went back to %d from %d (a copied authenticator?)",
+		return Passed{}, s.failFactor(ctx, u, sess, errPasskeyRefused, fmt.Sprintf("passkey “%s” refused: its sign counter went back to %d from %d (a copied authenticator?)",
 			f.Name, parsed.Response.AuthenticatorData.Counter, f.Counter))
 	}
 	err = s.store.UseFactor(ctx, u.ID, f.ID, counter, "passkey “"+f.Name+"” accepted", now)
 	if errors.Is(err, ErrCodeRefused) {
-		return Passed{}, s.failPasskey(ctx, u, sess, "passkey “"+f.Name+"” refused: its sign counter was used already")
+		return Passed{}, s.failFactor(ctx, u, sess, errPasskeyRefused, "passkey “"+f.Name+"” refused: its sign counter was used already")
 	}
-	if err != nil {
-		return Passed{}, err
-	}
-	if u, err = s.store.User(ctx, u.ID); err != nil {
-		return Passed{}, err
-	}
-	// The levels decide whether the computer may be trusted, as after a
-	// code: the gate's answer holds before the session is renewed.
-	g, err := s.Gate(ctx, u, sess, trustToken)
 	if err != nil {
 		return Passed{}, err
 	}
 	s.log.Info().Int64("user", u.ID).Int64("factor", f.ID).Msg("second factor passed by passkey")
-	return Passed{User: u, Trust: g.Trustable}, nil
-}
-
-// failPasskey records a passkey answer that did not pass, with detail for
-// the audit log, and returns the refusal. The attempt of an answer that
-// was compared was taken by Store.TakeFactorCheck; one that could not be
-// (unreadable, or naming a credential the user does not have) is audited
-// without one, since nothing was compared.
-func (s *Service) failPasskey(ctx context.Context, u User, sess Session, detail string) error {
-	f, err := s.store.FailSecondFactor(ctx, u.ID, "", detail, s.now())
-	if err != nil {
-		return err
-	}
-	s.log.Info().Int64("user", u.ID).Bool("locked", f.Locked).Msg(detail)
-	s.noteLock(f)
-	s.noteFailedCode(ctx, u, sess)
-	return errPasskeyRefused
+	return s.passFactor(ctx, u, sess, trustToken)
 }

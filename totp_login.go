@@ -55,39 +55,17 @@ func (s *Service) UseTOTP(ctx context.Context, u User, sess Session, trustToken,
 	step, ok := totpStep(secret, code, now)
 	switch {
 	case !ok:
-		return Passed{}, s.failTOTP(ctx, u, sess, "wrong authenticator app code")
+		return Passed{}, s.failFactor(ctx, u, sess, errTOTPRefused, "wrong authenticator app code")
 	case step <= f.Counter:
-		return Passed{}, s.failTOTP(ctx, u, sess, "authenticator app code used already")
+		return Passed{}, s.failFactor(ctx, u, sess, errTOTPRefused, "authenticator app code used already")
 	}
 	err = s.store.UseFactor(ctx, u.ID, f.ID, step, "authenticator app code accepted", now)
 	if errors.Is(err, ErrCodeRefused) {
-		return Passed{}, s.failTOTP(ctx, u, sess, "authenticator app code used already")
+		return Passed{}, s.failFactor(ctx, u, sess, errTOTPRefused, "authenticator app code used already")
 	}
-	if err != nil {
-		return Passed{}, err
-	}
-	if u, err = s.store.User(ctx, u.ID); err != nil {
-		return Passed{}, err
-	}
-	// The levels decide whether the computer may be trusted, as after a
-	// code: the gate's answer holds before the session is renewed.
-	g, err := s.Gate(ctx, u, sess, trustToken)
 	if err != nil {
 		return Passed{}, err
 	}
 	s.log.Info().Int64("user", u.ID).Msg("second factor passed by authenticator app")
-	return Passed{User: u, Trust: g.Trustable}, nil
-}
-
-// failTOTP records an app code that did not pass, whose attempt was
-// taken, toward the lock, and returns the refusal.
-func (s *Service) failTOTP(ctx context.Context, u User, sess Session, detail string) error {
-	f, err := s.store.FailSecondFactor(ctx, u.ID, "", detail, s.now())
-	if err != nil {
-		return err
-	}
-	s.log.Info().Int64("user", u.ID).Bool("locked", f.Locked).Msg(detail)
-	s.noteLock(f)
-	s.noteFailedCode(ctx, u, sess)
-	return errTOTPRefused
+	return s.passFactor(ctx, u, sess, trustToken)
 }
