@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,21 +49,10 @@ func testEmergencyCodeOnce(t *testing.T, open opener) {
 	db.AddTrustedComputer(ctx, phonegate.TrustedComputer{TokenHash: []byte("t"), UserID: u.ID, CreatedAt: t0, LastMFAAt: t0})
 	pending := newChallenge(t, db, u.ID, "s2", phonegate.PurposeLogin, t0)
 
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for range 20 {
-		wg.Go(func() {
-			err := db.UseEmergencyCode(ctx, u.ID, "H", []byte("s"), t0)
-			if err == nil {
-				wins.Add(1)
-			} else if !errors.Is(err, phonegate.ErrCodeRefused) {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	if wins.Load() != 1 {
-		t.Fatalf("%d of 20 concurrent uses won, want exactly 1", wins.Load())
+	if !exactlyOneWins(t, 20, phonegate.ErrCodeRefused, func() error {
+		return db.UseEmergencyCode(ctx, u.ID, "H", []byte("s"), t0)
+	}) {
+		t.FailNow()
 	}
 	got, _ := db.User(ctx, u.ID)
 	if got.PhoneVerified || got.EmergencyHash != "" {

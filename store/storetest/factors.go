@@ -3,8 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,22 +114,9 @@ func testFactorUseOnce(t *testing.T, open opener) {
 	ctx := context.Background()
 	u, _ := db.CreateUser(ctx, "ada@example.com", "h", t0)
 	f := addConfirmedFactor(t, db, u.ID, 10)
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for range 20 {
-		wg.Go(func() {
-			err := db.UseFactor(ctx, u.ID, f.ID, 11, "app code accepted", t0)
-			if err == nil {
-				wins.Add(1)
-			} else if !errors.Is(err, phonegate.ErrCodeRefused) {
-				t.Errorf("use: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	if got, want := wins.Load(), int32(1); got != want {
-		t.Errorf("wins: got %d, want %d", got, want)
-	}
+	exactlyOneWins(t, 20, phonegate.ErrCodeRefused, func() error {
+		return db.UseFactor(ctx, u.ID, f.ID, 11, "app code accepted", t0)
+	})
 }
 
 // testFactorChecksLock: a factor's checks take the attempts of the same

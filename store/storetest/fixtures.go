@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/phonegate/phonegate"
@@ -40,4 +43,29 @@ func countAuditKinds(t *testing.T, s phonegate.Store, projectID int64) map[strin
 		kinds[e.Kind]++
 	}
 	return kinds
+}
+
+// exactlyOneWins runs op n times at once, as n requests racing for one
+// single-use thing: a nil error is a win, refused the answer every other
+// request must get. It reports whether exactly one won, and fails t
+// (without stopping it) for any other outcome or error.
+func exactlyOneWins(t *testing.T, n int, refused error, op func() error) bool {
+	t.Helper()
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if err := op(); err == nil {
+				wins.Add(1)
+			} else if !errors.Is(err, refused) {
+				t.Errorf("a racing request: %v, want nil or %v", err, refused)
+			}
+		})
+	}
+	wg.Wait()
+	if got := wins.Load(); got != 1 {
+		t.Errorf("%d of %d racing requests won, want exactly 1", got, n)
+		return false
+	}
+	return true
 }

@@ -3,8 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,22 +92,10 @@ func testPasskeyChallengeOnce(t *testing.T, open opener) {
 	if err := db.KeepPasskeyChallenge(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for range 20 {
-		wg.Go(func() {
-			_, err := db.TakePasskeyChallenge(ctx, []byte("s"), phonegate.PasskeyLogin, t0)
-			if err == nil {
-				wins.Add(1)
-			} else if !errors.Is(err, phonegate.ErrNotFound) {
-				t.Errorf("take: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	if got, want := wins.Load(), int32(1); got != want {
-		t.Errorf("takes that got it: got %d, want %d", got, want)
-	}
+	exactlyOneWins(t, 20, phonegate.ErrNotFound, func() error {
+		_, err := db.TakePasskeyChallenge(ctx, []byte("s"), phonegate.PasskeyLogin, t0)
+		return err
+	})
 }
 
 // testPasskeyWithoutCounter: a passkey whose authenticator keeps no sign
