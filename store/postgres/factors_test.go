@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/internal/pgtest"
-	"github.com/phonegate/phonegate/store/postgres"
 )
 
 // TestFactorStepOnceAcrossInstances: one authenticator app code (one time step) typed many
@@ -18,16 +16,7 @@ import (
 // takes its attempt before the comparison, and exactly one use of the step passes.
 func TestFactorStepOnceAcrossInstances(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.FromTemplate(t, "migrated", migrated)
-	var dbs [2]*postgres.DB
-	for i := range dbs {
-		db, err := postgres.Open(ctx, dsn, postgres.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		dbs[i] = db
-	}
+	dbs, _ := openTwo(t)
 	now := time.Now()
 	u, err := dbs[0].CreateUser(ctx, "ada@example.com", "h", now)
 	if err != nil {

@@ -11,8 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/phonegate/phonegate"
-	"github.com/phonegate/phonegate/internal/pgtest"
-	"github.com/phonegate/phonegate/store/postgres"
 )
 
 // TestApplyStatusAcrossInstances: two stores on one database, as two instances, each with its
@@ -23,16 +21,7 @@ import (
 // failed (the instances' batches lock rows in one order, so they never deadlock).
 func TestApplyStatusAcrossInstances(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.FromTemplate(t, "migrated", migrated)
-	var dbs [2]*postgres.DB
-	for i := range dbs {
-		db, err := postgres.Open(ctx, dsn, postgres.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		dbs[i] = db
-	}
+	dbs, dsn := openTwo(t)
 	ds := benchDeliveries(t, dbs[0], 16)
 	updates := []phonegate.StatusUpdate{{Status: "queued"}, {Status: "sending"}, {Status: "sent"},
 		{Status: "delivered"}, {Status: "undelivered", ErrorCode: 30003}, {Status: "failed", ErrorCode: 30006}}

@@ -37,6 +37,23 @@ func open(t testing.TB) *postgres.DB {
 	return db
 }
 
+// openTwo returns two stores on one fresh, migrated database, as two
+// instances of the server see it, and the database's DSN.
+func openTwo(t testing.TB) ([2]*postgres.DB, string) {
+	t.Helper()
+	dsn := pgtest.FromTemplate(t, "migrated", migrated)
+	var dbs [2]*postgres.DB
+	for i := range dbs {
+		db, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	return dbs, dsn
+}
+
 func TestMigrationsOnceWhenStartedTogether(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.Database(t)
