@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,6 +21,7 @@ import (
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/internal/haproxytest"
 	"github.com/phonegate/phonegate/internal/pgtest"
+	"github.com/phonegate/phonegate/internal/proxytest"
 )
 
 // The instances' story: two real phonegate processes on one PostgreSQL
@@ -71,18 +72,6 @@ func phonegateBinary(t *testing.T) string {
 		t.Fatal(binaryErr)
 	}
 	return binaryPath
-}
-
-// freePort returns a loopback port nothing listens on.
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port
 }
 
 // instance is one phonegate process and what it logged.
@@ -148,7 +137,7 @@ func startCluster(t *testing.T) *cluster {
 	bin := phonegateBinary(t)
 	dir := t.TempDir()
 	c := &cluster{t: t, dsn: dsn}
-	lbPort := freePort(t)
+	lbPort := strconv.Itoa(proxytest.FreePort(t))
 	c.url = "http://127.0.0.1:" + lbPort
 	c.fake = newFakeTwilio(t)
 	c.player = newTwilioPlayer(t, c.fake)
@@ -171,7 +160,7 @@ func startCluster(t *testing.T) *cluster {
 		t.Fatal(err)
 	}
 	for i, name := range []string{"a", "b"} {
-		c.instances[i] = &instance{name: name, addr: "127.0.0.1:" + freePort(t), logs: &syncBuffer{}, done: make(chan error, 1)}
+		c.instances[i] = &instance{name: name, addr: "127.0.0.1:" + strconv.Itoa(proxytest.FreePort(t)), logs: &syncBuffer{}, done: make(chan error, 1)}
 	}
 	// Health checks are HEAD /healthz, every 200 ms, so that they never count among the GET
 	// requests the stories aim and count; a server is out after two failed checks (a killed

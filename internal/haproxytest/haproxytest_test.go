@@ -3,10 +3,10 @@ package haproxytest_test
 import (
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,12 +33,7 @@ func TestRoundRobin(t *testing.T) {
 		t.Cleanup(s.Close)
 		servers = append(servers, s.Listener.Addr().String())
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	listen := ln.Addr().String()
-	ln.Close()
+	listen := "127.0.0.1:" + strconv.Itoa(proxytest.FreePort(t))
 	h, err := haproxytest.Start(bin, t.TempDir(), haproxytest.Config{
 		Frontends: []haproxytest.Frontend{{Name: "gate", Listen: listen, Servers: servers}},
 	})
@@ -134,12 +129,7 @@ func TestREADMEBackend(t *testing.T) {
 		t.Cleanup(s.Close)
 		servers, closers = append(servers, s.Listener.Addr().String()), append(closers, s.Close)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	listen := ln.Addr().String()
-	ln.Close()
+	listen := "127.0.0.1:" + strconv.Itoa(proxytest.FreePort(t))
 	h, err := haproxytest.Start(bin, t.TempDir(), haproxytest.Config{
 		Frontends:    []haproxytest.Frontend{{Name: "gate", Listen: listen, Servers: servers}},
 		BackendLines: backend,
