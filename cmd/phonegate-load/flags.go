@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/phonegate/phonegate/store/postgres"
 )
 
 // options are the load tool's flags.
@@ -93,7 +95,7 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("-serve must be between 0 and 24h")
 	case o.LoginRate < 1 || o.LoginRate > 1000:
 		return o, fmt.Errorf("-login-rate must be between 1 and 1000")
-	case o.DB != "" && o.DB != "start" && !isPostgres(o.DB):
+	case o.DB != "" && o.DB != "start" && !postgres.IsURL(o.DB):
 		return o, fmt.Errorf("-db must be empty (SQLite), start, or a postgres:// or postgresql:// URL, got %q", o.DB)
 	case o.Instances < 1 || o.Instances > 8:
 		return o, fmt.Errorf("-instances must be between 1 and 8")

@@ -92,7 +92,7 @@ func parseConfig(getenv func(string) string) (config, error) {
 	if c.SecretFile == "" {
 		c.SecretFile = filepath.Join(filepath.Dir(c.DB), "phonegate.key")
 	}
-	if isPostgres(c.DB) {
+	if postgres.IsURL(c.DB) {
 		if err := parsePostgresConfig(&c, getenv); err != nil {
 			return config{}, err
 		}

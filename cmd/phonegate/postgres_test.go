@@ -57,8 +57,8 @@ func TestPostgresConfig(t *testing.T) {
 			if c.SecretFile != tt.key {
 				t.Errorf("secret file = %q, want %q", c.SecretFile, tt.key)
 			}
-			if got := isPostgres(c.DB); got != tt.isPG {
-				t.Errorf("isPostgres(%q) = %v, want %v", c.DB, got, tt.isPG)
+			if got := postgres.IsURL(c.DB); got != tt.isPG {
+				t.Errorf("postgres.IsURL(%q) = %v, want %v", c.DB, got, tt.isPG)
 			}
 			if got := dbLabel(c.DB); got != tt.logName {
 				t.Errorf("dbLabel = %q, want %q", got, tt.logName)

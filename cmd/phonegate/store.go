@@ -4,18 +4,12 @@ import (
 	"context"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/phonegate/phonegate"
 	"github.com/phonegate/phonegate/store/postgres"
 	"github.com/phonegate/phonegate/store/sqlite"
 )
-
-// isPostgres reports whether PHONEGATE_DB names a PostgreSQL database rather than a SQLite file.
-func isPostgres(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
-}
 
 // parsePostgresConfig reads the pool settings of a PostgreSQL store. The server key has no
 // folder of the database to sit beside: it defaults to phonegate.key in the working directory,
@@ -45,7 +39,7 @@ func parsePostgresConfig(c *config, getenv func(string) string) error {
 // database (store/postgres), anything else a SQLite file (store/sqlite). Nothing past this
 // function knows which one it has.
 func openDB(ctx context.Context, cfg config) (phonegate.Store, error) {
-	if isPostgres(cfg.DB) {
+	if postgres.IsURL(cfg.DB) {
 		return postgres.Open(ctx, cfg.DB, cfg.Postgres)
 	}
 	return sqlite.Open(ctx, cfg.DB)
@@ -53,7 +47,7 @@ func openDB(ctx context.Context, cfg config) (phonegate.Store, error) {
 
 // dbLabel names the store for the log, without the password a PostgreSQL URL may carry.
 func dbLabel(db string) string {
-	if !isPostgres(db) {
+	if !postgres.IsURL(db) {
 		return db
 	}
 	u, err := url.Parse(db)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,6 +31,13 @@ type Options struct {
 
 // DefaultStatementTimeout is well under the 15 s Twilio waits for a webhook's answer.
 const DefaultStatementTimeout = 10 * time.Second
+
+// IsURL reports whether db names a PostgreSQL database (a postgres:// or
+// postgresql:// URL) rather than a SQLite file: the rule by which the
+// server chooses its store from PHONEGATE_DB.
+func IsURL(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
 
 // DB is the phonegate database on a PostgreSQL server.
 type DB struct {
