@@ -77,7 +77,7 @@ func (f *Form) parse(s string) error {
 		var pair string
 		pair, s, _ = strings.Cut(s, "&")
 		if strings.Contains(pair, ";") {
-			err = cmpErr(err, errors.New("invalid semicolon separator"))
+			err = firstErr(err, errors.New("invalid semicolon separator"))
 			continue
 		}
 		if pair == "" {
@@ -89,7 +89,7 @@ func (f *Form) parse(s string) error {
 			value, err1 = url.QueryUnescape(value)
 		}
 		if err1 != nil {
-			err = cmpErr(err, err1)
+			err = firstErr(err, err1)
 			continue
 		}
 		f.pairs = append(f.pairs, formPair{name, value})
@@ -98,8 +98,8 @@ func (f *Form) parse(s string) error {
 	return err
 }
 
-// cmpErr keeps the first error, as url.ParseQuery reports the first.
-func cmpErr(first, next error) error {
+// firstErr keeps the first error, as url.ParseQuery reports the first.
+func firstErr(first, next error) error {
 	if first != nil {
 		return first
 	}
